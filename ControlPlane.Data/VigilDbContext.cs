@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Data.Nodes;
+
+namespace Vigil.ControlPlane.Data;
+
+public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : DbContext(options)
+{
+    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    public DbSet<Node> Nodes => Set<Node>();
+
+    public DbSet<NodeLivenessChange> NodeLivenessChanges => Set<NodeLivenessChange>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date-time type that sorts and compares; store instants as Unix milliseconds.
+        if (Database.ProviderName == SqliteProvider)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Vigil.ControlPlane.Nodes;
+using Vigil.Shared.Hubs;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Protocol;
+using Vigil.Shared.Validation;
+
+namespace Vigil.ControlPlane.Agents;
+
+/// <summary>
+/// Where agents connect. A thin shell: it checks who is calling and what they sent, then hands the
+/// message to the <see cref="NodeRegistry"/>. Refusals are <see cref="HubException"/>s, whose message
+/// reaches the agent; the connection stays open so the agent can correct itself.
+/// </summary>
+[Authorize(AuthenticationSchemes = EnrollmentTokenHandler.SchemeName)]
+internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
+{
+    private const string NodeIdKey = "NodeId";
+
+    public Task<RegistrationAccepted> Register(AgentRegistration registration)
+    {
+        if (registration is not null && !ProtocolVersions.IsSupported(registration.ProtocolVersion))
+        {
+            LogRefusedProtocol(RemoteAddress, registration.ProtocolVersion, ProtocolVersions.Describe());
+            throw new HubException(
+                $"Protocol version {registration.ProtocolVersion} is not supported; this control plane speaks version(s) {ProtocolVersions.Describe()}.");
+        }
+
+        var errors = MessageValidator.Validate(registration);
+        if (errors.Count > 0)
+        {
+            throw Refuse(MessageValidator.Describe("registration", errors));
+        }
+
+        var node = registry.Register(registration!, Context.ConnectionId);
+        Context.Items[NodeIdKey] = node.Id;
+        LogRegistered(node.Name, node.Id, node.AgentVersion, RemoteAddress);
+        return Task.FromResult(new RegistrationAccepted { NodeId = node.Id, ProtocolVersion = registration!.ProtocolVersion });
+    }
+
+    public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
+    {
+        if (Context.Items[NodeIdKey] is not Guid nodeId)
+        {
+            throw Refuse("Register before sending heartbeats.");
+        }
+
+        var errors = MessageValidator.Validate(heartbeat);
+        if (errors.Count > 0)
+        {
+            throw Refuse(MessageValidator.Describe("heartbeat", errors), nodeId);
+        }
+
+        if (!registry.TryRecordHeartbeat(nodeId, Context.ConnectionId, heartbeat))
+        {
+            throw Refuse("This connection no longer speaks for the node: another connection registered with the same node id.", nodeId);
+        }
+
+        return Task.FromResult(new HeartbeatAck { Sequence = heartbeat.Sequence });
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items[NodeIdKey] is Guid nodeId)
+        {
+            registry.Disconnected(nodeId, Context.ConnectionId);
+            LogDisconnected(nodeId, exception?.Message ?? "closed by the agent");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private string RemoteAddress => Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private HubException Refuse(string reason, Guid? nodeId = null)
+    {
+        LogRefusedMessage(nodeId, RemoteAddress, reason);
+        return new HubException(reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeName} ({NodeId}) registered, agent {AgentVersion} from {RemoteAddress}")]
+    private partial void LogRegistered(string nodeName, Guid nodeId, string agentVersion, string remoteAddress);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} disconnected: {Reason}")]
+    private partial void LogDisconnected(Guid nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent from {RemoteAddress} refused: protocol version {ProtocolVersion}, supported {SupportedVersions}")]
+    private partial void LogRefusedProtocol(string remoteAddress, int protocolVersion, string supportedVersions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message from node {NodeId} at {RemoteAddress} refused: {Reason}")]
+    private partial void LogRefusedMessage(Guid? nodeId, string remoteAddress, string reason);
+}

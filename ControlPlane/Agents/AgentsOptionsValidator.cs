@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace Vigil.ControlPlane.Agents;
+
+internal sealed class AgentsOptionsValidator : IValidateOptions<AgentsOptions>
+{
+    public const int MinimumTokenLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, AgentsOptions options)
+    {
+        var errors = new List<string>();
+        if (options.EnrollmentToken.Length is > 0 and < MinimumTokenLength)
+        {
+            errors.Add($"Agents:EnrollmentToken must be at least {MinimumTokenLength} characters (or empty to refuse every agent).");
+        }
+
+        if (options.MaximumMessageBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            errors.Add($"Agents:MaximumMessageBytes must be between 1024 and 16777216 (was {options.MaximumMessageBytes}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Nodes;
+
+namespace Vigil.ControlPlane.Data;
+
+/// <summary>
+/// Brings the database up to date and loads the known nodes before the control plane accepts
+/// connections. Keeps trying for <see cref="DatabaseOptions.StartupTimeout"/>, then stops the start
+/// with a message that says what to check.
+/// </summary>
+internal sealed partial class DatabaseStartup(
+    IDbContextFactory<VigilDbContext> databases,
+    NodeRegistry registry,
+    DatabaseReadiness readiness,
+    IOptions<DatabaseOptions> options,
+    TimeProvider time,
+    ILogger<DatabaseStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PrepareAsync(settings, cancellationToken);
+                readiness.MarkStarted();
+                return;
+            }
+            catch (Exception exception) when (exception is not (OperationCanceledException or PendingMigrationsException))
+            {
+                if (time.GetElapsedTime(started) + delay > settings.StartupTimeout)
+                {
+                    throw new InvalidOperationException(
+                        $"Could not prepare the {settings.Provider} database within {settings.StartupTimeout} " +
+                        $"({attempt} attempts): {exception.Message} Check Database:Provider and Database:ConnectionString.",
+                        exception);
+                }
+
+                LogWaitingForDatabase(settings.Provider, attempt, delay, exception.Message);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task PrepareAsync(DatabaseOptions settings, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (settings.MigrateOnStart)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                throw new PendingMigrationsException(
+                    $"The database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}) and Database:MigrateOnStart is false. " +
+                    "Apply the SQL script shipped under migrations/ or set Database:MigrateOnStart to true.");
+            }
+        }
+
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            // Readers do not block the writer, and the writer does not block readers.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var nodes = await db.Nodes.AsNoTracking().ToListAsync(cancellationToken);
+        registry.Load(nodes);
+        LogReady(settings.Provider, nodes.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the {Provider} database (attempt {Attempt}, next in {Delay}): {Error}")]
+    private partial void LogWaitingForDatabase(DatabaseProvider provider, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Provider} database ready; {NodeCount} known node(s) loaded")]
+    private partial void LogReady(DatabaseProvider provider, int nodeCount);
+}
+
+/// <summary>The schema is behind and the control plane may not migrate it: waiting will not help.</summary>
+internal sealed class PendingMigrationsException(string message) : Exception(message);

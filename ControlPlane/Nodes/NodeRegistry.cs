@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Data.Nodes;
+using Vigil.ControlPlane.Health;
+using Vigil.Shared.Messages;
+
+namespace Vigil.ControlPlane.Nodes;
+
+/// <summary>
+/// The live state of every node, updated on each heartbeat. Liveness changes go to the
+/// <see cref="NodeJournal"/> (for the database) and every change to the <see cref="NodeChangeFeed"/>
+/// (for live views). Nothing here touches the database.
+/// </summary>
+public sealed partial class NodeRegistry(
+    TimeProvider time,
+    IOptions<LivenessPolicy> policy,
+    NodeJournal journal,
+    NodeChangeFeed changes,
+    ILogger<NodeRegistry> logger)
+{
+    private readonly ConcurrentDictionary<Guid, LiveNode> _nodes = new();
+    private readonly LivenessPolicy _policy = policy.Value;
+    private readonly long _startedTimestamp = time.GetTimestamp();
+
+    public int Count => _nodes.Count;
+
+    /// <summary>Adds nodes stored before this control plane started; they start as Suspect (or Lost).</summary>
+    public void Load(IEnumerable<Node> stored)
+    {
+        foreach (var node in stored)
+        {
+            _nodes.TryAdd(node.Id, LiveNode.FromStored(node, _startedTimestamp));
+        }
+    }
+
+    public NodeStatus Register(AgentRegistration registration, string connectionId)
+    {
+        var now = time.GetUtcNow();
+        var node = _nodes.GetOrAdd(registration.NodeId, _ => LiveNode.FromRegistration(registration, now));
+        NodeStatus status;
+        lock (node)
+        {
+            var transition = node.Register(registration, connectionId, time.GetTimestamp(), now);
+            status = node.Snapshot();
+            journal.Append(new NodeRegistered(status));
+            Publish(transition);
+        }
+
+        changes.Publish(node.Id);
+        return status;
+    }
+
+    /// <summary>Records a heartbeat; false when the node is unknown or the connection no longer speaks for it.</summary>
+    public bool TryRecordHeartbeat(Guid nodeId, string connectionId, AgentHeartbeat heartbeat)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var node))
+        {
+            return false;
+        }
+
+        lock (node)
+        {
+            if (!node.TryRecordHeartbeat(connectionId, heartbeat, time.GetTimestamp(), time.GetUtcNow(), out var transition))
+            {
+                return false;
+            }
+
+            Publish(transition);
+        }
+
+        changes.Publish(nodeId);
+        return true;
+    }
+
+    public void Disconnected(Guid nodeId, string connectionId)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var node))
+        {
+            return;
+        }
+
+        lock (node)
+        {
+            Publish(node.Disconnect(connectionId, time.GetTimestamp(), time.GetUtcNow(), time, _policy));
+        }
+
+        changes.Publish(nodeId);
+    }
+
+    /// <summary>Re-evaluates every node's liveness against the clock; returns how many changed.</summary>
+    public int Sweep()
+    {
+        var timestamp = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        var changed = 0;
+        foreach (var node in _nodes.Values)
+        {
+            LivenessTransition? transition;
+            lock (node)
+            {
+                transition = node.Reevaluate(timestamp, now, time, _policy);
+                Publish(transition);
+            }
+
+            if (transition is not null)
+            {
+                changes.Publish(node.Id);
+                changed++;
+            }
+        }
+
+        return changed;
+    }
+
+    public NodeStatus? Find(Guid nodeId)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var node))
+        {
+            return null;
+        }
+
+        lock (node)
+        {
+            return node.Snapshot();
+        }
+    }
+
+    public IReadOnlyList<NodeStatus> Snapshot()
+    {
+        var list = new List<NodeStatus>(_nodes.Count);
+        foreach (var node in _nodes.Values)
+        {
+            lock (node)
+            {
+                list.Add(node.Snapshot());
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The last-heartbeat time of every node whose latest sighting is not saved yet.</summary>
+    public IReadOnlyDictionary<Guid, DateTimeOffset> TakeUnsavedLastSeen()
+    {
+        var unsaved = new Dictionary<Guid, DateTimeOffset>();
+        foreach (var node in _nodes.Values)
+        {
+            lock (node)
+            {
+                if (node.TakeUnsavedLastSeen() is { } lastSeen)
+                {
+                    unsaved[node.Id] = lastSeen;
+                }
+            }
+        }
+
+        return unsaved;
+    }
+
+    private void Publish(LivenessTransition? transition)
+    {
+        if (transition is null)
+        {
+            return;
+        }
+
+        journal.Append(new NodeLivenessChanged(transition));
+        LogTransition(transition.NodeName, transition.NodeId, transition.From, transition.To, transition.Reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeName} ({NodeId}) is now {Liveness} (was {PreviousLiveness}): {Reason}")]
+    private partial void LogTransition(string nodeName, Guid nodeId, NodeLiveness previousLiveness, NodeLiveness liveness, string reason);
+}

@@ -1,0 +1,43 @@
+using Vigil.ControlPlane.Data.Nodes;
+using Vigil.Shared.Messages;
+
+namespace Vigil.ControlPlane.Nodes;
+
+/// <summary>A node as the REST API returns it.</summary>
+public sealed record NodeResponse(
+    Guid Id,
+    string Name,
+    NodeLiveness Liveness,
+    string LivenessReason,
+    DateTimeOffset LivenessChangedAt,
+    bool Connected,
+    DateTimeOffset LastSeenAt,
+    double LastSeenAgeSeconds,
+    DateTimeOffset FirstSeenAt,
+    string AgentVersion,
+    string OperatingSystem,
+    int ProcessorCount,
+    int HeartbeatIntervalMs,
+    IReadOnlyDictionary<string, string> Labels,
+    HostMetrics? Host)
+{
+    public static NodeResponse From(NodeStatus node, DateTimeOffset now) => new(
+        node.Id,
+        node.Name,
+        node.Liveness,
+        node.LivenessReason,
+        node.LivenessChangedAt,
+        node.Connected,
+        node.LastSeenAt,
+        Math.Max(0, Math.Round((now - node.LastSeenAt).TotalSeconds, 1)),
+        node.FirstSeenAt,
+        node.AgentVersion,
+        node.OperatingSystem,
+        node.ProcessorCount,
+        (int)node.HeartbeatInterval.TotalMilliseconds,
+        node.Labels,
+        node.Host);
+}
+
+/// <summary>One page of a list.</summary>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);

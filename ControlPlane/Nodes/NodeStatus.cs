@@ -1,0 +1,38 @@
+using Vigil.ControlPlane.Data.Nodes;
+using Vigil.Shared.Messages;
+
+namespace Vigil.ControlPlane.Nodes;
+
+/// <summary>An immutable snapshot of one node as the control plane sees it now.</summary>
+public sealed record NodeStatus
+{
+    public required Guid Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string AgentVersion { get; init; }
+
+    public required string OperatingSystem { get; init; }
+
+    public required int ProcessorCount { get; init; }
+
+    public required TimeSpan HeartbeatInterval { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    public required NodeLiveness Liveness { get; init; }
+
+    public required string LivenessReason { get; init; }
+
+    public required DateTimeOffset LivenessChangedAt { get; init; }
+
+    public required bool Connected { get; init; }
+
+    public required DateTimeOffset FirstSeenAt { get; init; }
+
+    /// <summary>When the last heartbeat arrived (control plane clock), or the last stored sighting.</summary>
+    public required DateTimeOffset LastSeenAt { get; init; }
+
+    /// <summary>Latest host metrics; null until the first heartbeat since the control plane started.</summary>
+    public HostMetrics? Host { get; init; }
+}

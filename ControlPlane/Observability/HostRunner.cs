@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace Vigil.ControlPlane.Observability;
+
+public static class HostRunner
+{
+    /// <summary>Runs until shutdown. A start-up failure (bad configuration, unreachable database)
+    /// ends with one line that says what is wrong, and exit code 1.</summary>
+    public static async Task<int> RunUntilStoppedAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException)
+        {
+            app.Logger.LogCritical("The control plane could not start: {Reason}", exception.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Vigil.ControlPlane.Agents;
+using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Components;
+using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Nodes;
+using Vigil.ControlPlane.Observability;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddVigilLogging();
+builder.AddNodes();
+builder.AddVigilDatabase();
+builder.AddAgentHub();
+builder.AddVigilApi();
+builder.AddDashboard();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseVigilRequestLogging();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealthEndpoints();
+app.MapAgentHub();
+app.MapNodesApi();
+app.MapApiDocumentation();
+app.MapDashboard();
+
+return await app.RunUntilStoppedAsync();
+
+/// <summary>The control plane's entry point; public so that tests can host it.</summary>
+public partial class Program;

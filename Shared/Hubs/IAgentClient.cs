@@ -1,0 +1,10 @@
+using Vigil.Shared.Messages;
+
+namespace Vigil.Shared.Hubs;
+
+/// <summary>Calls the control plane makes on a connected agent.</summary>
+public interface IAgentClient
+{
+    /// <summary>The desired configuration for this node changed; the agent fetches and applies it.</summary>
+    Task ConfigChanged(ConfigChangedNotice notice);
+}

@@ -1,0 +1,10 @@
+namespace Vigil.Shared.Messages;
+
+/// <summary>Periodic report of a node's state. Only the latest matters, so heartbeats are never queued.</summary>
+public sealed record AgentHeartbeat
+{
+    /// <summary>Increases by one with every heartbeat the agent process sends; starts at 1.</summary>
+    public required long Sequence { get; init; }
+
+    public required HostMetrics Host { get; init; }
+}

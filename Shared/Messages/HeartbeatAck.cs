@@ -1,0 +1,8 @@
+namespace Vigil.Shared.Messages;
+
+/// <summary>The control plane's answer to a heartbeat.</summary>
+public sealed record HeartbeatAck
+{
+    /// <summary>Sequence number of the heartbeat being acknowledged.</summary>
+    public required long Sequence { get; init; }
+}

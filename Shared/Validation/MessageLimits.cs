@@ -1,0 +1,23 @@
+namespace Vigil.Shared.Validation;
+
+/// <summary>Bounds on every field an agent sends. Both sides use them: the agent to fail early with
+/// a clear message, the control plane to refuse anything outside them.</summary>
+public static class MessageLimits
+{
+    /// <summary>DNS names are at most 253 characters; node names follow the same bound.</summary>
+    public const int NodeNameMaxLength = 253;
+    public const int AgentVersionMaxLength = 64;
+    public const int OperatingSystemMaxLength = 256;
+    public const int ProcessorCountMax = 4096;
+    public const int HeartbeatIntervalMinMs = 100;
+    public const int HeartbeatIntervalMaxMs = 60_000;
+    public const int LabelCountMax = 32;
+    public const int LabelKeyMaxLength = 63;
+    public const int LabelValueMaxLength = 256;
+
+    /// <summary>One pebibyte: no host reports more memory than this.</summary>
+    public const long MemoryBytesMax = 1L << 50;
+
+    /// <summary>A century of uptime.</summary>
+    public const long UptimeSecondsMax = 100L * 366 * 24 * 3600;
+}
