@@ -1,13 +1,15 @@
+using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 
 namespace Vigil.ControlPlane.Api;
 
 public static class ApiSetup
 {
-    /// <summary>Problem details for every error, and the OpenAPI document of <c>/api/v1</c>.</summary>
+    /// <summary>Problem details for every error, enums as names, and the OpenAPI document of <c>/api/v1</c>.</summary>
     public static IHostApplicationBuilder AddVigilApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Vigil control plane API";

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.ControlPlane.Data.Nodes;
@@ -17,17 +18,18 @@ public static class NodesApi
             .WithSummary("Lists nodes with their live state, filtered and paged.");
         nodes.MapGet("/{id}", GetNode)
             .WithName("GetNode")
-            .WithSummary("Gets one node by id.");
+            .WithSummary("Gets one node by id.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     internal static Results<Ok<PagedResult<NodeResponse>>, ValidationProblem> ListNodes(
         NodeRegistry registry,
         TimeProvider time,
-        string? liveness = null,
-        string? name = null,
-        string? page = null,
-        string? pageSize = null)
+        [Description("Only nodes with this liveness: Alive, Suspect or Lost.")] string? liveness = null,
+        [Description("Only nodes whose name contains this text (any case).")] string? name = null,
+        [Description("Page number, from 1 (default 1).")] string? page = null,
+        [Description("Nodes per page, 1 to 500 (default 100).")] string? pageSize = null)
     {
         var errors = new Dictionary<string, string[]>();
         NodeLiveness? livenessFilter = null;
@@ -65,7 +67,8 @@ public static class NodesApi
         return TypedResults.Ok(new PagedResult<NodeResponse>(items, pageNumber, size, matching.Count));
     }
 
-    internal static Results<Ok<NodeResponse>, ProblemHttpResult> GetNode(string id, NodeRegistry registry, TimeProvider time)
+    internal static Results<Ok<NodeResponse>, ProblemHttpResult> GetNode(
+        [Description("The node's id (a GUID).")] string id, NodeRegistry registry, TimeProvider time)
     {
         if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is not { } node)
         {

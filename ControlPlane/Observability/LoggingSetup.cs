@@ -13,6 +13,8 @@ public static class LoggingSetup
     public static IHostApplicationBuilder AddVigilLogging(this IHostApplicationBuilder builder)
     {
         var logs = Path.Combine(DataDirectoryOptions.From(builder.Configuration, builder.Environment.ContentRootPath).Path, "logs");
+        // Serilog replaces the default providers; providers registered in DI (tests, Event Log) still receive events.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -33,7 +35,8 @@ public static class LoggingSetup
                 rollOnFileSizeLimit: true,
                 retainedFileCountLimit: 14,
                 outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+            writeToProviders: true);
         return builder;
     }
 

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.ControlPlane.Data;
+
+namespace Vigil.ControlPlane.Tests.Support;
+
+/// <summary>
+/// The real control plane on a loopback port (Kestrel), with its own data directory and database.
+/// Settings are passed as host settings so that they are visible while Program composes the app.
+/// </summary>
+public sealed class ControlPlaneHost : IAsyncDisposable
+{
+    public const string EnrollmentToken = "test-enrollment-token-0123456789";
+
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private ControlPlaneHost(WebApplicationFactory<Program> factory, Uri address, CapturedLogs logs)
+    {
+        _factory = factory;
+        Address = address;
+        Logs = logs;
+    }
+
+    public Uri Address { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static async Task<ControlPlaneHost> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var logs = new CapturedLogs();
+        var all = new Dictionary<string, string?>
+        {
+            ["DataDirectory"] = database.DataDirectory,
+            ["Database:Provider"] = database.Provider.ToString(),
+            ["Database:ConnectionString"] = database.ConnectionString,
+            ["Database:LastSeenFlushInterval"] = "00:00:00.200",
+            ["Agents:EnrollmentToken"] = EnrollmentToken,
+            ["Liveness:SweepInterval"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Development");
+            foreach (var (key, value) in all)
+            {
+                host.UseSetting(key, value);
+            }
+
+            host.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        });
+        factory.UseKestrel(0);
+        await Task.Run(factory.StartServer);
+        var server = factory.Services.GetRequiredService<IServer>();
+        var address = server.Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ControlPlaneHost(factory, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)), logs);
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = Address };
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public async Task<VigilDbContext> OpenDatabaseAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<VigilDbContext>>().CreateDbContextAsync();
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+}
