@@ -14,6 +14,7 @@ public static class LoggingSetup
     {
         var logs = Path.Combine(DataDirectoryOptions.From(builder.Configuration, builder.Environment.ContentRootPath).Path, "logs");
         // Serilog replaces the default providers; providers registered in DI (tests, Event Log) still receive events.
+        // Each host keeps its own logger rather than the static Log.Logger, so hosts sharing a process stay apart.
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
             .MinimumLevel.Information()
@@ -36,6 +37,7 @@ public static class LoggingSetup
                 retainedFileCountLimit: 14,
                 outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}",
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+            preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
     }

@@ -136,3 +136,8 @@ public sealed class SqliteNodePersistenceTests : NodePersistenceTests
 {
     protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.Sqlite());
 }
+
+public sealed class PostgreSqlNodePersistenceTests(PostgresFixture postgres) : NodePersistenceTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => postgres.CreateTestDatabaseAsync(TestContext.Current.CancellationToken);
+}

@@ -51,6 +51,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment("Development");
+            host.UseSetting("urls", "http://127.0.0.1:0");
             foreach (var (key, value) in all)
             {
                 host.UseSetting(key, value);
@@ -58,7 +59,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
             host.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         await Task.Run(factory.StartServer);
         var server = factory.Services.GetRequiredService<IServer>();
         var address = server.Features.Get<IServerAddressesFeature>()!.Addresses.First();

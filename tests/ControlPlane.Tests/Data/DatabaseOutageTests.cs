@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Vigil.ControlPlane.Data.Nodes;
+using Vigil.ControlPlane.Tests.Support;
+using Vigil.TestSupport;
+
+namespace Vigil.ControlPlane.Tests.Data;
+
+/// <summary>A real PostgreSQL server that goes away while the control plane runs, and comes back.</summary>
+public sealed class DatabaseOutageTests : IAsyncLifetime
+{
+    private PostgresServer _server = null!;
+    private TestDatabase _database = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await PostgresServer.StartAsync(TestContext.Current.CancellationToken);
+        _database = TestDatabase.PostgreSql(await _server.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _database.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Agents_are_served_while_the_database_is_away_and_nothing_is_lost_when_it_returns()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(_database);
+        using var http = host.CreateHttpClient();
+        var api = new NodesApiClient(http);
+        await using var steady = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken);
+        await steady.RegisterAsync();
+        await Eventually.HoldsAsync(async () => await StoredAsync(host, steady.NodeId) is not null, "the first node is stored");
+
+        await _server.StopAsync(TestContext.Current.CancellationToken);
+        await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reports the outage");
+
+        // While the database is away: a new node registers, heartbeats are acknowledged, and a node dies.
+        var dying = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken);
+        await dying.RegisterAsync(dying.Registration(intervalMs: 200));
+        Assert.Equal(1, (await steady.HeartbeatAsync()).Sequence);
+        await dying.DisposeAsync();
+        await Eventually.HoldsAsync(() => api.HasLivenessAsync(dying.NodeId, NodeLiveness.Lost), "the dead node is Lost, live");
+        await Eventually.HoldsAsync(() => host.Logs.Contains(LogLevel.Warning, "Cannot write node state"), "the outage is logged");
+
+        await _server.StartAgainAsync(TestContext.Current.CancellationToken);
+
+        await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "readiness recovers", TimeSpan.FromSeconds(60));
+        await Eventually.HoldsAsync(async () => await StoredAsync(host, dying.NodeId) is { Liveness: NodeLiveness.Lost }, "the node registered during the outage is stored as Lost", TimeSpan.FromSeconds(60));
+        await using var db = await host.OpenDatabaseAsync();
+        var changes = await db.NodeLivenessChanges.Where(c => c.NodeId == dying.NodeId).OrderBy(c => c.Id).Select(c => c.To).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([NodeLiveness.Suspect, NodeLiveness.Lost], changes);
+        Assert.True(host.Logs.Contains(LogLevel.Information, "Database writable again"));
+    }
+
+    private static async Task<Node?> StoredAsync(ControlPlaneHost host, Guid nodeId)
+    {
+        await using var db = await host.OpenDatabaseAsync();
+        return await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Id == nodeId);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Vigil.TestSupport;
+
+/// <summary>
+/// A real process of the product (control plane or agent) started with <c>dotnet &lt;dll&gt;</c> from
+/// its build output. Output is kept in memory and in a log file for the failure message; the
+/// process tree is killed on dispose, or at the end of the test run if a test crashes.
+/// </summary>
+public sealed class ProductProcess : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly Process _process;
+
+    static ProductProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Values)
+        {
+            TryKill(process);
+        }
+    };
+
+    private ProductProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public static ProductProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{name} is not built: {dll} is missing. Build the solution first.", dll);
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var product = new ProductProcess(name, process);
+        process.OutputDataReceived += (_, line) => product.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => product.Keep(line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Running[process.Id] = process;
+        return product;
+    }
+
+    /// <summary>Ends the process at once, as a crash or <c>kill -9</c> would.</summary>
+    public async Task KillAsync()
+    {
+        TryKill(_process);
+        await _process.WaitForExitAsync();
+        Running.TryRemove(_process.Id, out _);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    public bool OutputContains(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue($"[{Name}] {line}");
+        while (_output.Count > 2000)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    private static void TryKill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+}
