@@ -65,7 +65,7 @@ internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> 
         if (Context.Items[NodeIdKey] is Guid nodeId)
         {
             registry.Disconnected(nodeId, Context.ConnectionId);
-            LogDisconnected(nodeId, exception?.Message ?? "closed by the agent");
+            LogDisconnected(nodeId, exception?.Message ?? "connection closed");
         }
 
         return Task.CompletedTask;

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Protocol;
+using Vigil.Shared.Validation;
+
+namespace Vigil.Agent.Configuration;
+
+/// <summary>Checks the agent's settings at start; every error names the key and what is wrong with it.</summary>
+public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(options.ControlPlaneUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"Agent:ControlPlaneUrl must be an absolute http or https URL (was '{options.ControlPlaneUrl}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.EnrollmentToken))
+        {
+            errors.Add("Agent:EnrollmentToken is required: set it to the control plane's Agents:EnrollmentToken.");
+        }
+
+        var intervalMs = options.HeartbeatInterval.TotalMilliseconds;
+        if (intervalMs < MessageLimits.HeartbeatIntervalMinMs || intervalMs > MessageLimits.HeartbeatIntervalMaxMs)
+        {
+            errors.Add(Invariant($"Agent:HeartbeatInterval must be between {TimeSpan.FromMilliseconds(MessageLimits.HeartbeatIntervalMinMs)} and {TimeSpan.FromMilliseconds(MessageLimits.HeartbeatIntervalMaxMs)} (was {options.HeartbeatInterval})."));
+        }
+
+        ValidateIdentity(options, errors);
+        ValidateReconnect(options.Reconnect, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Node name and labels follow the protocol's own limits, checked by the shared validator.</summary>
+    private static void ValidateIdentity(AgentOptions options, List<string> errors)
+    {
+        var registration = new AgentRegistration
+        {
+            ProtocolVersion = ProtocolVersions.Current,
+            NodeId = Guid.NewGuid(),
+            NodeName = string.IsNullOrWhiteSpace(options.NodeName) ? Environment.MachineName : options.NodeName,
+            AgentVersion = "0",
+            OperatingSystem = "-",
+            ProcessorCount = 1,
+            HeartbeatIntervalMs = MessageLimits.HeartbeatIntervalMinMs,
+            Labels = options.Labels,
+        };
+        foreach (var error in MessageValidator.Validate(registration))
+        {
+            var key = error.Field switch
+            {
+                "nodeName" => "Agent:NodeName",
+                var field when field.StartsWith("labels.", StringComparison.Ordinal) => $"Agent:Labels:{field["labels.".Length..]}",
+                "labels" => "Agent:Labels",
+                var field => $"Agent:{field}",
+            };
+            errors.Add($"{key} {error.Message}.");
+        }
+    }
+
+    private static void ValidateReconnect(ReconnectOptions reconnect, List<string> errors)
+    {
+        if (reconnect.InitialDelay <= TimeSpan.Zero)
+        {
+            errors.Add($"Agent:Reconnect:InitialDelay must be positive (was {reconnect.InitialDelay}).");
+        }
+
+        if (reconnect.MaxDelay < reconnect.InitialDelay)
+        {
+            errors.Add($"Agent:Reconnect:MaxDelay must not be shorter than Agent:Reconnect:InitialDelay (was {reconnect.MaxDelay}).");
+        }
+
+        if (!double.IsFinite(reconnect.Multiplier) || reconnect.Multiplier < 1)
+        {
+            errors.Add(Invariant($"Agent:Reconnect:Multiplier must be 1 or more (was {reconnect.Multiplier})."));
+        }
+
+        if (!double.IsFinite(reconnect.Jitter) || reconnect.Jitter < 0 || reconnect.Jitter >= 1)
+        {
+            errors.Add(Invariant($"Agent:Reconnect:Jitter must be at least 0 and below 1 (was {reconnect.Jitter})."));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

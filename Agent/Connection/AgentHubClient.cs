@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Vigil.Shared.Hubs;
+using Vigil.Shared.Messages;
+
+namespace Vigil.Agent.Connection;
+
+/// <summary>The agent hub's calls, typed, over one SignalR connection.</summary>
+internal sealed class AgentHubClient(HubConnection connection) : IAgentHub
+{
+    public Task<RegistrationAccepted> Register(AgentRegistration registration) =>
+        connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), registration);
+
+    public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat) =>
+        connection.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), heartbeat);
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Serilog;
+using Vigil.Agent.Configuration;
+
+namespace Vigil.Agent.Hosting;
+
+public static class AgentLogging
+{
+    private const string Template = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>
+    /// Serilog to the console and daily files under <c>&lt;data&gt;/logs</c>. Providers in DI (the
+    /// Windows Event Log when running as a service) keep receiving every event.
+    /// </summary>
+    public static HostApplicationBuilder AddAgentLogging(this HostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration[$"{AgentOptions.Section}:{nameof(AgentOptions.DataDirectory)}"];
+        var logs = Path.Combine(string.IsNullOrWhiteSpace(configured) ? AgentDefaults.DataDirectory : Path.GetFullPath(configured), "logs");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .MinimumLevel.Information()
+                .ReadFrom.Configuration(builder.Configuration)
+                .Enrich.FromLogContext()
+                .WriteTo.Console(outputTemplate: Template, formatProvider: CultureInfo.InvariantCulture)
+                .WriteTo.File(
+                    Path.Combine(logs, "agent-.log"),
+                    rollingInterval: RollingInterval.Day,
+                    fileSizeLimitBytes: 20 * 1024 * 1024,
+                    rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: 10,
+                    outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}",
+                    formatProvider: CultureInfo.InvariantCulture),
+            preserveStaticLogger: true,
+            writeToProviders: true);
+        return builder;
+    }
+}

@@ -1,0 +1,93 @@
+using Vigil.Agent.Metrics;
+
+namespace Vigil.Agent.Tests.Metrics;
+
+public sealed class ProcfsParserTests
+{
+    private const string Stat = """
+        cpu  4705 150 1120 16250 520 0 30 10 100 0
+        cpu0 2350 75 560 8125 260 0 15 5 50 0
+        intr 12345
+        """;
+
+    [Fact]
+    public void Cpu_times_count_idle_and_iowait_as_idle_and_leave_guest_time_out()
+    {
+        var times = ProcfsParser.ParseCpuTimes(Stat);
+
+        Assert.Equal(4705UL + 150 + 1120 + 0 + 30 + 10, times.Busy);
+        Assert.Equal(4705UL + 150 + 1120 + 16250 + 520 + 0 + 30 + 10, times.Total);
+    }
+
+    [Fact]
+    public void Busy_percent_is_measured_between_two_samples()
+    {
+        var earlier = new CpuTimes(Busy: 1000, Total: 5000);
+        var later = new CpuTimes(Busy: 1250, Total: 6000);
+
+        Assert.Equal(25, later.BusyPercentSince(earlier));
+    }
+
+    [Fact]
+    public void Busy_percent_is_zero_when_no_time_passed_or_counters_went_back()
+    {
+        var sample = new CpuTimes(1000, 5000);
+
+        Assert.Equal(0, sample.BusyPercentSince(sample));
+        Assert.Equal(0, new CpuTimes(900, 6000).BusyPercentSince(sample));
+    }
+
+    [Fact]
+    public void Busy_percent_never_leaves_0_to_100()
+    {
+        Assert.Equal(100, new CpuTimes(3000, 5100).BusyPercentSince(new CpuTimes(1000, 5000)));
+    }
+
+    [Fact]
+    public void A_stat_file_without_the_aggregate_line_is_rejected()
+    {
+        Assert.Throws<FormatException>(() => ProcfsParser.ParseCpuTimes("intr 1 2 3"));
+    }
+
+    [Fact]
+    public void Memory_comes_from_MemTotal_and_MemAvailable_in_bytes()
+    {
+        const string meminfo = """
+            MemTotal:       24684092 kB
+            MemFree:        20000000 kB
+            MemAvailable:   23000000 kB
+            Buffers:          100000 kB
+            """;
+
+        var (total, available) = ProcfsParser.ParseMemory(meminfo);
+
+        Assert.Equal(24684092L * 1024, total);
+        Assert.Equal(23000000L * 1024, available);
+    }
+
+    [Fact]
+    public void Meminfo_without_MemAvailable_is_rejected()
+    {
+        Assert.Throws<FormatException>(() => ProcfsParser.ParseMemory("MemTotal: 100 kB\n"));
+    }
+
+    [Fact]
+    public void Uptime_is_whole_seconds_of_the_first_number()
+    {
+        Assert.Equal(5151, ProcfsParser.ParseUptimeSeconds("5151.87 10100.12\n"));
+    }
+
+    [Fact]
+    public void This_machine_reports_valid_metrics()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads /proc.");
+        var reader = new ProcfsHostMetricsReader();
+
+        var metrics = reader.Read();
+
+        Assert.InRange(metrics.CpuPercent, 0, 100);
+        Assert.True(metrics.MemoryTotalBytes > 0);
+        Assert.InRange(metrics.MemoryAvailableBytes, 0, metrics.MemoryTotalBytes);
+        Assert.True(metrics.UptimeSeconds > 0);
+    }
+}

@@ -1,0 +1,96 @@
+using Vigil.TestSupport;
+
+namespace Vigil.EndToEnd.Tests.Support;
+
+/// <summary>The control plane as a real process on a free loopback port, with SQLite in a temporary folder.</summary>
+public sealed class RunningControlPlane : IAsyncDisposable
+{
+    public const string EnrollmentToken = "e2e-enrollment-token-0123456789";
+    private readonly string _dataDirectory;
+    private readonly List<ProductProcess> _agents = [];
+
+    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory)
+    {
+        Process = process;
+        Url = url;
+        _dataDirectory = dataDirectory;
+    }
+
+    public ProductProcess Process { get; }
+
+    public Uri Url { get; }
+
+    public static async Task<RunningControlPlane> StartAsync()
+    {
+        var port = RepositoryLayout.FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
+        var process = ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = url.ToString(),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DataDirectory"] = data,
+            ["Agents__EnrollmentToken"] = EnrollmentToken,
+        });
+        var running = new RunningControlPlane(process, url, data);
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"The control plane exited with {process.ExitCode}:{Environment.NewLine}{process.Output}");
+                }
+
+                try
+                {
+                    return (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            "the control plane is ready",
+            TimeSpan.FromSeconds(60));
+        return running;
+    }
+
+    /// <summary>Starts an agent process; the same <paramref name="dataDirectory"/> means the same node.</summary>
+    public ProductProcess StartAgent(string nodeName, string dataDirectory)
+    {
+        var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Agent__ControlPlaneUrl"] = Url.ToString(),
+            ["Agent__EnrollmentToken"] = EnrollmentToken,
+            ["Agent__NodeName"] = nodeName,
+            ["Agent__DataDirectory"] = dataDirectory,
+            ["Agent__HeartbeatInterval"] = "00:00:01",
+        });
+        _agents.Add(agent);
+        return agent;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        await Process.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS cleans temporary folders.
+        }
+    }
+}
