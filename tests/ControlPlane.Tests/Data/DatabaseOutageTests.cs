@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Tests.Support;
@@ -33,7 +32,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         var api = new NodesApiClient(http);
         await using var steady = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken);
         await steady.RegisterAsync();
-        await Eventually.HoldsAsync(async () => await StoredAsync(host, steady.NodeId) is not null, "the first node is stored");
+        await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(steady.NodeId) is not null, "the first node is stored");
 
         await _server.StopAsync(TestContext.Current.CancellationToken);
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reports the outage");
@@ -49,16 +48,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await _server.StartAgainAsync(TestContext.Current.CancellationToken);
 
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "readiness recovers", TimeSpan.FromSeconds(60));
-        await Eventually.HoldsAsync(async () => await StoredAsync(host, dying.NodeId) is { Liveness: NodeLiveness.Lost }, "the node registered during the outage is stored as Lost", TimeSpan.FromSeconds(60));
-        await using var db = await host.OpenDatabaseAsync();
-        var changes = await db.NodeLivenessChanges.Where(c => c.NodeId == dying.NodeId).OrderBy(c => c.Id).Select(c => c.To).ToListAsync(TestContext.Current.CancellationToken);
-        Assert.Equal([NodeLiveness.Suspect, NodeLiveness.Lost], changes);
+        await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(dying.NodeId) is { Liveness: NodeLiveness.Lost }, "the node registered during the outage is stored as Lost", TimeSpan.FromSeconds(60));
+        Assert.Equal([NodeLiveness.Suspect, NodeLiveness.Lost], await host.StoredLivenessHistoryAsync(dying.NodeId));
         Assert.True(host.Logs.Contains(LogLevel.Information, "Database writable again"));
-    }
-
-    private static async Task<Node?> StoredAsync(ControlPlaneHost host, Guid nodeId)
-    {
-        await using var db = await host.OpenDatabaseAsync();
-        return await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Id == nodeId);
     }
 }

@@ -32,15 +32,15 @@ public abstract class NodePersistenceTests : IAsyncLifetime
         var agent = await Connect(host);
         await agent.RegisterAsync(agent.Registration(intervalMs: 200));
 
-        await Eventually.HoldsAsync(async () => await StoredAsync(host, agent.NodeId) is { Liveness: NodeLiveness.Alive }, "the node row exists");
+        await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(agent.NodeId) is { Liveness: NodeLiveness.Alive }, "the node row exists");
         await agent.DisposeAsync();
-        await Eventually.HoldsAsync(async () => await StoredAsync(host, agent.NodeId) is { Liveness: NodeLiveness.Lost }, "the stored liveness is Lost");
+        await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(agent.NodeId) is { Liveness: NodeLiveness.Lost }, "the stored liveness is Lost");
 
         await using var db = await host.OpenDatabaseAsync();
         var changes = await db.NodeLivenessChanges.Where(c => c.NodeId == agent.NodeId).OrderBy(c => c.Id).ToListAsync(TestContext.Current.CancellationToken);
         Assert.Equal([(NodeLiveness.Alive, NodeLiveness.Suspect), (NodeLiveness.Suspect, NodeLiveness.Lost)], changes.Select(c => (c.From, c.To)));
         Assert.All(changes, c => Assert.False(string.IsNullOrWhiteSpace(c.Reason)));
-        var node = await StoredAsync(host, agent.NodeId);
+        var node = await host.StoredNodeAsync(agent.NodeId);
         Assert.Equal("test", node!.Labels["site"]);
         Assert.Equal(200, node.HeartbeatIntervalMs);
     }
@@ -52,8 +52,8 @@ public abstract class NodePersistenceTests : IAsyncLifetime
         await using var host = await ControlPlaneHost.StartAsync(_database, hourly);
         await using var agent = await Connect(host);
         await agent.RegisterAsync();
-        await Eventually.HoldsAsync(async () => await StoredAsync(host, agent.NodeId) is not null, "the node row exists");
-        var registeredAt = (await StoredAsync(host, agent.NodeId))!.LastSeenAt;
+        await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(agent.NodeId) is not null, "the node row exists");
+        var registeredAt = (await host.StoredNodeAsync(agent.NodeId))!.LastSeenAt;
 
         for (var i = 0; i < 20; i++)
         {
@@ -62,7 +62,7 @@ public abstract class NodePersistenceTests : IAsyncLifetime
 
         var live = (await new NodesApiClient(host.CreateHttpClient()).FindAsync(agent.NodeId))!.LastSeenAt;
         Assert.True(live >= registeredAt);
-        Assert.Equal(registeredAt, (await StoredAsync(host, agent.NodeId))!.LastSeenAt);
+        Assert.Equal(registeredAt, (await host.StoredNodeAsync(agent.NodeId))!.LastSeenAt);
     }
 
     [Fact]
@@ -71,29 +71,24 @@ public abstract class NodePersistenceTests : IAsyncLifetime
         await using var host = await ControlPlaneHost.StartAsync(_database);
         await using var agent = await Connect(host);
         await agent.RegisterAsync();
-        await Eventually.HoldsAsync(async () => await StoredAsync(host, agent.NodeId) is not null, "the node row exists");
+        await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(agent.NodeId) is not null, "the node row exists");
         await Task.Delay(20, TestContext.Current.CancellationToken);
         await agent.HeartbeatAsync();
         var live = (await new NodesApiClient(host.CreateHttpClient()).FindAsync(agent.NodeId))!.LastSeenAt;
 
         await Eventually.HoldsAsync(
-            async () => (await StoredAsync(host, agent.NodeId))!.LastSeenAt.ToUnixTimeMilliseconds() == live.ToUnixTimeMilliseconds(),
+            async () => (await host.StoredNodeAsync(agent.NodeId))!.LastSeenAt.ToUnixTimeMilliseconds() == live.ToUnixTimeMilliseconds(),
             "the stored last-seen time equals the live one");
     }
 
     [Fact]
     public async Task A_restarted_control_plane_knows_its_nodes_and_waits_for_them_to_reconnect()
     {
-        var nodeId = Guid.NewGuid();
-        await using (var first = await ControlPlaneHost.StartAsync(_database))
-        {
-            await using var agent = await Connect(first, nodeId);
-            await agent.RegisterAsync(agent.Registration(intervalMs: 200));
-            await Eventually.HoldsAsync(async () => await StoredAsync(first, nodeId) is not null, "the node row exists");
-        }
+        var nodeId = await RegisterWithAnEarlierControlPlaneAsync();
 
-        var shortGrace = new Dictionary<string, string?> { ["Liveness:StartupGrace"] = "00:00:02" };
-        await using var second = await ControlPlaneHost.StartAsync(_database, shortGrace);
+        // Long enough that a loaded machine still sees the node Suspect before it reconnects.
+        var grace = new Dictionary<string, string?> { ["Liveness:StartupGrace"] = "00:00:20" };
+        await using var second = await ControlPlaneHost.StartAsync(_database, grace);
         var api = new NodesApiClient(second.CreateHttpClient());
 
         var known = await api.FindAsync(nodeId);
@@ -108,28 +103,26 @@ public abstract class NodePersistenceTests : IAsyncLifetime
     [Fact]
     public async Task A_node_that_does_not_come_back_after_a_restart_is_Lost_after_the_grace()
     {
-        var nodeId = Guid.NewGuid();
-        await using (var first = await ControlPlaneHost.StartAsync(_database))
-        {
-            await using var agent = await Connect(first, nodeId);
-            await agent.RegisterAsync(agent.Registration(intervalMs: 200));
-            await Eventually.HoldsAsync(async () => await StoredAsync(first, nodeId) is not null, "the node row exists");
-        }
+        var nodeId = await RegisterWithAnEarlierControlPlaneAsync();
 
         var shortGrace = new Dictionary<string, string?> { ["Liveness:StartupGrace"] = "00:00:01" };
         await using var second = await ControlPlaneHost.StartAsync(_database, shortGrace);
 
-        await Eventually.HoldsAsync(async () => await StoredAsync(second, nodeId) is { Liveness: NodeLiveness.Lost }, "the node is stored as Lost");
+        await Eventually.HoldsAsync(async () => await second.StoredNodeAsync(nodeId) is { Liveness: NodeLiveness.Lost }, "the node is stored as Lost");
+    }
+
+    /// <summary>Runs a control plane on the database just long enough for one node to register; returns its id.</summary>
+    private async Task<Guid> RegisterWithAnEarlierControlPlaneAsync()
+    {
+        await using var first = await ControlPlaneHost.StartAsync(_database);
+        await using var agent = await Connect(first);
+        await agent.RegisterAsync(agent.Registration(intervalMs: 200));
+        await Eventually.HoldsAsync(async () => await first.StoredNodeAsync(agent.NodeId) is not null, "the node row exists");
+        return agent.NodeId;
     }
 
     protected static Task<TestAgentConnection> Connect(ControlPlaneHost host, Guid? nodeId = null) =>
         TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken, nodeId);
-
-    protected static async Task<Node?> StoredAsync(ControlPlaneHost host, Guid nodeId)
-    {
-        await using var db = await host.OpenDatabaseAsync();
-        return await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Id == nodeId);
-    }
 }
 
 public sealed class SqliteNodePersistenceTests : NodePersistenceTests

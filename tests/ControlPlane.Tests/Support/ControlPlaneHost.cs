@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Data.Nodes;
 
 namespace Vigil.ControlPlane.Tests.Support;
 
@@ -73,6 +74,20 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public async Task<VigilDbContext> OpenDatabaseAsync() =>
         await Services.GetRequiredService<IDbContextFactory<VigilDbContext>>().CreateDbContextAsync();
+
+    /// <summary>The node's row as stored now, or null.</summary>
+    public async Task<Node?> StoredNodeAsync(Guid nodeId)
+    {
+        await using var db = await OpenDatabaseAsync();
+        return await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Id == nodeId);
+    }
+
+    /// <summary>The liveness each stored change of the node led to, oldest first.</summary>
+    public async Task<NodeLiveness[]> StoredLivenessHistoryAsync(Guid nodeId)
+    {
+        await using var db = await OpenDatabaseAsync();
+        return await db.NodeLivenessChanges.Where(c => c.NodeId == nodeId).OrderBy(c => c.Id).Select(c => c.To).ToArrayAsync();
+    }
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 }

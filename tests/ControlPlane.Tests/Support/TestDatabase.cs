@@ -1,4 +1,5 @@
 using Vigil.ControlPlane.Data;
+using Vigil.TestSupport;
 
 namespace Vigil.ControlPlane.Tests.Support;
 
@@ -19,9 +20,10 @@ public sealed class TestDatabase : IDisposable
 
     public string DataDirectory { get; }
 
-    public static TestDatabase Sqlite() => new(DatabaseProvider.Sqlite, "", NewDataDirectory());
+    public static TestDatabase Sqlite() => new(DatabaseProvider.Sqlite, "", RepositoryLayout.NewTemporaryDirectory("controlplane"));
 
-    public static TestDatabase PostgreSql(string connectionString) => new(DatabaseProvider.PostgreSql, connectionString, NewDataDirectory());
+    public static TestDatabase PostgreSql(string connectionString) =>
+        new(DatabaseProvider.PostgreSql, connectionString, RepositoryLayout.NewTemporaryDirectory("controlplane"));
 
     public void Dispose()
     {
@@ -33,12 +35,5 @@ public sealed class TestDatabase : IDisposable
         {
             // A log file may still be open on the way down; the OS temp cleaner takes the rest.
         }
-    }
-
-    private static string NewDataDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "vigil-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
     }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium: Debian packages),
+# builds the solution and runs every test. Test servers (PostgreSQL clusters, the control plane,
+# agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET SDK 10 is required: https://dotnet.microsoft.com/download" >&2
+  exit 1
+fi
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  missing+=(postgresql)
+fi
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]}. Run as root, or first: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]}..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Everything the tests create goes under one folder, removed at the end whatever happens.
+run_dir="$(mktemp -d /tmp/vigil-test-run.XXXXXX)"
+chmod 755 "$run_dir"   # PostgreSQL runs as its own user and must reach its data folder inside.
+cleanup() {
+  pkill -f -- "-D $run_dir" 2>/dev/null || true
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+export TMPDIR="$run_dir"
+
+dotnet build ControlPlane.sln -c Release --nologo -v quiet
+dotnet test ControlPlane.sln -c Release --no-build --nologo \
+  --blame-hang-timeout 10m \
+  --logger "console;verbosity=normal" \
+  --results-directory "$run_dir/results"
