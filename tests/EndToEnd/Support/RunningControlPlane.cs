@@ -16,30 +16,46 @@ public sealed class RunningControlPlane : IAsyncDisposable
         _dataDirectory = dataDirectory;
     }
 
-    public ProductProcess Process { get; }
+    public ProductProcess Process { get; private set; }
 
     public Uri Url { get; }
 
     public static async Task<RunningControlPlane> StartAsync()
     {
-        var port = RepositoryLayout.FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}");
+        var url = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}");
         var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
-        var process = ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
+        var running = new RunningControlPlane(Launch(url, data), url, data);
+        await running.WaitUntilReadyAsync();
+        return running;
+    }
+
+    /// <summary>Kills the control plane (as a crash would) and starts it again on the same address and data.</summary>
+    public async Task RestartAsync()
+    {
+        await Process.KillAsync();
+        await Process.DisposeAsync();
+        Process = Launch(Url, _dataDirectory);
+        await WaitUntilReadyAsync();
+    }
+
+    private static ProductProcess Launch(Uri url, string dataDirectory) =>
+        ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DataDirectory"] = data,
+            ["DataDirectory"] = dataDirectory,
             ["Agents__EnrollmentToken"] = EnrollmentToken,
         });
-        var running = new RunningControlPlane(process, url, data);
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.HoldsAsync(
             async () =>
             {
-                if (process.HasExited)
+                if (Process.HasExited)
                 {
-                    throw new InvalidOperationException($"The control plane exited with {process.ExitCode}:{Environment.NewLine}{process.Output}");
+                    throw new InvalidOperationException($"The control plane exited with {Process.ExitCode}:{Environment.NewLine}{Process.Output}");
                 }
 
                 try
@@ -57,20 +73,19 @@ public sealed class RunningControlPlane : IAsyncDisposable
             },
             "the control plane is ready",
             TimeSpan.FromSeconds(60));
-        return running;
     }
 
     /// <summary>Starts an agent process; the same <paramref name="dataDirectory"/> means the same node.</summary>
-    public ProductProcess StartAgent(string nodeName, string dataDirectory)
+    public ProductProcess StartAgent(string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01")
     {
         var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Agent__ControlPlaneUrl"] = Url.ToString(),
-            ["Agent__EnrollmentToken"] = EnrollmentToken,
+            ["Agent__EnrollmentToken"] = token,
             ["Agent__NodeName"] = nodeName,
             ["Agent__DataDirectory"] = dataDirectory,
-            ["Agent__HeartbeatInterval"] = "00:00:01",
+            ["Agent__HeartbeatInterval"] = heartbeatInterval,
         });
         _agents.Add(agent);
         return agent;
