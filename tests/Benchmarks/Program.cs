@@ -1,0 +1,41 @@
+using Vigil.Benchmarks.Simulator;
+
+SimulatorSettings settings;
+try
+{
+    settings = SimulatorSettings.Parse(args);
+}
+catch (Exception exception) when (exception is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(SimulatorSettings.Usage);
+    return 2;
+}
+
+FileLimit.WarnIfTooLow(settings.Agents);
+ThreadPool.SetMinThreads(Math.Max(Environment.ProcessorCount * 4, 64), 64);
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+Console.WriteLine($"Simulating {settings.Agents} agents against {settings.Url} every {settings.Interval.TotalMilliseconds:0} ms: ramp {settings.Ramp.TotalSeconds:0} s, warm-up {settings.Warmup.TotalSeconds:0} s, measure {settings.Duration.TotalSeconds:0} s");
+try
+{
+    var result = await new Simulation(settings).RunAsync(cancel.Token);
+    Console.WriteLine(result.ToTable());
+    if (settings.Output is { } output)
+    {
+        await File.WriteAllTextAsync(output, result.ToJson());
+    }
+
+    return 0;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("Stopped before the measurement ended.");
+    return 130;
+}

@@ -1,0 +1,23 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Vigil.Benchmarks.Simulator;
+
+/// <summary>What the control plane itself says, through its REST API.</summary>
+public static class ControlPlaneView
+{
+    /// <summary>How many nodes the control plane counts as Alive, or null when it does not answer.</summary>
+    public static async Task<long?> CountAliveAsync(Uri controlPlane, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = controlPlane, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/nodes?liveness=Alive&pageSize=1", UriKind.Relative), cancellationToken);
+            return page.GetProperty("totalCount").GetInt64();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vigil.Benchmarks.Simulator;
+
+/// <summary>The figures of one run, as a table and as JSON.</summary>
+public sealed record SimulationResult(
+    SimulatorSettings Settings,
+    SimulationCounters Counters,
+    long DisconnectsWhileMeasuring,
+    double? ServerCpuPercent,
+    long? ServerPeakRssBytes,
+    long? ServerRssBytes,
+    double? SimulatorCpuPercent,
+    long? AliveOnControlPlane)
+{
+    public double TargetPerSecond => Counters.RegisteredAgents / Settings.Interval.TotalSeconds;
+
+    public double AchievedPerSecond => Counters.AcknowledgedHeartbeats / Settings.Duration.TotalSeconds;
+
+    public string ToTable()
+    {
+        var latency = Counters.Latency;
+        return string.Create(CultureInfo.InvariantCulture, $"""
+
+            agents registered        {Counters.RegisteredAgents} of {Settings.Agents} ({Counters.RegistrationFailures} failed)
+            heartbeats/s             {AchievedPerSecond:0.0} achieved of {TargetPerSecond:0.0} target ({100 * AchievedPerSecond / Math.Max(1, TargetPerSecond):0.0} %)
+            ack latency              p50 {Ms(latency.Quantile(0.50))}  p99 {Ms(latency.Quantile(0.99))}  max {Ms(latency.Max)}
+            failed heartbeats        {Counters.FailedHeartbeats}
+            disconnects (measuring)  {DisconnectsWhileMeasuring}
+            Alive (control plane)    {AliveOnControlPlane?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}
+            server CPU               {Percent(ServerCpuPercent)} of one core
+            server memory            peak {Mb(ServerPeakRssBytes)}, now {Mb(ServerRssBytes)}
+            simulator CPU            {Percent(SimulatorCpuPercent)} of one core
+            last error               {Counters.LastError ?? "none"}
+            """);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(new
+    {
+        agents = Settings.Agents,
+        registered = Counters.RegisteredAgents,
+        registrationFailures = Counters.RegistrationFailures,
+        intervalMs = Settings.Interval.TotalMilliseconds,
+        durationSeconds = Settings.Duration.TotalSeconds,
+        protocol = Settings.Json ? "json" : "messagepack",
+        targetPerSecond = TargetPerSecond,
+        achievedPerSecond = AchievedPerSecond,
+        latencyP50Ms = Counters.Latency.Quantile(0.5).TotalMilliseconds,
+        latencyP99Ms = Counters.Latency.Quantile(0.99).TotalMilliseconds,
+        latencyMaxMs = Counters.Latency.Max.TotalMilliseconds,
+        failedHeartbeats = Counters.FailedHeartbeats,
+        disconnects = DisconnectsWhileMeasuring,
+        serverCpuPercent = ServerCpuPercent,
+        serverPeakRssBytes = ServerPeakRssBytes,
+        simulatorCpuPercent = SimulatorCpuPercent,
+        aliveOnControlPlane = AliveOnControlPlane,
+    });
+
+    private static string Ms(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0.0} ms");
+
+    private static string Percent(double? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0} %") : "n/a (no --server-pid)";
+
+    private static string Mb(long? bytes) => bytes is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1048576.0:0} MB") : "n/a";
+}
