@@ -13,21 +13,21 @@ builder.AddAgentHub();
 builder.AddVigilApi();
 builder.AddDashboard();
 
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseVigilRequestLogging();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
+return await builder.Build().RunUntilStoppedAsync(app =>
+{
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseVigilRequestLogging();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
 
-app.MapHealthEndpoints();
-app.MapAgentHub();
-app.MapNodesApi();
-app.MapApiDocumentation();
-app.MapDashboard();
-
-return await app.RunUntilStoppedAsync();
+    app.MapHealthEndpoints();
+    app.MapAgentHub();
+    app.MapNodesApi();
+    app.MapApiDocumentation();
+    app.MapDashboard();
+});
 
 /// <summary>The control plane's entry point; public so that tests can host it.</summary>
 public partial class Program;

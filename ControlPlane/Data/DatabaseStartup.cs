@@ -86,4 +86,4 @@ internal sealed partial class DatabaseStartup(
 }
 
 /// <summary>The schema is behind and the control plane may not migrate it: waiting will not help.</summary>
-internal sealed class PendingMigrationsException(string message) : Exception(message);
+internal sealed class PendingMigrationsException(string message) : InvalidOperationException(message);
