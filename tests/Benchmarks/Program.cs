@@ -18,7 +18,8 @@ ThreadPool.SetMinThreads(Math.Max(Environment.ProcessorCount * 4, 64), 64);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    e.Cancel = true;
+    // The first Ctrl+C ends the run and still reports; a second one ends the process at once.
+    e.Cancel = !cancel.IsCancellationRequested;
     cancel.Cancel();
 };
 
@@ -27,12 +28,17 @@ try
 {
     var result = await new Simulation(settings).RunAsync(cancel.Token);
     Console.WriteLine(result.ToTable());
+    if (result.StoppedEarly)
+    {
+        Console.Error.WriteLine("Stopped before the end of the measurement window; the figures cover the part measured.");
+    }
+
     if (settings.Output is { } output)
     {
         await File.WriteAllTextAsync(output, result.ToJson());
     }
 
-    return 0;
+    return result.StoppedEarly ? 130 : 0;
 }
 catch (OperationCanceledException)
 {

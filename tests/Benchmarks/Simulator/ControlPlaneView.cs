@@ -15,7 +15,7 @@ public static class ControlPlaneView
             var page = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/nodes?liveness=Alive&pageSize=1", UriKind.Relative), cancellationToken);
             return page.GetProperty("totalCount").GetInt64();
         }
-        catch (HttpRequestException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }

@@ -14,10 +14,15 @@ public sealed class LatencyHistogram
     {
         var index = (int)Math.Min(latency.TotalMicroseconds / BucketMicroseconds, _buckets.Length - 1);
         Interlocked.Increment(ref _buckets[index]);
-        var ticks = latency.Ticks;
-        for (var max = Interlocked.Read(ref _maxTicks); ticks > max; max = Interlocked.Read(ref _maxTicks))
+        RaiseTo(ref _maxTicks, latency.Ticks);
+    }
+
+    /// <summary>Sets <paramref name="target"/> to <paramref name="value"/> if that is larger, without a lock.</summary>
+    public static void RaiseTo(ref long target, long value)
+    {
+        for (var current = Interlocked.Read(ref target); value > current; current = Interlocked.Read(ref target))
         {
-            if (Interlocked.CompareExchange(ref _maxTicks, ticks, max) == max)
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
             {
                 break;
             }

@@ -58,7 +58,8 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await _connection!.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), Heartbeat(), cancellationToken);
+                await _connection!.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), Heartbeat(), cancellationToken)
+                    .WaitAsync(settings.CallTimeout, cancellationToken);
                 counters.Acknowledged(Stopwatch.GetElapsedTime(started));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

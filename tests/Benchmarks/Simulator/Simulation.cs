@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Vigil.Benchmarks.Simulator;
 
 /// <summary>Connects the agents over the ramp, lets them warm up, then measures for the duration.</summary>
@@ -12,6 +14,7 @@ public sealed class Simulation(SimulatorSettings settings)
         var agents = Enumerable.Range(1, settings.Agents).Select(n => new SimulatedAgent(n, settings, Counters)).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeats = new List<Task>(agents.Count);
+        var progress = ProgressReport.RunAsync(Counters, settings.ServerPid, TimeSpan.FromSeconds(5), stop.Token);
         try
         {
             await ConnectAllAsync(agents, heartbeats, stop.Token);
@@ -20,27 +23,44 @@ public sealed class Simulation(SimulatorSettings settings)
 
             var serverBefore = settings.ServerPid is { } pid ? ProcessSample.Read(pid) : null;
             var selfBefore = ProcessSample.Read(Environment.ProcessId);
+            var machineBefore = MachineSample.Read();
             var disconnectsBefore = Counters.Disconnects;
+            var window = Stopwatch.StartNew();
             Counters.Measuring = true;
-            await Task.Delay(settings.Duration, stop.Token);
+            var stoppedEarly = false;
+            try
+            {
+                await Task.Delay(settings.Duration, stop.Token);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                stoppedEarly = true; // Ctrl+C while measuring: report what was measured so far.
+            }
+
             Counters.Measuring = false;
+            var measured = window.Elapsed;
             var serverAfter = settings.ServerPid is { } same ? ProcessSample.Read(same) : null;
             var selfAfter = ProcessSample.Read(Environment.ProcessId);
-            var alive = await ControlPlaneView.CountAliveAsync(settings.Url, stop.Token);
+            var machineAfter = MachineSample.Read();
+            var alive = await ControlPlaneView.CountAliveAsync(settings.Url, CancellationToken.None);
 
             return new SimulationResult(
                 settings,
                 Counters,
+                measured,
+                stoppedEarly,
                 Counters.Disconnects - disconnectsBefore,
                 serverBefore is { } sb && serverAfter is { } sa ? sa.CpuPercentSince(sb) : null,
                 serverAfter?.PeakRssBytes,
                 serverAfter?.RssBytes,
                 selfBefore is { } b && selfAfter is { } a ? a.CpuPercentSince(b) : null,
+                machineBefore is { } mb && machineAfter is { } ma ? ma.CpuPercentSince(mb) : null,
                 alive);
         }
         finally
         {
             await stop.CancelAsync();
+            await progress;
             await Task.WhenAll(heartbeats.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
         }

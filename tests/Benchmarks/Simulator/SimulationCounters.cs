@@ -7,10 +7,19 @@ public sealed class SimulationCounters
     private long _registrationFailures;
     private long _disconnects;
     private long _acknowledged;
+    private long _allAcknowledged;
+    private long _periodMaxTicks;
     private long _failures;
+    private long _timeouts;
+    private volatile bool _measuring;
     private volatile string? _lastError;
 
-    public bool Measuring { get; set; }
+    /// <summary>On only during the measurement window; acknowledgements and failures count only then.</summary>
+    public bool Measuring
+    {
+        get => _measuring;
+        set => _measuring = value;
+    }
 
     public LatencyHistogram Latency { get; } = new();
 
@@ -22,7 +31,13 @@ public sealed class SimulationCounters
 
     public long AcknowledgedHeartbeats => Interlocked.Read(ref _acknowledged);
 
+    /// <summary>Acknowledgements since the start, measuring or not (for the progress lines).</summary>
+    public long AllAcknowledged => Interlocked.Read(ref _allAcknowledged);
+
     public long FailedHeartbeats => Interlocked.Read(ref _failures);
+
+    /// <summary>Heartbeats with no answer within the call timeout (the real agent would reconnect).</summary>
+    public long TimedOutHeartbeats => Interlocked.Read(ref _timeouts);
 
     public string? LastError => _lastError;
 
@@ -32,12 +47,17 @@ public sealed class SimulationCounters
 
     public void Acknowledged(TimeSpan latency)
     {
+        Interlocked.Increment(ref _allAcknowledged);
+        LatencyHistogram.RaiseTo(ref _periodMaxTicks, latency.Ticks);
         if (Measuring)
         {
             Interlocked.Increment(ref _acknowledged);
             Latency.Record(latency);
         }
     }
+
+    /// <summary>The slowest acknowledgement since the last call.</summary>
+    public TimeSpan TakePeriodMaxLatency() => TimeSpan.FromTicks(Interlocked.Exchange(ref _periodMaxTicks, 0));
 
     public void RegistrationFailed(Exception exception)
     {
@@ -50,7 +70,7 @@ public sealed class SimulationCounters
         _lastError = exception.Message;
         if (Measuring)
         {
-            Interlocked.Increment(ref _failures);
+            _ = exception is TimeoutException ? Interlocked.Increment(ref _timeouts) : Interlocked.Increment(ref _failures);
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed record SimulatorSettings
 
     public string? Output { get; init; }
 
+    /// <summary>As the agent: a call unanswered for twice the interval (at least 5 s) has timed out.</summary>
+    public TimeSpan CallTimeout => TimeSpan.FromTicks(Math.Max(Interval.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+
     public const string Usage = """
         Agent simulator: N simulated agents heartbeating into a running control plane.
           --url URL            control plane base address (default http://127.0.0.1:5080)
