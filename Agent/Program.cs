@@ -1,14 +1,9 @@
 using Vigil.Agent.Hosting;
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-{
-    Args = args,
-    ContentRootPath = AppContext.BaseDirectory,
-});
-
+HostApplicationBuilder builder;
 try
 {
-    builder.AddAgentConfiguration(args);
+    builder = AgentConfiguration.CreateBuilder(args);
 }
 catch (InvalidOperationException exception)
 {
@@ -19,6 +14,7 @@ catch (InvalidOperationException exception)
 builder.AddAgentLogging();
 builder.AddAgentHosting();
 builder.AddHostMetrics();
+builder.AddSupervision();
 builder.AddControlPlaneConnection();
 
 using var host = builder.Build();

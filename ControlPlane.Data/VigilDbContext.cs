@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Data.Configurations;
+using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Nodes;
 
 namespace Vigil.ControlPlane.Data;
@@ -10,6 +12,10 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : D
     public DbSet<Node> Nodes => Set<Node>();
 
     public DbSet<NodeLivenessChange> NodeLivenessChanges => Set<NodeLivenessChange>();
+
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+
+    public DbSet<DesiredNodeConfiguration> DesiredNodeConfigurations => Set<DesiredNodeConfiguration>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);

@@ -1,7 +1,9 @@
 using Vigil.ControlPlane.Agents;
 using Vigil.ControlPlane.Api;
 using Vigil.ControlPlane.Components;
+using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
 
@@ -9,13 +11,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddVigilLogging();
 builder.AddNodes();
 builder.AddVigilDatabase();
+builder.AddEvents();
+builder.AddDesiredConfigurations();
 builder.AddAgentHub();
 builder.AddVigilApi();
 builder.AddDashboard();
 
 return await builder.Build().RunUntilStoppedAsync(app =>
 {
-    app.UseExceptionHandler();
+    app.UseVigilExceptionHandler();
     app.UseStatusCodePages();
     app.UseVigilRequestLogging();
     app.UseAuthentication();
@@ -25,6 +29,8 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.MapHealthEndpoints();
     app.MapAgentHub();
     app.MapNodesApi();
+    app.MapConfigurationsApi();
+    app.MapEventsApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

@@ -23,6 +23,9 @@ public sealed class AgentOptions
 
     public ReconnectOptions Reconnect { get; set; } = new();
 
+    /// <summary>The restart policy of every service, unless the service overrides a value.</summary>
+    public Vigil.Shared.Services.RestartSettings RestartDefaults { get; set; } = new();
+
     public Uri ControlPlaneUri => new(ControlPlaneUrl, UriKind.Absolute);
 }
 

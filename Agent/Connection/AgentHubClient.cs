@@ -12,4 +12,13 @@ internal sealed class AgentHubClient(HubConnection connection) : IAgentHub
 
     public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat) =>
         connection.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), heartbeat);
+
+    public Task<EventsAck> ReportEvents(AgentEventBatch batch) =>
+        connection.InvokeAsync<EventsAck>(nameof(IAgentHub.ReportEvents), batch);
+
+    public Task<DesiredConfiguration> GetDesiredConfiguration() =>
+        connection.InvokeAsync<DesiredConfiguration>(nameof(IAgentHub.GetDesiredConfiguration));
+
+    public Task Stopping(AgentStoppingNotice notice) =>
+        connection.InvokeAsync(nameof(IAgentHub.Stopping), notice);
 }

@@ -1,30 +1,38 @@
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using Vigil.Agent.Configuration;
+using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
+using Vigil.Agent.Services;
+using Vigil.Agent.Supervision;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
 
 namespace Vigil.Agent.Connection;
 
 /// <summary>
-/// Keeps the agent connected to the control plane, forever: connect, register, heartbeat every
-/// interval; when anything fails, wait a backoff delay and start over. Heartbeats are never queued:
-/// while disconnected, none is sent.
+/// Keeps the agent connected to the control plane, forever: connect, register, then run an
+/// <see cref="AgentSession"/>; when anything fails, wait a backoff delay and start over. On a graceful
+/// stop it tells the control plane, so the node is not taken for crashed.
 /// </summary>
 internal sealed partial class ControlPlaneConnection(
     IOptions<AgentOptions> options,
     NodeIdentityHolder identity,
     IHostMetricsReader metrics,
+    IServiceReports services,
+    EventOutbox outbox,
+    DesiredConfigurationStore desired,
     TimeProvider time,
     ILogger<ControlPlaneConnection> logger) : BackgroundService
 {
+    private static readonly TimeSpan StoppingNoticeTimeout = TimeSpan.FromSeconds(2);
     private readonly AgentOptions _options = options.Value;
     private readonly ReconnectBackoff _backoff = new(options.Value.Reconnect, Random.Shared.NextDouble);
     private long _sequence;
     private bool _outageReported;
+    private ConnectionFailure? _lastFailure;
+    private long? _registeredAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +49,7 @@ internal sealed partial class ControlPlaneConnection(
             }
             catch (Exception exception)
             {
+                EndOutageIfTheSessionHeld();
                 ReportFailure(hub, exception);
             }
 
@@ -68,38 +77,43 @@ internal sealed partial class ControlPlaneConnection(
             closed.Cancel();
             return Task.CompletedTask;
         };
-        connection.On<ConfigChangedNotice>(nameof(IAgentClient.ConfigChanged), notice => LogConfigChanged(notice.ConfigVersion));
+
+        var client = new AgentHubClient(connection);
+        using var session = new AgentSession(client, _options, metrics, services, outbox, desired, time, logger);
+        connection.On<ConfigChangedNotice>(nameof(IAgentClient.ConfigChanged), _ => session.ConfigurationChanged());
 
         await connection.StartAsync(stoppingToken);
-        var client = new AgentHubClient(connection);
-        var accepted = await client.Register(AgentDescription.Registration(identity.NodeId, _options)).WaitAsync(CallTimeout, time, stoppingToken);
-        _backoff.Reset();
-        _outageReported = false;
+        var accepted = await client.Register(AgentDescription.Registration(identity.NodeId, _options)).WaitAsync(session.CallTimeout, time, stoppingToken);
+        _registeredAt = time.GetTimestamp();
         LogRegistered(accepted.NodeId, _options.NodeName!, hub);
 
         try
         {
-            await SendHeartbeatsAsync(client, closed.Token);
+            await session.RunAsync(accepted, () => Interlocked.Increment(ref _sequence), closed.Token);
         }
-        catch (OperationCanceledException) when (closed.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await SayStoppingAsync(client);
+            throw;
+        }
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
         {
             throw new ConnectionLostException(closeReason);
         }
     }
 
-    private async Task SendHeartbeatsAsync(AgentHubClient client, CancellationToken cancellationToken)
+    private async Task SayStoppingAsync(AgentHubClient client)
     {
-        using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
-        do
+        try
         {
-            var heartbeat = new AgentHeartbeat { Sequence = Interlocked.Increment(ref _sequence), Host = metrics.Read() };
-            await client.Heartbeat(heartbeat).WaitAsync(CallTimeout, time, cancellationToken);
+            await client.Stopping(new AgentStoppingNotice { Reason = "the agent was asked to stop" }).WaitAsync(StoppingNoticeTimeout, time);
+            LogSaidStopping();
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogCouldNotSayStopping(exception.Message);
+        }
     }
-
-    /// <summary>A call that takes this long means the control plane is stuck; start over.</summary>
-    private TimeSpan CallTimeout => TimeSpan.FromTicks(Math.Max(_options.HeartbeatInterval.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
 
     private HubConnection Build(Uri hub) => new HubConnectionBuilder()
         .WithUrl(hub, connection =>
@@ -111,38 +125,53 @@ internal sealed partial class ControlPlaneConnection(
         .AddMessagePackProtocol()
         .Build();
 
+    /// <summary>
+    /// A session that held for a while ends the outage: retries start again from the initial delay and
+    /// the next failure is news. One that failed at once (a call refused right after registering) is
+    /// the same outage, so it neither retries at the initial delay forever nor floods the log.
+    /// </summary>
+    private void EndOutageIfTheSessionHeld()
+    {
+        if (_registeredAt is { } registeredAt && time.GetElapsedTime(registeredAt) >= StableSession)
+        {
+            _backoff.Reset();
+            _outageReported = false;
+            _lastFailure = null;
+        }
+
+        _registeredAt = null;
+    }
+
+    /// <summary>How long a session must last to count as the end of an outage.</summary>
+    private TimeSpan StableSession => TimeSpan.FromTicks(Math.Max(_options.HeartbeatInterval.Ticks * 3, _options.Reconnect.MaxDelay.Ticks));
+
+    /// <summary>
+    /// Each kind of failure is reported once per outage (a warning for an unreachable control plane,
+    /// an error for a refused token or agent); repeats go to Debug, so a long outage does not flood the log.
+    /// </summary>
     private void ReportFailure(Uri hub, Exception exception)
     {
-        switch (exception)
+        var failure = ConnectionFailure.Of(exception);
+        if (_outageReported && failure.Repeats(_lastFailure))
         {
-            case HubException refused:
-                LogRefused(hub, refused.Message);
+            LogStillFailing(failure.Reason);
+            return;
+        }
+
+        _outageReported = true;
+        _lastFailure = failure;
+        switch (failure.Kind)
+        {
+            case ConnectionFailureKind.AgentRefused:
+                LogRefused(hub, failure.Reason);
                 break;
-            case var _ when MentionsUnauthorized(exception):
+            case ConnectionFailureKind.TokenRefused:
                 LogTokenRefused(hub);
                 break;
             default:
-                if (!_outageReported)
-                {
-                    LogUnreachable(hub, exception.Message);
-                    _outageReported = true;
-                }
-
+                LogUnreachable(hub, failure.Reason);
                 break;
         }
-    }
-
-    private static bool MentionsUnauthorized(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception.Message.Contains("'401'", StringComparison.Ordinal) || exception.Message.Contains("401 (Unauthorized)", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the control plane at {Hub} as node {NodeName} ({NodeId})")]
@@ -157,13 +186,19 @@ internal sealed partial class ControlPlaneConnection(
     [LoggerMessage(Level = LogLevel.Error, Message = "The control plane at {Hub} refused this agent: {Reason}")]
     private partial void LogRefused(Uri hub, string reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Still cannot reach the control plane: {Reason}")]
+    private partial void LogStillFailing(string reason);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Next attempt to reach the control plane in {Delay}")]
     private partial void LogRetrying(TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The control plane has configuration version {ConfigVersion} for this node")]
-    private partial void LogConfigChanged(long configVersion);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Told the control plane that this agent is stopping")]
+    private partial void LogSaidStopping();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the control plane that this agent is stopping: {Reason}")]
+    private partial void LogCouldNotSayStopping(string reason);
 }
 
-/// <summary>The connection closed while heartbeating.</summary>
+/// <summary>The connection closed while the session ran.</summary>
 internal sealed class ConnectionLostException(Exception? reason)
     : Exception(reason is null ? "the connection was closed" : $"the connection was closed: {reason.Message}", reason);

@@ -9,6 +9,30 @@ public static class AgentConfiguration
     public const string DefaultConfigFile = "agent.json";
 
     /// <summary>
+    /// The host builder, rooted next to the executable (where <c>appsettings.json</c> is, whatever the
+    /// working directory of a service), with the agent's configuration. A file that cannot be read
+    /// throws <see cref="InvalidOperationException"/> with a message naming it.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        HostApplicationBuilder builder;
+        try
+        {
+            builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = args,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidOperationException(Describe(exception), exception);
+        }
+
+        return builder.AddAgentConfiguration(args);
+    }
+
+    /// <summary>
     /// Sources, later ones winning: appsettings.json, the agent file (<c>--config</c>,
     /// <c>VIGIL_AGENT_CONFIG</c> or <c>agent.json</c> next to the executable; changes are picked up
     /// without a restart), environment variables, the command line. Options are validated at start.
@@ -23,7 +47,17 @@ public static class AgentConfiguration
             throw new InvalidOperationException($"The agent configuration file {path} does not exist (given by --config or {ConfigFileVariable}).");
         }
 
-        builder.Configuration.AddJsonFile(path, optional: !explicitFile, reloadOnChange: true);
+        var source = new AgentFileConfigurationSource { Path = path, Optional = !explicitFile, ReloadOnChange = true };
+        source.ResolveFileProvider();
+        try
+        {
+            ((IConfigurationBuilder)builder.Configuration).Add(source);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidOperationException(Describe(exception), exception);
+        }
+
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
 
@@ -33,5 +67,20 @@ public static class AgentConfiguration
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         return builder;
+    }
+
+    /// <summary>
+    /// One line for a configuration file that does not load: the loader's sentence (it names the
+    /// file) and the parser's, which gives the line and position.
+    /// </summary>
+    internal static string Describe(Exception exception)
+    {
+        var innermost = exception;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return ReferenceEquals(innermost, exception) ? exception.Message : $"{exception.Message} {innermost.Message}";
     }
 }

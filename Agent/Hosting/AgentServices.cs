@@ -1,5 +1,10 @@
+using Microsoft.Extensions.Options;
+using Vigil.Agent.Configuration;
 using Vigil.Agent.Connection;
+using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
+using Vigil.Agent.Services;
+using Vigil.Agent.Supervision;
 
 namespace Vigil.Agent.Hosting;
 
@@ -24,6 +29,24 @@ public static class AgentServices
         return builder;
     }
 
+    /// <summary>
+    /// The managed services: the durable event outbox, the desired configuration from the control
+    /// plane, and the supervisor. Registered before the connection, so that on stop the connection
+    /// says goodbye first and the services are dealt with after.
+    /// </summary>
+    public static HostApplicationBuilder AddSupervision(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(services => new EventOutbox(
+            Path.Combine(DataDirectory(services), "outbox"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<EventOutbox>>()));
+        builder.Services.AddSingleton<AgentEvents>();
+        builder.Services.AddSingleton(services => new DesiredConfigurationStore(DataDirectory(services)));
+        builder.Services.AddSingleton<ServiceManagerFactory>();
+        builder.Services.AddSingleton<Supervisor>();
+        builder.Services.AddSingleton<IServiceReports>(services => services.GetRequiredService<Supervisor>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<Supervisor>());
+        return builder;
+    }
+
     /// <summary>The connection to the control plane: register, heartbeat, reconnect forever.</summary>
     public static HostApplicationBuilder AddControlPlaneConnection(this HostApplicationBuilder builder)
     {
@@ -31,4 +54,6 @@ public static class AgentServices
         builder.Services.AddHostedService<ControlPlaneConnection>();
         return builder;
     }
+
+    private static string DataDirectory(IServiceProvider services) => services.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory!;
 }

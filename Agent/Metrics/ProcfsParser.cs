@@ -62,13 +62,20 @@ public static class ProcfsParser
     /// <summary>Whole seconds since boot, from the first number of /proc/uptime.</summary>
     public static long ParseUptimeSeconds(string procUptime)
     {
-        var first = procUptime.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-        return (long)double.Parse(first, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var fields = procUptime.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length == 0 || !double.TryParse(fields[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+        {
+            throw new FormatException("/proc/uptime does not start with the seconds since boot.");
+        }
+
+        return (long)seconds;
     }
 
     private static long KilobytesOf(string line)
     {
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
+        return parts.Length >= 2 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kilobytes)
+            ? kilobytes
+            : throw new FormatException($"/proc/meminfo has an unreadable line: '{line.Trim()}'.");
     }
 }

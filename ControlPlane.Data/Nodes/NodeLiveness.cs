@@ -11,4 +11,7 @@ public enum NodeLiveness
 
     /// <summary>Nothing heard for long enough to treat the node as gone.</summary>
     Lost,
+
+    /// <summary>The agent said it was stopping on purpose (an upgrade, a reboot): not a crash.</summary>
+    Stopped,
 }

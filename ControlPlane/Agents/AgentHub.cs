@@ -1,5 +1,9 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Configurations;
+using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Nodes;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
@@ -14,7 +18,8 @@ namespace Vigil.ControlPlane.Agents;
 /// reaches the agent; the connection stays open so the agent can correct itself.
 /// </summary>
 [Authorize(AuthenticationSchemes = EnrollmentTokenHandler.SchemeName)]
-internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
+internal sealed partial class AgentHub(
+    NodeRegistry registry, EventStore events, DesiredConfigurations configurations, ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
     private const string NodeIdKey = "NodeId";
 
@@ -36,16 +41,18 @@ internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> 
         var node = registry.Register(registration!, Context.ConnectionId);
         Context.Items[NodeIdKey] = node.Id;
         LogRegistered(node.Name, node.Id, node.AgentVersion, RemoteAddress);
-        return Task.FromResult(new RegistrationAccepted { NodeId = node.Id, ProtocolVersion = registration!.ProtocolVersion });
+        return Task.FromResult(new RegistrationAccepted
+        {
+            NodeId = node.Id,
+            ProtocolVersion = registration!.ProtocolVersion,
+            ConfigVersion = node.ConfigVersion,
+            LastEventSequence = node.LastEventSequence,
+        });
     }
 
     public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
     {
-        if (Context.Items[NodeIdKey] is not Guid nodeId)
-        {
-            throw Refuse("Register before sending heartbeats.");
-        }
-
+        var nodeId = RegisteredNode();
         var errors = MessageValidator.Validate(heartbeat);
         if (errors.Count > 0)
         {
@@ -60,6 +67,47 @@ internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> 
         return Task.FromResult(new HeartbeatAck { Sequence = heartbeat.Sequence });
     }
 
+    public async Task<EventsAck> ReportEvents(AgentEventBatch batch)
+    {
+        var nodeId = RegisteredNode();
+        var errors = MessageValidator.Validate(batch);
+        if (errors.Count > 0)
+        {
+            throw Refuse(MessageValidator.Describe("event batch", errors), nodeId);
+        }
+
+        try
+        {
+            return new EventsAck { UpTo = await events.StoreAsync(nodeId, batch.Events, Context.ConnectionAborted) };
+        }
+        catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        {
+            LogEventsNotStored(nodeId, exception.Message);
+            throw new HubException("The control plane cannot store events right now; keep them and send them again later.");
+        }
+    }
+
+    public async Task<DesiredConfiguration> GetDesiredConfiguration()
+    {
+        var nodeId = RegisteredNode();
+        try
+        {
+            return await configurations.GetAsync(nodeId, Context.ConnectionAborted);
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        {
+            throw new HubException("The control plane cannot read the desired configuration right now; ask again later.");
+        }
+    }
+
+    public Task Stopping(AgentStoppingNotice notice)
+    {
+        var nodeId = RegisteredNode();
+        registry.Stopping(nodeId, Context.ConnectionId);
+        LogStopping(nodeId, notice?.Reason ?? "");
+        return Task.CompletedTask;
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items[NodeIdKey] is Guid nodeId)
@@ -71,6 +119,9 @@ internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> 
         return Task.CompletedTask;
     }
 
+    private Guid RegisteredNode() =>
+        Context.Items[NodeIdKey] is Guid nodeId ? nodeId : throw Refuse("Register before sending heartbeats or events.");
+
     private string RemoteAddress => Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private HubException Refuse(string reason, Guid? nodeId = null)
@@ -81,6 +132,12 @@ internal sealed partial class AgentHub(NodeRegistry registry, ILogger<AgentHub> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeName} ({NodeId}) registered, agent {AgentVersion} from {RemoteAddress}")]
     private partial void LogRegistered(string nodeName, Guid nodeId, string agentVersion, string remoteAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Events of node {NodeId} not stored, the agent keeps them: {Reason}")]
+    private partial void LogEventsNotStored(Guid nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} says its agent is stopping: {Reason}")]
+    private partial void LogStopping(Guid nodeId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} disconnected: {Reason}")]
     private partial void LogDisconnected(Guid nodeId, string reason);

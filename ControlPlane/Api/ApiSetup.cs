@@ -8,7 +8,17 @@ public static class ApiSetup
     /// <summary>Problem details for every error, enums as names, and the OpenAPI document of <c>/api/v1</c>.</summary>
     public static IHostApplicationBuilder AddVigilApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // A body or parameter that cannot be read is the caller's mistake: 400 with the reason, in every environment.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Status = bad.StatusCode;
+                context.ProblemDetails.Title = "The request is not valid.";
+                context.ProblemDetails.Detail = bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message;
+            }
+        });
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -19,6 +29,13 @@ public static class ApiSetup
         }));
         return builder;
     }
+
+    /// <summary>Unhandled exceptions become problem details; unreadable requests keep their 400.</summary>
+    public static IApplicationBuilder UseVigilExceptionHandler(this IApplicationBuilder app) =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
 
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and the interactive page at <c>/scalar/v1</c>.</summary>
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder app)

@@ -74,7 +74,12 @@ internal sealed partial class DatabaseStartup(
         }
 
         var nodes = await db.Nodes.AsNoTracking().ToListAsync(cancellationToken);
-        registry.Load(nodes);
+        var lastSequences = await db.Events
+            .GroupBy(e => e.NodeId)
+            .Select(g => new { NodeId = g.Key, Last = g.Max(e => e.Sequence) })
+            .ToDictionaryAsync(g => g.NodeId, g => g.Last, cancellationToken);
+        var configVersions = await db.DesiredNodeConfigurations.ToDictionaryAsync(c => c.NodeId, c => c.Version, cancellationToken);
+        registry.Load(nodes, lastSequences, configVersions);
         LogReady(settings.Provider, nodes.Count);
     }
 

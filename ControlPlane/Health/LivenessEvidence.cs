@@ -20,6 +20,9 @@ public readonly record struct LivenessEvidence
     /// <summary>False for a node known only from the database since the control plane started.</summary>
     public required bool HeardSinceStart { get; init; }
 
+    /// <summary>The agent announced that it was stopping on purpose, and nothing was heard since.</summary>
+    public bool StoppedOnPurpose { get; init; }
+
     /// <summary>The liveness stored before the control plane started (only used until heard from).</summary>
     public NodeLiveness StoredLiveness { get; init; }
 }

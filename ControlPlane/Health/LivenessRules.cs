@@ -17,6 +17,11 @@ public static class LivenessRules
             return EvaluateUnheard(evidence, policy, lostAfterSilence);
         }
 
+        if (evidence.StoppedOnPurpose)
+        {
+            return new(NodeLiveness.Stopped, "the agent stopped on purpose");
+        }
+
         if (evidence.Silence >= lostAfterSilence)
         {
             return new(NodeLiveness.Lost, Describe("no heartbeat for", evidence.Silence));
@@ -36,9 +41,11 @@ public static class LivenessRules
 
     private static LivenessVerdict EvaluateUnheard(LivenessEvidence evidence, LivenessPolicy policy, TimeSpan lostAfterSilence)
     {
-        if (evidence.StoredLiveness == NodeLiveness.Lost)
+        if (evidence.StoredLiveness is NodeLiveness.Lost or NodeLiveness.Stopped)
         {
-            return new(NodeLiveness.Lost, "lost before the control plane started and not heard from since");
+            return new(evidence.StoredLiveness, evidence.StoredLiveness == NodeLiveness.Lost
+                ? "lost before the control plane started and not heard from since"
+                : "the agent stopped on purpose before the control plane started");
         }
 
         var lostAfter = lostAfterSilence > policy.StartupGrace ? lostAfterSilence : policy.StartupGrace;

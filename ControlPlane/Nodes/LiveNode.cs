@@ -19,6 +19,7 @@ internal sealed class LiveNode
     private NodeLiveness _storedLiveness;
     private string _livenessReason;
     private bool _lastSeenUnsaved;
+    private bool _stoppedOnPurpose;
 
     private LiveNode(Guid id, string livenessReason)
     {
@@ -31,6 +32,9 @@ internal sealed class LiveNode
     public string Name { get; private set; } = "";
 
     public NodeLiveness Liveness { get; private set; }
+
+    /// <summary>The SignalR connection that currently speaks for the node, if any.</summary>
+    public string? ConnectionId => _connectionId;
 
     private string AgentVersion { get; set; } = "";
 
@@ -50,6 +54,12 @@ internal sealed class LiveNode
 
     private HostMetrics? Host { get; set; }
 
+    private IReadOnlyList<ServiceReport> Services { get; set; } = [];
+
+    public long ConfigVersion { get; set; }
+
+    public long LastEventSequence { get; set; }
+
     /// <summary>A node known from the database, not heard from since this control plane started.</summary>
     public static LiveNode FromStored(Node stored, long startedTimestamp) => new(stored.Id, "not heard from since the control plane started")
     {
@@ -59,7 +69,7 @@ internal sealed class LiveNode
         ProcessorCount = stored.ProcessorCount,
         HeartbeatInterval = TimeSpan.FromMilliseconds(stored.HeartbeatIntervalMs),
         Labels = stored.Labels,
-        Liveness = stored.Liveness == NodeLiveness.Lost ? NodeLiveness.Lost : NodeLiveness.Suspect,
+        Liveness = stored.Liveness is NodeLiveness.Lost or NodeLiveness.Stopped ? stored.Liveness : NodeLiveness.Suspect,
         LivenessChangedAt = stored.LivenessChangedAt,
         FirstSeenAt = stored.FirstSeenAt,
         LastSeenAt = stored.LastSeenAt,
@@ -100,8 +110,21 @@ internal sealed class LiveNode
         }
 
         Host = heartbeat.Host;
+        Services = heartbeat.Services;
         transition = Heard(timestamp, now, "heartbeat received");
         return true;
+    }
+
+    /// <summary>The agent said it is stopping on purpose; ignored unless from the node's current connection.</summary>
+    public LivenessTransition? Stopping(string connectionId, long timestamp, DateTimeOffset now, TimeProvider time, LivenessPolicy policy)
+    {
+        if (connectionId != _connectionId)
+        {
+            return null;
+        }
+
+        _stoppedOnPurpose = true;
+        return Reevaluate(timestamp, now, time, policy);
     }
 
     /// <summary>A connection closed; ignored unless it is the node's current one.</summary>
@@ -125,6 +148,7 @@ internal sealed class LiveNode
             Silence = time.GetElapsedTime(_lastHeardTimestamp, timestamp),
             SinceDisconnect = _disconnectedTimestamp is { } closed ? time.GetElapsedTime(closed, timestamp) : null,
             HeardSinceStart = _heardSinceStart,
+            StoppedOnPurpose = _stoppedOnPurpose,
             StoredLiveness = _storedLiveness,
         };
         var verdict = LivenessRules.Evaluate(evidence, policy);
@@ -159,11 +183,15 @@ internal sealed class LiveNode
         FirstSeenAt = FirstSeenAt,
         LastSeenAt = LastSeenAt,
         Host = Host,
+        Services = Services,
+        ConfigVersion = ConfigVersion,
+        LastEventSequence = LastEventSequence,
     };
 
     private LivenessTransition? Heard(long timestamp, DateTimeOffset now, string reason)
     {
         _heardSinceStart = true;
+        _stoppedOnPurpose = false;
         _lastHeardTimestamp = timestamp;
         _disconnectedTimestamp = null;
         LastSeenAt = now;

@@ -24,12 +24,15 @@ public sealed partial class NodeRegistry(
 
     public int Count => _nodes.Count;
 
-    /// <summary>Adds nodes stored before this control plane started; they start as Suspect (or Lost).</summary>
-    public void Load(IEnumerable<Node> stored)
+    /// <summary>Adds nodes stored before this control plane started; they start as Suspect (or Lost, or Stopped).</summary>
+    public void Load(IEnumerable<Node> stored, IReadOnlyDictionary<Guid, long>? lastEventSequences = null, IReadOnlyDictionary<Guid, long>? configVersions = null)
     {
         foreach (var node in stored)
         {
-            _nodes.TryAdd(node.Id, LiveNode.FromStored(node, _startedTimestamp));
+            var live = LiveNode.FromStored(node, _startedTimestamp);
+            live.LastEventSequence = lastEventSequences?.GetValueOrDefault(node.Id) ?? 0;
+            live.ConfigVersion = configVersions?.GetValueOrDefault(node.Id) ?? 0;
+            _nodes.TryAdd(node.Id, live);
         }
     }
 
@@ -72,20 +75,17 @@ public sealed partial class NodeRegistry(
         return true;
     }
 
-    public void Disconnected(Guid nodeId, string connectionId)
-    {
-        if (!_nodes.TryGetValue(nodeId, out var node))
-        {
-            return;
-        }
+    /// <summary>The node's agent announced a graceful stop: it will be Stopped, not Lost.</summary>
+    public void Stopping(Guid nodeId, string connectionId) =>
+        ChangeLiveness(nodeId, (node, timestamp, now) => node.Stopping(connectionId, timestamp, now, time, _policy));
 
-        lock (node)
-        {
-            Publish(node.Disconnect(connectionId, time.GetTimestamp(), time.GetUtcNow(), time, _policy));
-        }
+    /// <summary>Remembers the highest stored event sequence, which a re-registering agent continues above.</summary>
+    public void EventsStored(Guid nodeId, long upTo) => Update(nodeId, node => node.LastEventSequence = Math.Max(node.LastEventSequence, upTo));
 
-        changes.Publish(nodeId);
-    }
+    public void ConfigurationStored(Guid nodeId, long version) => Update(nodeId, node => node.ConfigVersion = version);
+
+    public void Disconnected(Guid nodeId, string connectionId) =>
+        ChangeLiveness(nodeId, (node, timestamp, now) => node.Disconnect(connectionId, timestamp, now, time, _policy));
 
     /// <summary>Re-evaluates every node's liveness against the clock; returns how many changed.</summary>
     public int Sweep()
@@ -125,6 +125,20 @@ public sealed partial class NodeRegistry(
         }
     }
 
+    /// <summary>The connection to reach the node's agent on, or null while it is not connected.</summary>
+    public string? ConnectionOf(Guid nodeId)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var node))
+        {
+            return null;
+        }
+
+        lock (node)
+        {
+            return node.ConnectionId;
+        }
+    }
+
     public IReadOnlyList<NodeStatus> Snapshot()
     {
         var list = new List<NodeStatus>(_nodes.Count);
@@ -155,6 +169,34 @@ public sealed partial class NodeRegistry(
         }
 
         return unsaved;
+    }
+
+    private void ChangeLiveness(Guid nodeId, Func<LiveNode, long, DateTimeOffset, LivenessTransition?> change)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var node))
+        {
+            return;
+        }
+
+        lock (node)
+        {
+            Publish(change(node, time.GetTimestamp(), time.GetUtcNow()));
+        }
+
+        changes.Publish(nodeId);
+    }
+
+    private void Update(Guid nodeId, Action<LiveNode> change)
+    {
+        if (_nodes.TryGetValue(nodeId, out var node))
+        {
+            lock (node)
+            {
+                change(node);
+            }
+
+            changes.Publish(nodeId);
+        }
     }
 
     private void Publish(LivenessTransition? transition)

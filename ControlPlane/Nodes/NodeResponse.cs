@@ -19,7 +19,9 @@ public sealed record NodeResponse(
     int ProcessorCount,
     int HeartbeatIntervalMs,
     IReadOnlyDictionary<string, string> Labels,
-    HostMetrics? Host)
+    HostMetrics? Host,
+    IReadOnlyList<ServiceReport> Services,
+    long ConfigVersion)
 {
     public static NodeResponse From(NodeStatus node, DateTimeOffset now) => new(
         node.Id,
@@ -36,7 +38,9 @@ public sealed record NodeResponse(
         node.ProcessorCount,
         (int)node.HeartbeatInterval.TotalMilliseconds,
         node.Labels,
-        node.Host);
+        node.Host,
+        node.Services,
+        node.ConfigVersion);
 }
 
 /// <summary>One page of a list.</summary>

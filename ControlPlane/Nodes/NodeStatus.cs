@@ -35,4 +35,13 @@ public sealed record NodeStatus
 
     /// <summary>Latest host metrics; null until the first heartbeat since the control plane started.</summary>
     public HostMetrics? Host { get; init; }
+
+    /// <summary>The managed services of the node, from its latest heartbeat.</summary>
+    public IReadOnlyList<ServiceReport> Services { get; init; } = [];
+
+    /// <summary>Version of the node's desired configuration (0: none).</summary>
+    public long ConfigVersion { get; init; }
+
+    /// <summary>Highest event sequence stored for the node.</summary>
+    public long LastEventSequence { get; init; }
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Vigil.ControlPlane.Api;
 using Vigil.ControlPlane.Data.Nodes;
 
 namespace Vigil.ControlPlane.Nodes;
@@ -8,8 +8,6 @@ namespace Vigil.ControlPlane.Nodes;
 /// <summary>REST surface of nodes: <c>/api/v1/nodes</c>.</summary>
 public static class NodesApi
 {
-    public const int MaxPageSize = 500;
-
     public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder app)
     {
         var nodes = app.MapGroup("/api/v1/nodes").WithTags("Nodes");
@@ -31,25 +29,13 @@ public static class NodesApi
         [Description("Page number, from 1 (default 1).")] string? page = null,
         [Description("Nodes per page, 1 to 500 (default 100).")] string? pageSize = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        NodeLiveness? livenessFilter = null;
-        if (liveness is not null)
+        var query = new QueryParameters();
+        var livenessFilter = query.OneOf<NodeLiveness>(liveness, "liveness");
+        var pageNumber = query.Page(page);
+        var size = query.PageSize(pageSize);
+        if (query.HasErrors)
         {
-            if (Enum.TryParse<NodeLiveness>(liveness, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-            {
-                livenessFilter = parsed;
-            }
-            else
-            {
-                errors["liveness"] = [$"must be one of {string.Join(", ", Enum.GetNames<NodeLiveness>())}"];
-            }
-        }
-
-        var pageNumber = ParseInt(page, "page", 1, 1, int.MaxValue, errors);
-        var size = ParseInt(pageSize, "pageSize", 100, 1, MaxPageSize, errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return TypedResults.ValidationProblem(query.Errors, title: "The query is not valid.");
         }
 
         var now = time.GetUtcNow();
@@ -60,7 +46,7 @@ public static class NodesApi
             .ThenBy(n => n.Id)
             .ToList();
         var items = matching
-            .Skip((int)Math.Min(int.MaxValue, (long)(pageNumber - 1) * size))
+            .Skip((pageNumber - 1) * size)
             .Take(size)
             .Select(n => NodeResponse.From(n, now))
             .ToList();
@@ -72,28 +58,9 @@ public static class NodesApi
     {
         if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is not { } node)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Node not found.",
-                detail: $"No node has the id '{id}'.");
+            return NodeProblems.NotFound(id);
         }
 
         return TypedResults.Ok(NodeResponse.From(node, time.GetUtcNow()));
-    }
-
-    private static int ParseInt(string? text, string field, int fallback, int min, int max, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors[field] = [$"must be a whole number from {min} to {max}"];
-        return fallback;
     }
 }

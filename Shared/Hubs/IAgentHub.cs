@@ -13,4 +13,13 @@ public interface IAgentHub
 
     /// <summary>Reports the node's current state; sent every heartbeat interval, never queued.</summary>
     Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat);
+
+    /// <summary>Delivers events in sequence order; the answer confirms which are stored.</summary>
+    Task<EventsAck> ReportEvents(AgentEventBatch batch);
+
+    /// <summary>The managed services the control plane wants on this node.</summary>
+    Task<DesiredConfiguration> GetDesiredConfiguration();
+
+    /// <summary>The agent is stopping on purpose; the node is not to be taken for crashed.</summary>
+    Task Stopping(AgentStoppingNotice notice);
 }

@@ -7,4 +7,7 @@ public sealed record AgentHeartbeat
     public required long Sequence { get; init; }
 
     public required HostMetrics Host { get; init; }
+
+    /// <summary>Every managed service of the node.</summary>
+    public IReadOnlyList<ServiceReport> Services { get; init; } = [];
 }

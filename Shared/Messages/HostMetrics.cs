@@ -13,4 +13,7 @@ public sealed record HostMetrics
 
     /// <summary>Seconds since the operating system started.</summary>
     public required long UptimeSeconds { get; init; }
+
+    /// <summary>Free space of each fixed volume.</summary>
+    public IReadOnlyList<VolumeReport> Volumes { get; init; } = [];
 }

@@ -18,6 +18,23 @@ public static class MessageLimits
     /// <summary>One pebibyte: no host reports more memory than this.</summary>
     public const long MemoryBytesMax = 1L << 50;
 
+    /// <summary>Managed services per node; a heartbeat reports all of them.</summary>
+    public const int ServiceCountMax = 128;
+    public const int ServiceNameMaxLength = 64;
+    public const int ReasonMaxLength = 512;
+    public const int VolumeCountMax = 32;
+    public const int VolumeNameMaxLength = 256;
+
+    /// <summary>Events sent in one batch.</summary>
+    public const int EventBatchMax = 100;
+    public const int EventMessageMaxLength = 2048;
+
+    public const int ProbeCountMax = 8;
+    public const int ArgumentCountMax = 64;
+    public const int ArgumentMaxLength = 4096;
+    public const int EnvironmentCountMax = 64;
+    public const int PathMaxLength = 1024;
+
     /// <summary>A century of uptime.</summary>
     public const long UptimeSecondsMax = 100L * 366 * 24 * 3600;
 }

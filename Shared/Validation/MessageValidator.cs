@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Services;
 
 namespace Vigil.Shared.Validation;
 
@@ -60,7 +61,137 @@ public static class MessageValidator
         RequireRange(errors, "host.memoryTotalBytes", host.MemoryTotalBytes, 1, MessageLimits.MemoryBytesMax);
         RequireRange(errors, "host.memoryAvailableBytes", host.MemoryAvailableBytes, 0, Math.Max(0, host.MemoryTotalBytes));
         RequireRange(errors, "host.uptimeSeconds", host.UptimeSeconds, 0, MessageLimits.UptimeSecondsMax);
+        ValidateVolumes(errors, host.Volumes);
+        ValidateServices(errors, heartbeat.Services);
         return errors;
+    }
+
+    public static IReadOnlyList<FieldError> Validate(AgentEventBatch? batch)
+    {
+        var errors = new List<FieldError>();
+        if (batch?.Events is null)
+        {
+            errors.Add(new("events", "is required"));
+            return errors;
+        }
+
+        if (batch.Events.Count is 0 or > MessageLimits.EventBatchMax)
+        {
+            errors.Add(new("events", Invariant($"must hold 1 to {MessageLimits.EventBatchMax} events (had {batch.Events.Count})")));
+            return errors;
+        }
+
+        long previous = 0;
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var field = Invariant($"events[{i}]");
+            if (batch.Events[i] is not { } e)
+            {
+                errors.Add(new(field, "is required"));
+                continue;
+            }
+
+            if (e.Sequence <= previous)
+            {
+                errors.Add(new($"{field}.sequence", Invariant($"must be 1 or more and greater than the one before (was {e.Sequence})")));
+            }
+
+            previous = e.Sequence;
+            if (!Enum.IsDefined(e.Kind))
+            {
+                errors.Add(new($"{field}.kind", "is not a known event kind"));
+            }
+
+            RequireText(errors, $"{field}.message", e.Message, MessageLimits.EventMessageMaxLength);
+            if (e.Service is not null)
+            {
+                RequireText(errors, $"{field}.service", e.Service, MessageLimits.ServiceNameMaxLength);
+            }
+        }
+
+        return errors;
+    }
+
+    private static void ValidateVolumes(List<FieldError> errors, IReadOnlyList<VolumeReport>? volumes)
+    {
+        if (volumes is null || volumes.Count == 0)
+        {
+            return;
+        }
+
+        if (volumes.Count > MessageLimits.VolumeCountMax)
+        {
+            errors.Add(new("host.volumes", Invariant($"must have at most {MessageLimits.VolumeCountMax} entries (had {volumes.Count})")));
+            return;
+        }
+
+        for (var i = 0; i < volumes.Count; i++)
+        {
+            var field = Invariant($"host.volumes[{i}]");
+            if (volumes[i] is not { } volume)
+            {
+                errors.Add(new(field, "is required"));
+                continue;
+            }
+
+            RequireText(errors, $"{field}.name", volume.Name, MessageLimits.VolumeNameMaxLength);
+            RequireRange(errors, $"{field}.totalBytes", volume.TotalBytes, 0, long.MaxValue);
+            RequireRange(errors, $"{field}.freeBytes", volume.FreeBytes, 0, Math.Max(0, volume.TotalBytes));
+        }
+    }
+
+    private static void ValidateServices(List<FieldError> errors, IReadOnlyList<ServiceReport>? services)
+    {
+        if (services is null || services.Count == 0)
+        {
+            return;
+        }
+
+        if (services.Count > MessageLimits.ServiceCountMax)
+        {
+            errors.Add(new("services", Invariant($"must have at most {MessageLimits.ServiceCountMax} entries (had {services.Count})")));
+            return;
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < services.Count; i++)
+        {
+            var field = Invariant($"services[{i}]");
+            if (services[i] is not { } service)
+            {
+                errors.Add(new(field, "is required"));
+                continue;
+            }
+
+            RequireText(errors, $"{field}.name", service.Name, MessageLimits.ServiceNameMaxLength);
+            if (service.Name is not null && !names.Add(service.Name))
+            {
+                errors.Add(new($"{field}.name", $"'{Truncate(service.Name)}' is reported twice"));
+            }
+
+            RequireText(errors, $"{field}.kind", service.Kind, 16);
+            RequireText(errors, $"{field}.reason", service.Reason, MessageLimits.ReasonMaxLength, allowEmpty: true);
+            if (!Enum.IsDefined(service.State))
+            {
+                errors.Add(new($"{field}.state", "is not a known state"));
+            }
+
+            if (!Enum.IsDefined(service.Health))
+            {
+                errors.Add(new($"{field}.health", "is not a known health"));
+            }
+
+            RequireRange(errors, $"{field}.restartCount", service.RestartCount, 0, int.MaxValue);
+            if (service.CpuPercent is { } cpu && (!double.IsFinite(cpu) || cpu < 0 || cpu > 100 * MessageLimits.ProcessorCountMax))
+            {
+                errors.Add(new($"{field}.cpuPercent", Invariant($"must be between 0 and {100 * MessageLimits.ProcessorCountMax} (was {cpu})")));
+            }
+
+            if (service.WorkingSetBytes is < 0 || service.ThreadCount is < 0 || service.HandleCount is < 0 || service.ProcessId is < 0)
+            {
+                errors.Add(new(field, "process figures must not be negative"));
+            }
+        }
     }
 
     /// <summary>One line naming every broken field, for logs and hub errors.</summary>
@@ -99,7 +230,7 @@ public static class MessageValidator
         && key.Length <= MessageLimits.LabelKeyMaxLength
         && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
-    private static void RequireText(List<FieldError> errors, string field, string? value, int maxLength, bool allowEmpty = false)
+    internal static void RequireText(List<FieldError> errors, string field, string? value, int maxLength, bool allowEmpty = false)
     {
         if (value is null)
         {
@@ -119,7 +250,7 @@ public static class MessageValidator
         }
     }
 
-    private static void RequireRange(List<FieldError> errors, string field, long value, long min, long max)
+    internal static void RequireRange(List<FieldError> errors, string field, long value, long min, long max)
     {
         if (value < min || value > max)
         {
@@ -127,8 +258,8 @@ public static class MessageValidator
         }
     }
 
-    private static string Truncate(string? text) =>
+    internal static string Truncate(string? text) =>
         text is null ? "" : text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

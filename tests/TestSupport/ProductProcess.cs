@@ -13,6 +13,7 @@ public sealed class ProductProcess : IAsyncDisposable
     private static readonly ConcurrentDictionary<int, Process> Running = new();
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
+    private int _disposed;
 
     static ProductProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
@@ -82,6 +83,35 @@ public sealed class ProductProcess : IAsyncDisposable
         Running.TryRemove(_process.Id, out _);
     }
 
+    /// <summary>Ends only this process, as <c>kill -9</c> would: its children (services it launched) stay.</summary>
+    public async Task KillAloneAsync()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+
+        await _process.WaitForExitAsync();
+        Running.TryRemove(_process.Id, out _);
+    }
+
+    /// <summary>Asks the process to stop (SIGTERM), as systemd or Ctrl+C would, and waits for it.</summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var code = await WaitForExitAsync(timeout);
+        Running.TryRemove(_process.Id, out _);
+        return code;
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
@@ -93,6 +123,11 @@ public sealed class ProductProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             await KillAsync();

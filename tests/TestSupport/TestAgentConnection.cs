@@ -93,5 +93,36 @@ public sealed class TestAgentConnection : IAsyncDisposable
     public Task<HeartbeatAck> HeartbeatAsync(AgentHeartbeat? heartbeat = null) =>
         Connection.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), heartbeat ?? NextHeartbeat());
 
+    public Task<EventsAck> ReportEventsAsync(params AgentEvent[] events) =>
+        Connection.InvokeAsync<EventsAck>(nameof(IAgentHub.ReportEvents), new AgentEventBatch { Events = events });
+
+    public Task<DesiredConfiguration> GetDesiredConfigurationAsync() =>
+        Connection.InvokeAsync<DesiredConfiguration>(nameof(IAgentHub.GetDesiredConfiguration));
+
+    public Task StoppingAsync() =>
+        Connection.InvokeAsync(nameof(IAgentHub.Stopping), new AgentStoppingNotice { Reason = "test stops the agent" });
+
+    /// <summary>Completes with the version of the next ConfigChanged notice the control plane sends.</summary>
+    public Task<long> NextConfigChangedAsync()
+    {
+        var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IDisposable? subscription = null;
+        subscription = Connection.On<ConfigChangedNotice>(nameof(IAgentClient.ConfigChanged), notice =>
+        {
+            received.TrySetResult(notice.ConfigVersion);
+            subscription?.Dispose();
+        });
+        return received.Task;
+    }
+
+    public static AgentEvent Event(long sequence, AgentEventKind kind = AgentEventKind.ServiceStarted, string? service = "web", string message = "started") => new()
+    {
+        Sequence = sequence,
+        OccurredAt = DateTimeOffset.UtcNow,
+        Kind = kind,
+        Service = service,
+        Message = message,
+    };
+
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 }

@@ -4,14 +4,11 @@ using Vigil.ControlPlane.Nodes;
 namespace Vigil.ControlPlane.Components.Shared;
 
 /// <summary>
-/// Base of pages that show nodes live: they start from a snapshot of the registry, then apply the
-/// coalesced batches of changed nodes from <see cref="NodeChangeFeed"/> and re-render once per batch.
-/// A one-second tick keeps heartbeat ages current. Leaving the page cancels both.
+/// Base of pages that show every node live: they start from a snapshot of the registry, then apply
+/// the coalesced batches of changed nodes from <see cref="NodeChangeFeed"/>, re-rendering once per batch.
 /// </summary>
-public abstract partial class LiveNodesView : ComponentBase, IDisposable
+public abstract class LiveNodesView : LiveView
 {
-    private static readonly TimeSpan AgeTick = TimeSpan.FromSeconds(1);
-    private readonly CancellationTokenSource _leaving = new();
     private readonly Dictionary<Guid, NodeStatus> _nodes = [];
 
     [Inject]
@@ -20,40 +17,18 @@ public abstract partial class LiveNodesView : ComponentBase, IDisposable
     [Inject]
     private NodeChangeFeed Changes { get; set; } = default!;
 
-    [Inject]
-    private TimeProvider Time { get; set; } = default!;
-
-    [Inject]
-    private ILogger<LiveNodesView> Logger { get; set; } = default!;
-
     protected IReadOnlyCollection<NodeStatus> NodeList => _nodes.Values;
-
-    protected DateTimeOffset Now { get; private set; }
-
-    public void Dispose()
-    {
-        _leaving.Cancel();
-        _leaving.Dispose();
-        GC.SuppressFinalize(this);
-    }
 
     protected override void OnInitialized()
     {
-        Now = Time.GetUtcNow();
+        base.OnInitialized();
         foreach (var node in Registry.Snapshot())
         {
             _nodes[node.Id] = node;
         }
     }
 
-    protected override void OnAfterRender(bool firstRender)
-    {
-        if (firstRender)
-        {
-            _ = RunUntilLeftAsync(ApplyChangesAsync);
-            _ = RunUntilLeftAsync(TickAsync);
-        }
-    }
+    protected override IEnumerable<Func<CancellationToken, Task>> LiveLoops() => [ApplyChangesAsync];
 
     private async Task ApplyChangesAsync(CancellationToken leaving)
     {
@@ -70,42 +45,4 @@ public abstract partial class LiveNodesView : ComponentBase, IDisposable
             await RenderAsync();
         }
     }
-
-    private async Task TickAsync(CancellationToken leaving)
-    {
-        using var timer = new PeriodicTimer(AgeTick, Time);
-        while (await timer.WaitForNextTickAsync(leaving))
-        {
-            await RenderAsync();
-        }
-    }
-
-    private Task RenderAsync() => InvokeAsync(() =>
-    {
-        Now = Time.GetUtcNow();
-        StateHasChanged();
-    });
-
-    /// <summary>Owns a page loop: ends quietly when the page is left, logs anything else.</summary>
-    private async Task RunUntilLeftAsync(Func<CancellationToken, Task> loop)
-    {
-        var leaving = _leaving.Token;
-        try
-        {
-            await loop(leaving);
-        }
-        catch (OperationCanceledException) when (leaving.IsCancellationRequested)
-        {
-        }
-        catch (ObjectDisposedException) when (leaving.IsCancellationRequested)
-        {
-        }
-        catch (Exception exception)
-        {
-            LogLoopFailed(Logger, exception, GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Live update of the {Page} page stopped")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception, string page);
 }

@@ -22,6 +22,76 @@ namespace Vigil.Migrations.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Configurations.DesiredNodeConfiguration", b =>
+                {
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ServicesJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("DesiredNodeConfigurations", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("ExitCode")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("nvarchar(2048)");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("NodeId", "Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Service", "ReceivedAt");
+
+                    b.ToTable("Events", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.Node", b =>
                 {
                     b.Property<Guid>("Id")
@@ -108,6 +178,24 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.HasIndex("NodeId", "At");
 
                     b.ToTable("NodeLivenessChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Configurations.DesiredNodeConfiguration", b =>
+                {
+                    b.HasOne("Vigil.ControlPlane.Data.Nodes.Node", null)
+                        .WithOne()
+                        .HasForeignKey("Vigil.ControlPlane.Data.Configurations.DesiredNodeConfiguration", "NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
+                {
+                    b.HasOne("Vigil.ControlPlane.Data.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.NodeLivenessChange", b =>

@@ -17,6 +17,74 @@ namespace Vigil.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Configurations.DesiredNodeConfiguration", b =>
+                {
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServicesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("DesiredNodeConfigurations", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ExitCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("NodeId", "Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Service", "ReceivedAt");
+
+                    b.ToTable("Events", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.Node", b =>
                 {
                     b.Property<Guid>("Id")
@@ -101,6 +169,24 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.HasIndex("NodeId", "At");
 
                     b.ToTable("NodeLivenessChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Configurations.DesiredNodeConfiguration", b =>
+                {
+                    b.HasOne("Vigil.ControlPlane.Data.Nodes.Node", null)
+                        .WithOne()
+                        .HasForeignKey("Vigil.ControlPlane.Data.Configurations.DesiredNodeConfiguration", "NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
+                {
+                    b.HasOne("Vigil.ControlPlane.Data.Nodes.Node", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.NodeLivenessChange", b =>

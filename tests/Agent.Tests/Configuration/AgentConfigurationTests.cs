@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,55 @@ public sealed class AgentConfigurationTests
 
             Assert.Equal("from-file", options.NodeName);
             Assert.Equal(TimeSpan.FromSeconds(3), options.HeartbeatInterval);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_config_file_that_is_not_valid_json_names_the_file_and_where_it_breaks()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"agent-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, "{ \"Agent\": { \"NodeName\": \"web-01\",\n  oops } }");
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => Bind([.. Valid, "--config", file]));
+
+            Assert.Contains(file, error.Message, StringComparison.Ordinal);
+            Assert.Contains("LineNumber: 1", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_change_to_the_config_file_that_does_not_parse_keeps_the_settings_read_before()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"agent-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Agent": { "NodeName": "web-01" } }""");
+        try
+        {
+            var source = new AgentFileConfigurationSource { Path = file, ReloadOnChange = false };
+            source.ResolveFileProvider();
+            var configuration = new ConfigurationBuilder().Add(source).Build();
+            var provider = configuration.Providers.OfType<AgentFileConfigurationProvider>().Single();
+            var rejections = new List<string>();
+            provider.ChangeRejected = rejections.Add;
+
+            File.WriteAllText(file, """{ "Agent": { "NodeName": "web-02" """);
+            configuration.Reload();
+
+            Assert.Equal("web-01", configuration["Agent:NodeName"]);
+            Assert.Contains(rejections, reason => reason.Contains("JSON", StringComparison.OrdinalIgnoreCase));
+
+            File.WriteAllText(file, """{ "Agent": { "NodeName": "web-03" } }""");
+            configuration.Reload();
+
+            Assert.Equal("web-03", configuration["Agent:NodeName"]);
         }
         finally
         {

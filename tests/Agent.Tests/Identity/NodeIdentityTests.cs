@@ -20,6 +20,14 @@ public sealed class NodeIdentityTests : IDisposable
     }
 
     [Fact]
+    public void Creating_the_id_leaves_only_the_id_file_behind()
+    {
+        NodeIdentity.LoadOrCreate(_directory);
+
+        Assert.Equal([NodeIdentity.FileName], Directory.GetFiles(_directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void An_id_written_by_hand_with_whitespace_is_accepted()
     {
         Directory.CreateDirectory(_directory);

@@ -77,6 +77,21 @@ public sealed class ProcfsParserTests
         Assert.Equal(5151, ProcfsParser.ParseUptimeSeconds("5151.87 10100.12\n"));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("soon 12.5\n")]
+    public void An_uptime_file_without_seconds_is_rejected(string text)
+    {
+        Assert.Throws<FormatException>(() => ProcfsParser.ParseUptimeSeconds(text));
+    }
+
+    [Fact]
+    public void A_meminfo_line_without_a_number_is_rejected()
+    {
+        Assert.Throws<FormatException>(() => ProcfsParser.ParseMemory("MemTotal:\nMemAvailable: 10 kB\n"));
+    }
+
     [Fact]
     public void This_machine_reports_valid_metrics()
     {

@@ -93,6 +93,23 @@ public sealed class LivenessRulesTests
     }
 
     [Fact]
+    public void An_agent_that_stopped_on_purpose_is_Stopped_however_long_the_silence()
+    {
+        foreach (var silence in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(2), TimeSpan.FromHours(5) })
+        {
+            var verdict = LivenessRules.Evaluate(Disconnected(silence, silence) with { StoppedOnPurpose = true }, Defaults);
+
+            Assert.Equal((NodeLiveness.Stopped, "the agent stopped on purpose"), (verdict.Liveness, verdict.Reason));
+        }
+    }
+
+    [Fact]
+    public void A_node_stopped_on_purpose_before_the_start_stays_Stopped_until_heard_from()
+    {
+        Assert.Equal(NodeLiveness.Stopped, LivenessRules.Evaluate(Unheard(TimeSpan.FromMinutes(1), NodeLiveness.Stopped), Defaults).Liveness);
+    }
+
+    [Fact]
     public void Liveness_never_improves_as_silence_grows()
     {
         // Every combination of interval, connection state and silence on a fine grid: a longer

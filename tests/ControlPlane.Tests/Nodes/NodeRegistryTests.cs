@@ -183,4 +183,53 @@ public sealed class NodeRegistryTests
 
         Assert.Empty(test.Registry.TakeUnsavedLastSeen());
     }
+
+    [Fact]
+    public void A_graceful_stop_leaves_the_node_Stopped_and_a_heartbeat_brings_it_back()
+    {
+        var test = new RegistryUnderTest();
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c1");
+
+        test.Registry.Stopping(NodeId, "c1");
+        test.Registry.Disconnected(NodeId, "c1");
+        test.Elapse(TimeSpan.FromMinutes(1));
+        Assert.Equal(NodeLiveness.Stopped, test.LivenessOf(NodeId));
+
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c2");
+        Assert.Equal(NodeLiveness.Alive, test.LivenessOf(NodeId));
+        Assert.Equal(
+            [(NodeLiveness.Alive, NodeLiveness.Stopped), (NodeLiveness.Stopped, NodeLiveness.Alive)],
+            test.DrainTransitions().Select(t => (t.From, t.To)));
+    }
+
+    [Fact]
+    public void A_stop_announced_on_a_stale_connection_is_ignored()
+    {
+        var test = new RegistryUnderTest();
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "old");
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "new");
+
+        test.Registry.Stopping(NodeId, "old");
+
+        Assert.Equal(NodeLiveness.Alive, test.LivenessOf(NodeId));
+    }
+
+    [Fact]
+    public void Heartbeats_carry_the_service_reports_into_the_snapshot()
+    {
+        var test = new RegistryUnderTest();
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c1");
+        var report = new Vigil.Shared.Messages.ServiceReport
+        {
+            Name = "web",
+            Kind = "process",
+            State = Vigil.Shared.Services.ServiceState.Running,
+            Health = Vigil.Shared.Services.ServiceHealth.Healthy,
+            Reason = "running",
+        };
+
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1) with { Services = [report] });
+
+        Assert.Equal([report], test.Registry.Find(NodeId)!.Services);
+    }
 }

@@ -29,5 +29,54 @@ public sealed class NodesApi(Uri controlPlane) : IDisposable
         }
     }
 
+    /// <summary>The named service's report on the named node, or null.</summary>
+    public async Task<JsonElement?> ServiceAsync(string nodeName, string service)
+    {
+        var node = await NodeAsync(nodeName);
+        if (node is not { } found)
+        {
+            return null;
+        }
+
+        foreach (var report in found.GetProperty("services").EnumerateArray())
+        {
+            if (report.GetProperty("name").GetString() == service)
+            {
+                return report;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<string?> HealthOfAsync(string nodeName, string service) =>
+        (await ServiceAsync(nodeName, service))?.GetProperty("health").GetString();
+
+    public async Task<JsonElement?> NodeAsync(string nodeName)
+    {
+        try
+        {
+            var page = await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/nodes?name={Uri.EscapeDataString(nodeName)}", UriKind.Relative));
+            return page.GetProperty("items").EnumerateArray().Where(n => n.GetProperty("name").GetString() == nodeName).Cast<JsonElement?>().FirstOrDefault();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every stored event of the node, oldest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> EventsAsync(string nodeName)
+    {
+        var node = await NodeAsync(nodeName) ?? throw new InvalidOperationException($"No node named {nodeName}.");
+        var id = node.GetProperty("id").GetString();
+        var page = await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/events?node={id}&pageSize=500", UriKind.Relative));
+        return [.. page.GetProperty("items").EnumerateArray().Reverse()];
+    }
+
     public void Dispose() => _http.Dispose();
 }

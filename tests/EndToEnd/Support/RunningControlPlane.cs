@@ -32,8 +32,19 @@ public sealed class RunningControlPlane : IAsyncDisposable
     /// <summary>Kills the control plane (as a crash would) and starts it again on the same address and data.</summary>
     public async Task RestartAsync()
     {
+        await KillAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>Kills the control plane, as a crash would; agents lose it until <see cref="StartAgainAsync"/>.</summary>
+    public async Task KillAsync()
+    {
         await Process.KillAsync();
         await Process.DisposeAsync();
+    }
+
+    public async Task StartAgainAsync()
+    {
         Process = Launch(Url, _dataDirectory);
         await WaitUntilReadyAsync();
     }
@@ -76,10 +87,12 @@ public sealed class RunningControlPlane : IAsyncDisposable
     }
 
     /// <summary>Starts an agent process; the same <paramref name="dataDirectory"/> means the same node.</summary>
-    public ProductProcess StartAgent(string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01")
+    public ProductProcess StartAgent(
+        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null)
     {
         var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
         {
+            ["VIGIL_AGENT_CONFIG"] = configFile,
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Agent__ControlPlaneUrl"] = Url.ToString(),
             ["Agent__EnrollmentToken"] = token,

@@ -1,0 +1,57 @@
+using Vigil.Shared.Services;
+using Vigil.Shared.Validation;
+
+namespace Vigil.Agent.Services;
+
+/// <summary>
+/// The services declared in the agent's own configuration (<c>Agent:Services</c>). Each entry is
+/// bound and validated on its own, so one bad entry is rejected with its key and the others run.
+/// </summary>
+public static class LocalServiceDefinitions
+{
+    public const string Section = "Agent:Services";
+
+    public static (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) Read(IConfiguration configuration)
+    {
+        var bound = new List<SourcedDefinition>();
+        var rejected = new List<RejectedDefinition>();
+        foreach (var entry in configuration.GetSection(Section).GetChildren())
+        {
+            var source = $"{Section}:{entry.Key}";
+            try
+            {
+                bound.Add(new SourcedDefinition(entry.Get<ManagedServiceDefinition>() ?? new ManagedServiceDefinition(), source));
+            }
+            catch (InvalidOperationException exception)
+            {
+                rejected.Add(new RejectedDefinition(entry["Name"], source, exception.Message));
+            }
+        }
+
+        return Validate(bound, rejected);
+    }
+
+    /// <summary>Applies the shared rules (fields, limits, unique names) to already bound definitions.</summary>
+    public static (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) Validate(
+        IReadOnlyList<SourcedDefinition> candidates, List<RejectedDefinition>? rejected = null)
+    {
+        rejected ??= [];
+        var errors = ServiceDefinitionValidator.ValidateAll([.. candidates.Select(c => c.Definition)]);
+        var accepted = new List<SourcedDefinition>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (errors.TryGetValue(i, out var problems))
+            {
+                var candidate = candidates[i];
+                var name = string.IsNullOrWhiteSpace(candidate.Definition.Name) ? null : candidate.Definition.Name;
+                rejected.Add(new RejectedDefinition(name, candidate.Source, string.Join("; ", problems.Select(p => $"{candidate.KeyOf(p.Field)} {p.Message}"))));
+            }
+            else
+            {
+                accepted.Add(candidates[i]);
+            }
+        }
+
+        return (accepted, rejected);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+namespace Vigil.Agent.Supervision.ProcessServices;
+
+/// <summary>Everything needed to start a process-kind service.</summary>
+public sealed record ProcessLaunch(
+    string Executable,
+    IReadOnlyList<string> Arguments,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment,
+    string StandardOutputLog,
+    string StandardErrorLog);
+
+/// <summary>
+/// Starts processes with their output going straight to log files (so a service can outlive the
+/// agent without losing its output), and asks them to stop. One implementation per operating system.
+/// </summary>
+public interface IProcessLauncher
+{
+    Process Start(ProcessLaunch launch);
+
+    /// <summary>Asks the process to stop by itself: SIGTERM on Unix, Ctrl+C on Windows. False when it could not be asked.</summary>
+    bool RequestStop(int processId);
+
+    /// <summary>Suspends or resumes the process; false when the operating system offers no way.</summary>
+    bool Suspend(int processId, bool suspend);
+}

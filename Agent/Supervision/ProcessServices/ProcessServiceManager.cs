@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using Vigil.Agent.Supervision.Runtime;
+using Vigil.Shared.Services;
+
+namespace Vigil.Agent.Supervision.ProcessServices;
+
+/// <summary>
+/// A process-kind service: the agent launches the executable, captures its output to rotated files,
+/// stops it gracefully (then kills its whole process tree after the stop timeout), and remembers its
+/// process on disk so that a restarted agent adopts it rather than starting another.
+/// </summary>
+public sealed partial class ProcessServiceManager : IServiceManager
+{
+    private static readonly TimeSpan RotationCheck = TimeSpan.FromSeconds(5);
+    private readonly ManagedServiceDefinition _definition;
+    private readonly ServiceFolders _folders;
+    private readonly IProcessLauncher _launcher;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Lock _gate = new();
+    private Process? _process;
+    private bool _owned;
+    private bool _paused;
+    private int? _lastExitCode;
+    private readonly Task _rotation;
+
+    public ProcessServiceManager(ManagedServiceDefinition definition, ServiceFolders folders, IProcessLauncher launcher, TimeProvider time, ILogger logger)
+    {
+        _definition = definition;
+        _folders = folders;
+        _launcher = launcher;
+        _time = time;
+        _logger = logger;
+        Directory.CreateDirectory(folders.State);
+        if (ProcessRecord.Load(folders.ProcessRecord)?.FindRunning() is { } adopted)
+        {
+            _process = adopted;
+            LogAdopted(definition.Name, adopted.Id);
+        }
+
+        _rotation = RotateLogsAsync(_disposed.Token);
+    }
+
+    public int? ProcessId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _process is { HasExited: false } running ? running.Id : null;
+            }
+        }
+    }
+
+    public ServiceObservation Observe()
+    {
+        lock (_gate)
+        {
+            if (_process is null)
+            {
+                return new() { State = ServiceState.Stopped, ExitCode = _lastExitCode, Detail = _lastExitCode is { } code ? $"exited with code {code}" : "not started" };
+            }
+
+            if (_process.HasExited)
+            {
+                _lastExitCode = _owned ? _process.ExitCode : null;
+                _process.Dispose();
+                _process = null;
+                _paused = false;
+                TryDelete(_folders.ProcessRecord);
+                return new() { State = ServiceState.Stopped, ExitCode = _lastExitCode, Detail = _lastExitCode is { } code ? $"exited with code {code}" : "exited" };
+            }
+
+            return new() { State = _paused ? ServiceState.Paused : ServiceState.Running, ProcessId = _process.Id };
+        }
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        Process? process;
+        lock (_gate)
+        {
+            process = _process;
+        }
+
+        return process is null ? Task.Delay(Timeout.Infinite, cancellationToken) : process.WaitForExitAsync(cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_process is { HasExited: false })
+            {
+                return Task.CompletedTask;
+            }
+
+            var workingDirectory = _definition.WorkingDirectory is { } folder ? Path.GetFullPath(folder) : null;
+            var executable = ExecutableLocator.Find(_definition.Executable!, workingDirectory ?? Environment.CurrentDirectory)
+                ?? throw new ServiceOperationException($"the executable '{_definition.Executable}' does not exist (or is not on the PATH)", key: "Executable");
+            workingDirectory ??= Path.GetDirectoryName(executable)!;
+            if (!Directory.Exists(workingDirectory))
+            {
+                throw new ServiceOperationException($"the working directory '{workingDirectory}' does not exist", key: "WorkingDirectory");
+            }
+
+            Directory.CreateDirectory(_folders.Logs);
+            var launch = new ProcessLaunch(executable, _definition.Arguments, workingDirectory, _definition.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog);
+            try
+            {
+                _process = _launcher.Start(launch);
+            }
+            catch (System.ComponentModel.Win32Exception exception)
+            {
+                throw new ServiceOperationException($"could not start '{executable}': {exception.Message}", exception);
+            }
+
+            _owned = true;
+            _paused = false;
+            _lastExitCode = null;
+            new ProcessRecord(_process.Id, _process.StartTime.ToUniversalTime(), executable).Save(_folders.ProcessRecord);
+            return Task.CompletedTask;
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var process = Running();
+        if (process is null)
+        {
+            return;
+        }
+
+        if (_paused)
+        {
+            _launcher.Suspend(process.Id, suspend: false);
+        }
+
+        if (_launcher.RequestStop(process.Id))
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_definition.StopTimeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogStopTimedOut(_definition.Name, process.Id, _definition.StopTimeout);
+            }
+        }
+
+        await KillAsync(cancellationToken);
+    }
+
+    public Task PauseAsync(CancellationToken cancellationToken) => Suspend(true);
+
+    public Task ContinueAsync(CancellationToken cancellationToken) => Suspend(false);
+
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        var process = Running();
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited meanwhile.
+        }
+
+        await process.WaitForExitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        await _rotation.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _disposed.Dispose();
+        lock (_gate)
+        {
+            // The service itself keeps running: only the agent's handle goes.
+            _process?.Dispose();
+            _process = null;
+        }
+    }
+
+    private Process? Running()
+    {
+        lock (_gate)
+        {
+            return _process is { HasExited: false } process ? process : null;
+        }
+    }
+
+    private Task Suspend(bool suspend)
+    {
+        var process = Running() ?? throw new ServiceOperationException("the service is not running");
+        if (!_launcher.Suspend(process.Id, suspend))
+        {
+            throw new ServiceOperationException(OperatingSystem.IsWindows()
+                ? "pause and continue are not supported for process services on Windows"
+                : $"could not {(suspend ? "pause" : "continue")} process {process.Id}");
+        }
+
+        _paused = suspend;
+        return Task.CompletedTask;
+    }
+
+    private async Task RotateLogsAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RotationCheck, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var log in (string[])[_folders.StandardOutputLog, _folders.StandardErrorLog])
+                {
+                    try
+                    {
+                        RotatingLogFiles.RotateIfFull(log, _definition.Logs.MaxFileBytes, _definition.Logs.MaxFiles);
+                    }
+                    catch (IOException exception)
+                    {
+                        LogRotationFailed(exception, _definition.Name, log);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Stale records are checked against the process start time anyway.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service}: found its process {ProcessId} still running, and keeps it")]
+    private partial void LogAdopted(string service, int processId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: process {ProcessId} did not stop within {StopTimeout}; killing its process tree")]
+    private partial void LogStopTimedOut(string service, int processId, TimeSpan stopTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: could not rotate {Log}")]
+    private partial void LogRotationFailed(Exception exception, string service, string log);
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+
+namespace Vigil.Agent.Supervision.ProcessServices;
+
+/// <summary>
+/// Starts the executable through <c>/bin/sh</c>, which opens the log files in append mode and then
+/// replaces itself with the executable (<c>exec</c>): the process keeps its pid and writes to its
+/// files directly. Arguments travel as positional parameters, never through shell parsing. The
+/// process gets a session of its own (<c>setsid</c>, without a fork, so the pid stays), so that a
+/// Ctrl+C or a signal to the agent's process group does not reach it: it outlives the agent.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed partial class UnixProcessLauncher : IProcessLauncher
+{
+    private const string Script = "out=$1; err=$2; shift 2; exec \"$@\" </dev/null >>\"$out\" 2>>\"$err\"";
+    private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    public Process Start(ProcessLaunch launch)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = launch.WorkingDirectory,
+        };
+        foreach (var argument in (string[])["-c", Script, "vigil-launch", launch.StandardOutputLog, launch.StandardErrorLog, launch.Executable, .. launch.Arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in launch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("The process did not start.");
+    }
+
+    public bool RequestStop(int processId) => Kill(processId, SigTerm) == 0;
+
+    public bool Suspend(int processId, bool suspend) => Kill(processId, suspend ? SigStop : SigCont) == 0;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int processId, int signal);
+}

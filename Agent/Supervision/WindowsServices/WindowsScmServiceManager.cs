@@ -1,0 +1,194 @@
+using System.ComponentModel;
+using System.Runtime.Versioning;
+using System.ServiceProcess;
+using Vigil.Agent.Supervision.Runtime;
+using Vigil.Shared.Services;
+
+namespace Vigil.Agent.Supervision.WindowsServices;
+
+/// <summary>
+/// A windows-kind service, through the service control manager: query, start, stop, pause and
+/// continue, each waiting out the pending state for as long as the service's wait hints and
+/// checkpoints say it is making progress, within the operation timeout.
+/// </summary>
+[SupportedOSPlatform("windows")]
+public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition, TimeProvider time) : IServiceManager
+{
+    private readonly string _serviceName = definition.ServiceName!;
+    private int? _processId;
+
+    public int? ProcessId => _processId;
+
+    public ServiceObservation Observe()
+    {
+        try
+        {
+            using var controller = new ServiceController(_serviceName);
+            var status = ScmNative.QueryStatus(controller.ServiceHandle)
+                ?? throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            var state = StateOf(status.CurrentState);
+            _processId = status.ProcessId > 0 && state != ServiceState.Stopped ? status.ProcessId : null;
+            return new ServiceObservation
+            {
+                State = state,
+                ProcessId = _processId,
+                ExitCode = state == ServiceState.Stopped ? ExitCodeOf(status) : null,
+                Detail = state == ServiceState.Stopped && ExitCodeOf(status) is { } code and not 0 ? $"stopped with exit code {code}" : null,
+                StartType = StartTypeOf(controller),
+                Account = ScmNative.QueryAccount(_serviceName),
+            };
+        }
+        catch (InvalidOperationException exception)
+        {
+            _processId = null;
+            return ServiceObservation.Unknown(NotFound(exception) ? $"the Windows service '{_serviceName}' was not found" : exception.Message);
+        }
+        catch (Win32Exception exception)
+        {
+            _processId = null;
+            return ServiceObservation.Unknown($"cannot query the Windows service '{_serviceName}': {exception.Message}");
+        }
+    }
+
+    /// <summary>The service control manager does not tell when a service dies: the supervisor polls <see cref="Observe"/>.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        OperateAsync("start", c => c.Start(), ServiceState.Running, ServiceState.StartPending, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        OperateAsync("stop", c => c.Stop(), ServiceState.Stopped, ServiceState.StopPending, cancellationToken);
+
+    public Task PauseAsync(CancellationToken cancellationToken) =>
+        OperateAsync("pause", c => c.Pause(), ServiceState.Paused, ServiceState.PausePending, cancellationToken);
+
+    public Task ContinueAsync(CancellationToken cancellationToken) =>
+        OperateAsync("continue", c => c.Continue(), ServiceState.Running, ServiceState.ContinuePending, cancellationToken);
+
+    /// <summary>Kills the service's process tree; the SCM then records the service as stopped.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        if (Observe().ProcessId is not { } pid)
+        {
+            return;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task OperateAsync(string verb, Action<ServiceController> request, ServiceState target, ServiceState pending, CancellationToken cancellationToken)
+    {
+        using var controller = new ServiceController(_serviceName);
+        try
+        {
+            if (StateOf(ScmNative.QueryStatus(controller.ServiceHandle)?.CurrentState ?? 0) != target)
+            {
+                request(controller);
+            }
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new ServiceOperationException(
+                NotFound(exception) ? $"the Windows service '{_serviceName}' was not found" : $"could not {verb} the Windows service '{_serviceName}': {Innermost(exception)}",
+                exception);
+        }
+
+        await WaitForAsync(controller, verb, target, pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// Polls until the target state. The deadline is the operation timeout, pushed back by the
+    /// service's wait hint each time its checkpoint advances (the SCM's own rule for pending states).
+    /// </summary>
+    private async Task WaitForAsync(ServiceController controller, string verb, ServiceState target, ServiceState pending, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var deadline = definition.OperationTimeout;
+        var checkpoint = -1;
+        while (true)
+        {
+            var status = ScmNative.QueryStatus(controller.ServiceHandle)
+                ?? throw new ServiceOperationException($"lost track of the Windows service '{_serviceName}' while waiting to {verb} it");
+            var state = StateOf(status.CurrentState);
+            if (state == target)
+            {
+                return;
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            if (state == pending && status.CheckPoint != checkpoint)
+            {
+                checkpoint = status.CheckPoint;
+                var hinted = elapsed + TimeSpan.FromMilliseconds(status.WaitHint);
+                deadline = hinted > deadline ? hinted : deadline;
+            }
+            else if (state != pending && state != PreviousOf(pending))
+            {
+                var code = ExitCodeOf(status);
+                throw new ServiceOperationException($"the Windows service '{_serviceName}' is {state} instead of {target}{(code is { } c and not 0 ? $" (exit code {c})" : "")}");
+            }
+
+            if (elapsed > deadline)
+            {
+                throw new ServiceOperationException($"the Windows service '{_serviceName}' did not {verb} within {deadline.TotalSeconds:0.#} s (still {state})");
+            }
+
+            var pause = TimeSpan.FromMilliseconds(Math.Clamp(status.WaitHint / 10, 100, 1000));
+            await Task.Delay(pause, time, cancellationToken);
+        }
+    }
+
+    /// <summary>The state before a request took effect, which is not yet a failure.</summary>
+    private static ServiceState PreviousOf(ServiceState pending) => pending switch
+    {
+        ServiceState.StartPending => ServiceState.Stopped,
+        ServiceState.StopPending => ServiceState.Running,
+        ServiceState.PausePending => ServiceState.Running,
+        ServiceState.ContinuePending => ServiceState.Paused,
+        _ => pending,
+    };
+
+    private static ServiceState StateOf(int state) => state switch
+    {
+        1 => ServiceState.Stopped,
+        2 => ServiceState.StartPending,
+        3 => ServiceState.StopPending,
+        4 => ServiceState.Running,
+        5 => ServiceState.ContinuePending,
+        6 => ServiceState.PausePending,
+        7 => ServiceState.Paused,
+        _ => ServiceState.Unknown,
+    };
+
+    /// <summary>ERROR_SERVICE_SPECIFIC_ERROR (1066) means the real code is the service-specific one.</summary>
+    private static int? ExitCodeOf(ScmNative.ServiceStatusProcess status) =>
+        status.Win32ExitCode == 1066 ? status.ServiceSpecificExitCode : status.Win32ExitCode;
+
+    private static string? StartTypeOf(ServiceController controller)
+    {
+        try
+        {
+            return controller.StartType.ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool NotFound(InvalidOperationException exception) =>
+        exception.InnerException is Win32Exception { NativeErrorCode: 1060 } || exception.Message.Contains("was not found", StringComparison.OrdinalIgnoreCase);
+
+    private static string Innermost(Exception exception) => exception.InnerException?.Message ?? exception.Message;
+}

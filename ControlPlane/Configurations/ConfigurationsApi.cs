@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vigil.ControlPlane.Nodes;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Services;
+using Vigil.Shared.Validation;
+
+namespace Vigil.ControlPlane.Configurations;
+
+/// <summary>REST surface of a node's desired configuration: <c>/api/v1/nodes/{id}/configuration</c>.</summary>
+public static class ConfigurationsApi
+{
+    public static IEndpointRouteBuilder MapConfigurationsApi(this IEndpointRouteBuilder app)
+    {
+        var configuration = app.MapGroup("/api/v1/nodes/{id}/configuration").WithTags("Configuration");
+        configuration.MapGet("/", GetConfiguration)
+            .WithName("GetNodeConfiguration")
+            .WithSummary("Gets the managed services the control plane wants on the node.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        configuration.MapPut("/", PutConfiguration)
+            .WithName("PutNodeConfiguration")
+            .WithSummary("Replaces the managed services the control plane wants on the node; the agent applies them at once when connected, or when it next connects.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<DesiredConfiguration>, ProblemHttpResult>> GetConfiguration(
+        [Description("The node's id (a GUID).")] string id, NodeRegistry registry, DesiredConfigurations configurations, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is null)
+        {
+            return NodeProblems.NotFound(id);
+        }
+
+        return TypedResults.Ok(await configurations.GetAsync(nodeId, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<DesiredConfiguration>, ValidationProblem, ProblemHttpResult>> PutConfiguration(
+        [Description("The node's id (a GUID).")] string id,
+        DesiredConfigurationRequest request,
+        NodeRegistry registry,
+        DesiredConfigurations configurations,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is null)
+        {
+            return NodeProblems.NotFound(id);
+        }
+
+        var services = request.Services ?? [];
+        var errors = ServiceDefinitionValidator.ValidateAll(services);
+        if (errors.Count > 0)
+        {
+            var problems = errors
+                .SelectMany(e => e.Value.Select(problem => (Field: $"services[{e.Key.ToString(CultureInfo.InvariantCulture)}].{JsonPathOf(problem.Field)}", problem.Message)))
+                .GroupBy(p => p.Field)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+            return TypedResults.ValidationProblem(problems, title: "The configuration is not valid.");
+        }
+
+        return TypedResults.Ok(await configurations.SetAsync(nodeId, services, cancellationToken));
+    }
+
+    /// <summary><c>Probes:0:Interval</c> becomes <c>probes[0].interval</c>, the field's path in the request.</summary>
+    internal static string JsonPathOf(string key)
+    {
+        var path = new StringBuilder();
+        foreach (var segment in key.Split(':'))
+        {
+            if (int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                path.Append('[').Append(segment).Append(']');
+            }
+            else
+            {
+                path.Append(path.Length == 0 ? "" : ".").Append(char.ToLowerInvariant(segment[0])).Append(segment.AsSpan(1));
+            }
+        }
+
+        return path.ToString();
+    }
+}
+
+/// <summary>The body of a PUT: every managed service the node should run besides its own.</summary>
+public sealed record DesiredConfigurationRequest
+{
+    public List<ManagedServiceDefinition>? Services { get; init; }
+}

@@ -1,0 +1,89 @@
+namespace Vigil.Shared.Services;
+
+/// <summary>
+/// One service the agent manages: what it is, how to run it, how to probe it, and how to restart it.
+/// The same shape comes from the agent's configuration file (<c>Agent:Services</c>) and from the
+/// desired configuration the control plane pushes.
+/// </summary>
+public sealed record ManagedServiceDefinition
+{
+    /// <summary>Unique name on the node, used in reports, events and commands.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary><c>process</c> or <c>windows</c> (see <see cref="ServiceKinds"/>).</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary>windows: the service's name in the service control manager.</summary>
+    public string? ServiceName { get; init; }
+
+    /// <summary>process: the executable, a full path or a name found on the PATH.</summary>
+    public string? Executable { get; init; }
+
+    /// <summary>process: arguments, passed one by one (no shell quoting).</summary>
+    public List<string> Arguments { get; init; } = [];
+
+    /// <summary>process: working directory; the executable's folder when not set.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>process: environment variables added to the agent's own.</summary>
+    public Dictionary<string, string> Environment { get; init; } = [];
+
+    /// <summary>process: how long a graceful stop (SIGTERM / Ctrl+C) may take before the process tree is killed.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>windows: how long a start, stop, pause or continue may take, beyond the service's own wait hints.</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>process: where standard output and error go.</summary>
+    public ServiceLogSettings Logs { get; init; } = new();
+
+    /// <summary>Stop this service when the agent stops gracefully; by default it keeps running.</summary>
+    public bool StopWithAgent { get; init; }
+
+    /// <summary>After each start, probe failures during this time do not count.</summary>
+    public TimeSpan StartupGrace { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Overrides of the agent's restart policy for this service; unset values use the agent's.</summary>
+    public RestartSettings Restart { get; init; } = new();
+
+    public List<ProbeDefinition> Probes { get; init; } = [];
+}
+
+/// <summary>Size-rotated files for a process's standard output and error.</summary>
+public sealed record ServiceLogSettings
+{
+    /// <summary>Folder of the log files; <c>&lt;agent data&gt;/services/&lt;name&gt;</c> when not set.</summary>
+    public string? Directory { get; init; }
+
+    public long MaxFileBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Rotated files kept besides the current one.</summary>
+    public int MaxFiles { get; init; } = 5;
+}
+
+/// <summary>Restart policy values; null means "the agent's default".</summary>
+public sealed record RestartSettings
+{
+    /// <summary>False: the agent never restarts this service by itself.</summary>
+    public bool? Enabled { get; init; }
+
+    public TimeSpan? InitialDelay { get; init; }
+
+    public double? Multiplier { get; init; }
+
+    public TimeSpan? MaxDelay { get; init; }
+
+    /// <summary>Fraction by which each delay is varied either way.</summary>
+    public double? Jitter { get; init; }
+
+    /// <summary>At most this many restarts within <see cref="Window"/>; then the service is Failed and left alone.</summary>
+    public int? MaxRestarts { get; init; }
+
+    public TimeSpan? Window { get; init; }
+
+    /// <summary>An exit this soon after a start is a fast failure: the delay keeps growing. A longer run resets it.</summary>
+    public TimeSpan? FastFailWithin { get; init; }
+
+    /// <summary>After the service has been healthy this long, its restart count and delay start over.</summary>
+    public TimeSpan? ResetAfterHealthy { get; init; }
+}

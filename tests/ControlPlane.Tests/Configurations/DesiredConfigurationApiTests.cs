@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Vigil.ControlPlane.Tests.Support;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Services;
+using Vigil.TestSupport;
+
+namespace Vigil.ControlPlane.Tests.Configurations;
+
+public sealed class DesiredConfigurationApiTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = TestDatabase.Sqlite();
+    private ControlPlaneHost _host = null!;
+    private HttpClient _http = null!;
+    private TestAgentConnection _agent = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await ControlPlaneHost.StartAsync(_database);
+        _http = _host.CreateHttpClient();
+        _agent = await TestAgentConnection.ConnectAsync(_host.Address, ControlPlaneHost.EnrollmentToken);
+        await _agent.RegisterAsync();
+        await Eventually.HoldsAsync(async () => await _host.StoredNodeAsync(_agent.NodeId) is not null, "the node row exists");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _agent.DisposeAsync();
+        _http.Dispose();
+        await _host.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task A_node_without_a_desired_configuration_has_version_0_and_no_services()
+    {
+        var configuration = await _http.GetFromJsonAsync<DesiredConfiguration>(Url(), NodesApiClient.Json, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, configuration!.Version);
+        Assert.Empty(configuration.Services);
+    }
+
+    [Fact]
+    public async Task A_stored_configuration_is_pushed_to_the_connected_agent_which_fetches_it()
+    {
+        var notified = _agent.NextConfigChangedAsync();
+
+        using var response = await PutAsync(new { services = new[] { Web() } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await notified.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        var fetched = await _agent.GetDesiredConfigurationAsync();
+        Assert.Equal(1, fetched.Version);
+        var service = Assert.Single(fetched.Services);
+        Assert.Equal("web", service.Name);
+        Assert.Equal(["--port", "8080"], service.Arguments);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), service.Probes[0].Interval);
+    }
+
+    [Fact]
+    public async Task Each_change_gets_the_next_version_and_an_agent_that_registers_later_learns_it()
+    {
+        await (await PutAsync(new { services = new[] { Web() } })).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        using var second = await PutAsync(new { services = Array.Empty<object>() });
+        var stored = await second.Content.ReadFromJsonAsync<DesiredConfiguration>(NodesApiClient.Json, TestContext.Current.CancellationToken);
+
+        await using var again = await TestAgentConnection.ConnectAsync(_host.Address, ControlPlaneHost.EnrollmentToken, _agent.NodeId);
+        var accepted = await again.RegisterAsync();
+
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(2, accepted.ConfigVersion);
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_is_refused_naming_each_field_and_nothing_changes()
+    {
+        var body = new
+        {
+            services = new object[]
+            {
+                Web(),
+                new { name = "web", kind = "process", executable = "/bin/true" },
+                new { name = "db", kind = "mystery" },
+                new { name = "api", kind = "process", executable = "/bin/true", probes = new[] { new { kind = "http", url = "nope", interval = "00:00:02", timeout = "00:00:05" } } },
+            },
+        };
+
+        using var response = await PutAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("services[1].name", out _));
+        Assert.True(errors.TryGetProperty("services[2].kind", out _));
+        Assert.True(errors.TryGetProperty("services[3].probes[0].url", out _));
+        Assert.True(errors.TryGetProperty("services[3].probes[0].timeout", out _));
+        Assert.Equal(0, (await _http.GetFromJsonAsync<DesiredConfiguration>(Url(), NodesApiClient.Json, TestContext.Current.CancellationToken))!.Version);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_refused_with_a_problem()
+    {
+        using var content = new StringContent("{\"services\": [", Encoding.UTF8, "application/json");
+
+        using var response = await _http.PutAsync(Url(), content, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("not-a-guid")]
+    [InlineData("00000000-0000-0000-0000-000000000001")]
+    public async Task An_unknown_node_gets_a_404_problem(string id)
+    {
+        using var get = await _http.GetAsync(new Uri($"/api/v1/nodes/{id}/configuration", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var put = await _http.PutAsJsonAsync(new Uri($"/api/v1/nodes/{id}/configuration", UriKind.Relative), new { services = Array.Empty<object>() }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+    }
+
+    private Uri Url() => new($"/api/v1/nodes/{_agent.NodeId}/configuration", UriKind.Relative);
+
+    private Task<HttpResponseMessage> PutAsync(object body) => _http.PutAsJsonAsync(Url(), body, TestContext.Current.CancellationToken);
+
+    private static object Web() => new
+    {
+        name = "web",
+        kind = ServiceKinds.Process,
+        executable = "/opt/web/web",
+        arguments = new[] { "--port", "8080" },
+        probes = new[] { new { kind = "http", url = "http://127.0.0.1:8080/health", interval = "00:00:00.500", timeout = "00:00:00.400" } },
+    };
+}
