@@ -29,6 +29,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         ValidateIdentity(options, errors);
+        foreach (var error in ServiceDefinitionValidator.ValidateRestart(options.RestartDefaults ?? new()))
+        {
+            errors.Add($"Agent:RestartDefaults:{error.Field["Restart:".Length..]} {error.Message}.");
+        }
+
         ValidateReconnect(options.Reconnect, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Vigil.Agent.Configuration;
 using Vigil.Agent.Events;
@@ -74,26 +75,53 @@ internal sealed partial class AgentSession(
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
+    /// <summary>
+    /// Sends pending events in order. A refusal (the control plane cannot store them now, e.g. its
+    /// database is away) keeps them queued and retries later; heartbeats carry on meanwhile.
+    /// </summary>
     private async Task EventsAsync(CancellationToken cancellationToken)
     {
+        var retry = RetryDelay.Initial;
         while (true)
         {
             await outbox.WaitForPendingAsync(cancellationToken);
             var batch = outbox.Peek(MessageLimits.EventBatchMax);
-            var ack = await client.ReportEvents(new AgentEventBatch { Events = batch }).WaitAsync(CallTimeout, time, cancellationToken);
-            outbox.Acknowledge(ack.UpTo);
+            try
+            {
+                var ack = await client.ReportEvents(new AgentEventBatch { Events = batch }).WaitAsync(CallTimeout, time, cancellationToken);
+                outbox.Acknowledge(ack.UpTo);
+                retry = RetryDelay.Initial;
+            }
+            catch (HubException refused)
+            {
+                LogEventsRefused(batch.Count, refused.Message, retry);
+                await Task.Delay(retry, time, cancellationToken);
+                retry = RetryDelay.Next(retry);
+            }
         }
     }
 
     private async Task ConfigurationAsync(CancellationToken cancellationToken)
     {
+        var retry = RetryDelay.Initial;
         while (true)
         {
             await _configurationChanged.WaitAsync(cancellationToken);
-            var configuration = await client.GetDesiredConfiguration().WaitAsync(CallTimeout, time, cancellationToken);
-            if (desired.Store(configuration))
+            try
             {
-                LogDesiredConfiguration(configuration.Version, configuration.Services.Count);
+                var configuration = await client.GetDesiredConfiguration().WaitAsync(CallTimeout, time, cancellationToken);
+                retry = RetryDelay.Initial;
+                if (desired.Store(configuration))
+                {
+                    LogDesiredConfiguration(configuration.Version, configuration.Services.Count);
+                }
+            }
+            catch (HubException refused)
+            {
+                LogConfigurationRefused(refused.Message, retry);
+                await Task.Delay(retry, time, cancellationToken);
+                retry = RetryDelay.Next(retry);
+                ConfigurationChanged();
             }
         }
     }
@@ -111,6 +139,21 @@ internal sealed partial class AgentSession(
         return _volumes;
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The control plane did not take {Count} event(s): {Reason}. They stay queued; next try in {Delay}")]
+    private partial void LogEventsRefused(int count, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The control plane could not hand out the desired configuration: {Reason}. Next try in {Delay}")]
+    private partial void LogConfigurationRefused(string reason, TimeSpan delay);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Received desired configuration v{Version} with {Count} service(s) from the control plane")]
     private partial void LogDesiredConfiguration(long version, int count);
+}
+
+/// <summary>Retry spacing of a session's side loops: 1 s doubling to 30 s.</summary>
+internal static class RetryDelay
+{
+    public static readonly TimeSpan Initial = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
+
+    public static TimeSpan Next(TimeSpan current) => current * 2 < Max ? current * 2 : Max;
 }

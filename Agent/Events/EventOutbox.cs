@@ -38,7 +38,12 @@ public sealed partial class EventOutbox : IDisposable
         _time = time;
         _logger = logger;
         IsFresh = !File.Exists(_acknowledgedPath) && !File.Exists(_eventsPath);
-        Load();
+        if (Load())
+        {
+            // A line torn by a crash would swallow the next event appended after it: rewrite the file whole.
+            WritePendingFile();
+        }
+
         _file = OpenForAppend();
     }
 
@@ -173,8 +178,10 @@ public sealed partial class EventOutbox : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private void Load()
+    /// <summary>Reads the file; true when it held a line that could not be read.</summary>
+    private bool Load()
     {
+        var torn = false;
         _acknowledged = File.Exists(_acknowledgedPath) && long.TryParse(File.ReadAllText(_acknowledgedPath).Trim(), CultureInfo.InvariantCulture, out var acked) ? acked : 0;
         var highest = _acknowledged;
         if (File.Exists(_eventsPath))
@@ -189,6 +196,7 @@ public sealed partial class EventOutbox : IDisposable
                 catch (JsonException)
                 {
                     LogTornLine(_eventsPath);
+                    torn = true;
                 }
 
                 if (entry is null)
@@ -213,15 +221,22 @@ public sealed partial class EventOutbox : IDisposable
         {
             _signal.TrySetResult();
         }
+
+        return torn;
     }
 
     /// <summary>Rewrites the file with the pending events only.</summary>
     private void Compact()
     {
         _file.Dispose();
+        WritePendingFile();
+        _file = OpenForAppend();
+    }
+
+    private void WritePendingFile()
+    {
         WriteAtomically(_eventsPath, string.Concat(_pending.Select(e => JsonSerializer.Serialize(e, Json) + "\n")));
         _acknowledgedInFile = 0;
-        _file = OpenForAppend();
     }
 
     private FileStream OpenForAppend() => new(_eventsPath, FileMode.Append, FileAccess.Write, FileShare.Read);

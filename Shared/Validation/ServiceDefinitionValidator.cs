@@ -120,6 +120,14 @@ public static class ServiceDefinitionValidator
         }
     }
 
+    /// <summary>Restart settings alone (fields named <c>Restart:...</c>), e.g. an agent's defaults.</summary>
+    public static IReadOnlyList<FieldError> ValidateRestart(RestartSettings restart)
+    {
+        var errors = new List<FieldError>();
+        ValidateRestart(errors, restart);
+        return errors;
+    }
+
     private static void ValidateRestart(List<FieldError> errors, RestartSettings restart)
     {
         RequireOptionalPositive(errors, "Restart:InitialDelay", restart.InitialDelay, TimeSpan.FromHours(1));

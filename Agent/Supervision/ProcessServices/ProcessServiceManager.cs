@@ -119,7 +119,15 @@ public sealed partial class ProcessServiceManager : IServiceManager
             _owned = true;
             _paused = false;
             _lastExitCode = null;
-            new ProcessRecord(_process.Id, _process.StartTime.ToUniversalTime(), executable).Save(_folders.ProcessRecord);
+            try
+            {
+                new ProcessRecord(_process.Id, _process.StartTime.ToUniversalTime(), executable).Save(_folders.ProcessRecord);
+            }
+            catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                // It already ended: nothing to find again after an agent restart. Observe reports the exit.
+            }
+
             return Task.CompletedTask;
         }
     }

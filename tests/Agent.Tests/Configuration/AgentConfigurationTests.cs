@@ -50,6 +50,8 @@ public sealed class AgentConfigurationTests
     [InlineData("--Agent:Reconnect:MaxDelay=00:00:00.100", "Agent:Reconnect:MaxDelay must not be shorter")]
     [InlineData("--Agent:Reconnect:Multiplier=0.5", "Agent:Reconnect:Multiplier must be 1 or more")]
     [InlineData("--Agent:Reconnect:Jitter=1.5", "Agent:Reconnect:Jitter must be at least 0 and below 1")]
+    [InlineData("--Agent:RestartDefaults:MaxRestarts=-2", "Agent:RestartDefaults:MaxRestarts must be between 0 and 1000")]
+    [InlineData("--Agent:RestartDefaults:InitialDelay=00:00:00", "Agent:RestartDefaults:InitialDelay must be positive")]
     public void A_bad_value_is_refused_with_its_key(string setting, string expected)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Bind([.. Valid, setting]));
