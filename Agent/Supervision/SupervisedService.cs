@@ -164,7 +164,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
         if (wasUp && observation.State == ServiceState.Stopped)
         {
             var ranFor = Now - (_startedAt ?? Now);
-            var what = observation.ExitCode is { } code ? $"exited with code {code}" : "stopped unexpectedly";
+            var what = observation.ExitCode is { } code ? $"exited with code {code}" : observation.Detail ?? "stopped unexpectedly";
             _events.Record(AgentEventKind.ServiceExited, Name, $"{what} after {RestartDecisions.Describe(ranFor)}", observation.ExitCode);
             AfterFailure(what, ranFor);
         }

@@ -37,10 +37,34 @@ internal sealed partial class DesiredConfigurations(
     /// <summary>Stores the node's new desired services (already validated) and tells its agent.</summary>
     public async Task<DesiredConfiguration> SetAsync(Guid nodeId, IReadOnlyList<ManagedServiceDefinition> services, CancellationToken cancellationToken)
     {
+        long version;
+        try
+        {
+            version = await StoreAsync(nodeId, services, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent writer (the node's first row, or another change) got there first: once more, on fresh rows.
+            version = await StoreAsync(nodeId, services, cancellationToken);
+        }
+
+        registry.ConfigurationStored(nodeId, version);
+        LogStored(nodeId, version, services.Count);
+        if (registry.ConnectionOf(nodeId) is { } connection)
+        {
+            await hub.Clients.Client(connection).ConfigChanged(new ConfigChangedNotice { ConfigVersion = version });
+        }
+
+        return new DesiredConfiguration { Version = version, Services = services };
+    }
+
+    private async Task<long> StoreAsync(Guid nodeId, IReadOnlyList<ManagedServiceDefinition> services, CancellationToken cancellationToken)
+    {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var stored = await db.DesiredNodeConfigurations.SingleOrDefaultAsync(c => c.NodeId == nodeId, cancellationToken);
         if (stored is null)
         {
+            await NodeRows.EnsureAsync(db, registry.Find(nodeId), cancellationToken);
             stored = new DesiredNodeConfiguration { NodeId = nodeId, ServicesJson = "[]" };
             db.DesiredNodeConfigurations.Add(stored);
         }
@@ -49,15 +73,7 @@ internal sealed partial class DesiredConfigurations(
         stored.ServicesJson = JsonSerializer.Serialize(services, Json);
         stored.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        registry.ConfigurationStored(nodeId, stored.Version);
-        LogStored(nodeId, stored.Version, services.Count);
-
-        if (registry.ConnectionOf(nodeId) is { } connection)
-        {
-            await hub.Clients.Client(connection).ConfigChanged(new ConfigChangedNotice { ConfigVersion = stored.Version });
-        }
-
-        return new DesiredConfiguration { Version = stored.Version, Services = services };
+        return stored.Version;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Desired configuration v{Version} of node {NodeId} stored: {Count} service(s)")]

@@ -91,14 +91,14 @@ internal sealed partial class NodeStateStore(IDbContextFactory<VigilDbContext> d
             switch (entry)
             {
                 case NodeRegistered { Node: var status }:
-                    if (!nodes.TryGetValue(status.Id, out var node))
+                    if (nodes.TryGetValue(status.Id, out var node))
                     {
-                        node = new Node { Id = status.Id, Name = status.Name, AgentVersion = "", OperatingSystem = "" };
-                        db.Nodes.Add(node);
-                        nodes[status.Id] = node;
+                        NodeRows.Copy(status, node);
                     }
-
-                    CopyRegistration(status, node);
+                    else
+                    {
+                        nodes[status.Id] = db.Nodes.Add(NodeRows.From(status)).Entity;
+                    }
                     break;
                 case NodeLivenessChanged { Transition: var transition }:
                     db.NodeLivenessChanges.Add(new NodeLivenessChange
@@ -120,20 +120,6 @@ internal sealed partial class NodeStateStore(IDbContextFactory<VigilDbContext> d
         }
 
         await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static void CopyRegistration(NodeStatus status, Node node)
-    {
-        node.Name = status.Name;
-        node.AgentVersion = status.AgentVersion;
-        node.OperatingSystem = status.OperatingSystem;
-        node.ProcessorCount = status.ProcessorCount;
-        node.HeartbeatIntervalMs = (int)status.HeartbeatInterval.TotalMilliseconds;
-        node.Labels = new Dictionary<string, string>(status.Labels);
-        node.Liveness = status.Liveness;
-        node.LivenessChangedAt = status.LivenessChangedAt;
-        node.FirstSeenAt = status.FirstSeenAt;
-        node.LastSeenAt = status.LastSeenAt;
     }
 
     private static Guid NodeIdOf(NodeJournalEntry entry) => entry switch

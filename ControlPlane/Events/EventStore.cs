@@ -102,6 +102,7 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
             return 0;
         }
 
+        await NodeRows.EnsureAsync(db, registry.Find(nodeId), cancellationToken);
         db.Events.AddRange(missing);
         await db.SaveChangesAsync(cancellationToken);
         return missing.Count;

@@ -69,7 +69,12 @@ public sealed partial class ProcessServiceManager : IServiceManager
                 _process = null;
                 _paused = false;
                 TryDelete(_folders.ProcessRecord);
-                return new() { State = ServiceState.Stopped, ExitCode = _lastExitCode, Detail = _lastExitCode is { } code ? $"exited with code {code}" : "exited" };
+                return new()
+                {
+                    State = ServiceState.Stopped,
+                    ExitCode = _lastExitCode,
+                    Detail = _lastExitCode is { } code ? $"exited with code {code}" : "exited (exit code unknown: an earlier run of the agent started it)",
+                };
             }
 
             return new() { State = _paused ? ServiceState.Paused : ServiceState.Running, ProcessId = _process.Id };

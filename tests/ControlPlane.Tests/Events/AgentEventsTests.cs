@@ -52,6 +52,20 @@ public abstract class AgentEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_sent_the_moment_a_new_node_registers_are_stored()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await using var agent = await TestAgentConnection.ConnectAsync(_host.Address, ControlPlaneHost.EnrollmentToken);
+            await agent.RegisterAsync();
+
+            var ack = await agent.ReportEventsAsync(Event(1), Event(2));
+
+            Assert.Equal(2, ack.UpTo);
+        }
+    }
+
+    [Fact]
     public async Task A_reconnecting_agent_learns_the_last_stored_sequence()
     {
         var nodeId = Guid.NewGuid();
