@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (PostgreSQL server, Chromium: Debian packages),
-# builds the solution and runs every test. Test servers (PostgreSQL clusters, the control plane,
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine: Debian
+# packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +12,7 @@ fi
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+{ command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; } || missing+=(wine wine64)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi
@@ -30,12 +31,25 @@ run_dir="$(mktemp -d /tmp/vigil-test-run.XXXXXX)"
 chmod 755 "$run_dir"   # PostgreSQL runs as its own user and must reach its data folder inside.
 cleanup() {
   pkill -f -- "-D $run_dir" 2>/dev/null || true
+  for prefix in "$run_dir"/vigil-tests/wine-*/prefix; do
+    [ -d "$prefix" ] && WINEPREFIX="$prefix" wineserver -k 2>/dev/null || true
+  done
   rm -rf "$run_dir"
 }
 trap cleanup EXIT
 export TMPDIR="$run_dir"
 
 dotnet build ControlPlane.sln -c Release --nologo -v quiet
+
+# The Windows agent as shipped: one self-contained win-x64 file (built, not run: Wine cannot load a
+# single-file .NET program). The Windows tests run folder builds of the agent and the test service.
+win="$run_dir/win-x64"
+dotnet publish Agent/Vigil.Agent.csproj -c Release -r win-x64 --self-contained -p:PublishSingleFile=true \
+  -o "$win/agent-single-file" --nologo -v quiet
+test -s "$win/agent-single-file/Vigil.Agent.exe"
+dotnet publish Agent/Vigil.Agent.csproj -c Release -r win-x64 --self-contained -o "$win/agent" --nologo -v quiet
+dotnet publish tests/TestService/Vigil.TestService.csproj -c Release -r win-x64 --self-contained -o "$win/testservice" --nologo -v quiet
+export VIGIL_WIN_X64_PUBLISH="$win"
 dotnet test ControlPlane.sln -c Release --no-build --nologo \
   --blame-hang-timeout 10m \
   --logger "console;verbosity=normal" \

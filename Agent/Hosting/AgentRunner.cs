@@ -38,6 +38,7 @@ public static partial class AgentRunner
 
         LogStarting(logger, AgentDescription.Version, options.NodeName!, nodeId, options.ControlPlaneUri, options.DataDirectory!);
         ReportRejectedFileChanges(host, logger);
+        AgentServiceRecovery.EnsureRestartOnFailure(logger);
         await host.RunAsync();
         return 0;
     }

@@ -14,6 +14,11 @@ public static class AgentServices
     public static HostApplicationBuilder AddAgentHosting(this HostApplicationBuilder builder)
     {
         builder.Services.AddWindowsService(service => service.ServiceName = "VigilAgent");
+        if (OperatingSystem.IsWindows())
+        {
+            builder.Services.Configure<Microsoft.Extensions.Logging.EventLog.EventLogSettings>(NameEventLogSource);
+        }
+
         builder.Services.AddSystemd();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
@@ -54,6 +59,10 @@ public static class AgentServices
         builder.Services.AddHostedService<ControlPlaneConnection>();
         return builder;
     }
+
+    /// <summary>The source the agent's entries carry in the Windows Event Log (Application log).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static void NameEventLogSource(Microsoft.Extensions.Logging.EventLog.EventLogSettings settings) => settings.SourceName = "Vigil Agent";
 
     private static string DataDirectory(IServiceProvider services) => services.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory!;
 }

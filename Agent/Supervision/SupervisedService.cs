@@ -135,7 +135,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
         if (observation.State == ServiceState.Running)
         {
             var failing = _probes.Collect(Now, Now - (_startedAt ?? Now) < _definition.StartupGrace, _events, Name);
-            if (failing is not null)
+            if (failing is not null && _gaveUp is null)
             {
                 observation = await RestartForProbeAsync(failing, cancellationToken);
             }
@@ -208,13 +208,22 @@ public sealed partial class SupervisedService : IAsyncDisposable
         }
         catch (ServiceOperationException exception)
         {
-            _lastError = $"could not stop after {what}: {exception.Message}";
+            // A service that will not stop is ended: a restart that leaves the failing instance up heals nothing.
+            _events.Record(AgentEventKind.ServiceExited, Name, $"could not stop after {what}: {exception.Message}; ending its processes");
+            await KillQuietlyAsync(cancellationToken);
         }
 
         var observation = _manager.Observe();
         _lastState = observation.State;
         _probes.Reset(Now);
         AfterFailure(what, ranFor);
+        if (observation.State != ServiceState.Stopped)
+        {
+            // Still up: judge it afresh after a new grace, so a lasting failure comes back here and spends the budget.
+            _lastError = $"could not stop after {what}; still {observation.State}";
+            _startedAt = Now;
+        }
+
         return observation;
     }
 
@@ -304,6 +313,18 @@ public sealed partial class SupervisedService : IAsyncDisposable
         await Task.WhenAny(waits);
         await wake.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task KillQuietlyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _manager.KillAsync(cancellationToken).WaitAsync(_definition.OperationTimeout, _time, cancellationToken);
+        }
+        catch (Exception exception) when (exception is ServiceOperationException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            _events.Record(AgentEventKind.ServiceExited, Name, $"could not end its processes either: {exception.Message}");
+        }
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -26,14 +26,16 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
             using var controller = new ServiceController(_serviceName);
             var status = ScmNative.QueryStatus(controller.ServiceHandle)
                 ?? throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-            var state = StateOf(status.CurrentState);
+            var state = StateOf(status);
             _processId = status.ProcessId > 0 && state != ServiceState.Stopped ? status.ProcessId : null;
             return new ServiceObservation
             {
                 State = state,
                 ProcessId = _processId,
-                ExitCode = state == ServiceState.Stopped ? ExitCodeOf(status) : null,
-                Detail = state == ServiceState.Stopped && ExitCodeOf(status) is { } code and not 0 ? $"stopped with exit code {code}" : null,
+                ExitCode = state == ServiceState.Stopped && !IsOrphaned(status) ? ExitCodeOf(status) : null,
+                Detail = IsOrphaned(status)
+                    ? $"its process {status.ProcessId} has ended though the service control manager still lists it as {StateOf(status.CurrentState)}"
+                    : state == ServiceState.Stopped && ExitCodeOf(status) is { } code and not 0 ? $"stopped with exit code {code}" : null,
                 StartType = StartTypeOf(controller),
                 Account = ScmNative.QueryAccount(_serviceName),
             };
@@ -92,9 +94,11 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
         using var controller = new ServiceController(_serviceName);
         try
         {
-            if (StateOf(ScmNative.QueryStatus(controller.ServiceHandle)?.CurrentState ?? 0) != target)
+            if (ScmNative.QueryStatus(controller.ServiceHandle) is not { } status || StateOf(status) != target)
             {
-                request(controller);
+                // The request itself can block (a service that does not answer its control pipe):
+                // it runs aside and is bounded by the operation timeout like the wait that follows.
+                await Task.Run(() => request(controller), cancellationToken).WaitAsync(definition.OperationTimeout, time, cancellationToken);
             }
         }
         catch (InvalidOperationException exception)
@@ -102,6 +106,11 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
             throw new ServiceOperationException(
                 NotFound(exception) ? $"the Windows service '{_serviceName}' was not found" : $"could not {verb} the Windows service '{_serviceName}': {Innermost(exception)}",
                 exception);
+        }
+        catch (System.TimeoutException exception)
+        {
+            throw new ServiceOperationException(
+                $"the service control manager did not take the {verb} request for '{_serviceName}' within {definition.OperationTimeout.TotalSeconds:0.#} s", exception);
         }
 
         await WaitForAsync(controller, verb, target, pending, cancellationToken);
@@ -120,7 +129,7 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
         {
             var status = ScmNative.QueryStatus(controller.ServiceHandle)
                 ?? throw new ServiceOperationException($"lost track of the Windows service '{_serviceName}' while waiting to {verb} it");
-            var state = StateOf(status.CurrentState);
+            var state = StateOf(status);
             if (state == target)
             {
                 return;
@@ -158,6 +167,40 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
         ServiceState.ContinuePending => ServiceState.Paused,
         _ => pending,
     };
+
+    /// <summary>The state, with a service whose process has ended counted as stopped whatever the SCM still says.</summary>
+    private static ServiceState StateOf(ScmNative.ServiceStatusProcess status) =>
+        IsOrphaned(status) ? ServiceState.Stopped : StateOf(status.CurrentState);
+
+    /// <summary>
+    /// The SCM lists the service as up but its process is gone. Windows notices a dead service
+    /// process at once; some service control managers (Wine's) keep the last reported state, and a
+    /// supervisor that believed them would never restart the service.
+    /// </summary>
+    private static bool IsOrphaned(ScmNative.ServiceStatusProcess status) =>
+        status.ProcessId > 0 && StateOf(status.CurrentState) is not ServiceState.Stopped and not ServiceState.Unknown && !ProcessIsAlive(status.ProcessId);
+
+    private static bool ProcessIsAlive(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+        catch (Win32Exception)
+        {
+            // Not ours to open (another account): it exists.
+            return true;
+        }
+    }
 
     private static ServiceState StateOf(int state) => state switch
     {

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Agent idle footprint: one real agent (Release) supervising N real process services (the test
+# service), each with an HTTP probe every 2 s, heartbeating every 1 s to a control plane on a
+# loopback port. After a warm-up it samples the agent's memory and CPU for the duration and
+# prints RSS (min/avg/max, peak VmHWM, anonymous vs file-backed) and CPU % of one core.
+#   tests/Benchmarks/run-agent-footprint.sh [SERVICES=10] [DURATION_SECONDS=300] [WARMUP_SECONDS=30]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+services="${1:-10}"
+duration="${2:-300}"
+warmup="${3:-30}"
+port="${VIGIL_BENCH_PORT:-5091}"
+token="bench-token-0123456789abcdef"
+work="$(mktemp -d /tmp/vigil-footprint.XXXXXX)"
+
+dotnet build ControlPlane/Vigil.ControlPlane.csproj -c Release --nologo -v quiet
+dotnet build Agent/Vigil.Agent.csproj -c Release --nologo -v quiet
+dotnet build tests/TestService/Vigil.TestService.csproj -c Release --nologo -v quiet
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pkill -f -- "$work" 2>/dev/null || true   # the services outlive their agent by design
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+(
+  cd ControlPlane/bin/Release/net10.0
+  ASPNETCORE_URLS="http://127.0.0.1:$port" DataDirectory="$work/cp" Agents__EnrollmentToken="$token" \
+    Serilog__MinimumLevel__Default=Warning exec dotnet Vigil.ControlPlane.dll >"$work/controlplane.out" 2>&1
+) &
+pids+=($!)
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+
+testservice="$PWD/tests/TestService/bin/Release/net10.0/Vigil.TestService.dll"
+base_port=$((port + 100))
+{
+  printf '{ "Agent": { "HeartbeatInterval": "00:00:01", "Services": [\n'
+  for i in $(seq 1 "$services"); do
+    svc_port=$((base_port + i))
+    printf '  { "Name": "svc-%02d", "Kind": "process", "Executable": "dotnet", "Arguments": ["%s", "--port", "%d", "--name", "svc-%02d"], "WorkingDirectory": "%s",\n' \
+      "$i" "$testservice" "$svc_port" "$i" "$work"
+    printf '    "Probes": [ { "Kind": "http", "Url": "http://127.0.0.1:%d/health", "Interval": "00:00:02", "Timeout": "00:00:01" } ] }%s\n' \
+      "$svc_port" "$([ "$i" -lt "$services" ] && echo , || true)"
+  done
+  printf '] } }\n'
+} >"$work/agent.json"
+
+(
+  cd Agent/bin/Release/net10.0
+  Agent__ControlPlaneUrl="http://127.0.0.1:$port" Agent__EnrollmentToken="$token" Agent__NodeName=footprint \
+    Agent__DataDirectory="$work/agent" exec dotnet Vigil.Agent.dll --config "$work/agent.json" >"$work/agent.out" 2>&1
+) &
+agent=$!
+pids+=($agent)
+
+echo "Agent pid $agent with $services process services; warming up ${warmup} s..."
+sleep "$warmup"
+healthy=$(curl -fsS "http://127.0.0.1:$port/api/v1/nodes" | grep -o '"health":"Healthy"' | wc -l)
+echo "Healthy services reported to the control plane: $healthy of $services"
+
+ticks=$(getconf CLK_TCK)
+cpu_of() { awk '{print $14 + $15}' "/proc/$agent/stat"; }
+field() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$agent/status"; }
+start_cpu=$(cpu_of); start_time=$(date +%s.%N)
+samples=0; sum=0; min=""; max=0; anon_sum=0; file_sum=0
+end=$(( $(date +%s) + duration ))
+while [ "$(date +%s)" -lt "$end" ]; do
+  sleep 5
+  rss=$(field VmRSS); anon=$(field RssAnon); file=$(field RssFile)
+  samples=$((samples + 1)); sum=$((sum + rss)); anon_sum=$((anon_sum + anon)); file_sum=$((file_sum + file))
+  [ -z "$min" ] || [ "$rss" -lt "$min" ] && min=$rss
+  [ "$rss" -gt "$max" ] && max=$rss
+done
+end_cpu=$(cpu_of); end_time=$(date +%s.%N)
+hwm=$(field VmHWM); threads=$(field Threads)
+
+awk -v s="$samples" -v sum="$sum" -v min="$min" -v max="$max" -v hwm="$hwm" -v anon="$anon_sum" -v file="$file_sum" \
+    -v c0="$start_cpu" -v c1="$end_cpu" -v t0="$start_time" -v t1="$end_time" -v hz="$ticks" -v th="$threads" -v n="$services" 'BEGIN {
+  printf "Agent footprint, %d process services, %d samples over %.0f s\n", n, s, t1 - t0
+  printf "  RSS MB: min %.1f  avg %.1f  max %.1f  peak (VmHWM) %.1f\n", min/1024, sum/s/1024, max/1024, hwm/1024
+  printf "  RSS avg split MB: anonymous %.1f  file-backed %.1f\n", anon/s/1024, file/s/1024
+  printf "  CPU: %.2f %% of one core (%.1f s of CPU)\n", 100 * (c1 - c0) / hz / (t1 - t0), (c1 - c0) / hz
+  printf "  threads: %d\n", th
+}'

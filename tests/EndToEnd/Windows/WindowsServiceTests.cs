@@ -1,0 +1,145 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Vigil.EndToEnd.Tests.Support;
+using Vigil.TestSupport;
+
+namespace Vigil.EndToEnd.Tests.Windows;
+
+/// <summary>
+/// The agent published for win-x64 runs as a Windows service in Wine's service control manager,
+/// reports to a control plane running on Linux, and supervises a windows-kind service created with
+/// sc.exe: starts it, restarts it after a crash, and stops it with itself.
+/// </summary>
+public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
+{
+    private const string AgentService = "VigilAgent";
+    private const string SupervisedService = "VigilWineTestService";
+    private const string NodeName = "wine-node";
+
+    [Fact]
+    public async Task The_agent_as_a_Windows_service_starts_heals_and_stops_a_windows_kind_service()
+    {
+        await using var controlPlane = await RunningControlPlane.StartAsync();
+        using var api = new NodesApi(controlPlane.Url);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var folder = RepositoryLayout.NewTemporaryDirectory("wine-node");
+        var port = RepositoryLayout.FreePort();
+        var testService = new Uri($"http://127.0.0.1:{port}/");
+        var configFile = WriteAgentConfig(folder, controlPlane.Url, port);
+
+        await wine.CreateServiceAsync(SupervisedService, wine.TestServiceExe, "--port", $"{port}", "--name", "wine-svc");
+        await wine.CreateServiceAsync(AgentService, wine.AgentExe, "--config", WineHost.WindowsPath(configFile));
+        try
+        {
+            await wine.StartServiceAsync(AgentService);
+
+            // The agent registers and starts the stopped service it was told to supervise.
+            await Eventually.HoldsAsync(async () => await api.LivenessOfAsync(NodeName) == "Alive", "the Wine node is Alive", TimeSpan.FromSeconds(90));
+            await WaitForHealthAsync(api, "Healthy", folder);
+            var node = (await api.NodeAsync(NodeName))!.Value;
+            Assert.Contains("Windows", node.GetProperty("operatingSystem").GetString(), StringComparison.Ordinal);
+            var service = (await api.ServiceAsync(NodeName, "testsvc"))!.Value;
+            Assert.Equal("windows", service.GetProperty("kind").GetString());
+            Assert.True(service.GetProperty("processId").GetInt32() > 0, service.ToString());
+            Assert.Equal("RUNNING", await wine.StateOfAsync(SupervisedService));
+
+            // A crash: the agent notices and starts it again.
+            var firstPid = await PidOfAsync(http, testService);
+            await Eventually.HoldsAsync(async () => (await api.ServiceAsync(NodeName, "testsvc"))?.GetProperty("workingSetBytes").ValueKind == JsonValueKind.Number, "service metrics are reported");
+            using (await http.PostAsync(new Uri(testService, "crash"), null, TestContext.Current.CancellationToken))
+            {
+            }
+
+            await WaitForEventsAsync(api, "ServiceExited", 1, folder);
+            await WaitForEventsAsync(api, "ServiceStarted", 2, folder);
+            await WaitForHealthAsync(api, "Healthy", folder);
+            Assert.NotEqual(firstPid, await PidOfAsync(http, testService));
+
+            // Stopping the agent's service stops the supervised one with it and the node says Stopped, not Lost.
+            await wine.StopServiceAsync(AgentService);
+            Assert.Equal("STOPPED", await wine.StateOfAsync(SupervisedService));
+            await Eventually.HoldsAsync(async () => await api.LivenessOfAsync(NodeName) == "Stopped", "the node is Stopped");
+
+            // Back again: what happened during the stop reaches the control plane, and the service runs again.
+            await wine.StartServiceAsync(AgentService);
+            await WaitForEventsAsync(api, "ServiceStopped", 1, folder);
+            await WaitForEventsAsync(api, "ServiceStarted", 3, folder);
+            await WaitForHealthAsync(api, "Healthy", folder);
+
+            var log = AgentLog(folder);
+            Assert.Contains($"Recovery actions of the Windows service {AgentService} set", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("[FTL]", log, StringComparison.Ordinal);
+
+            // The Event Log provider registers its source on its first write, and that write did not fail the agent.
+            Assert.True(
+                await wine.RegistryKeyExistsAsync(@"HKLM\System\CurrentControlSet\Services\EventLog\Application\Vigil Agent"),
+                "the agent's Event Log source exists");
+        }
+        finally
+        {
+            await wine.StopServiceAsync(AgentService);
+            await wine.DeleteServiceAsync(AgentService);
+            await wine.DeleteServiceAsync(SupervisedService);
+        }
+    }
+
+    private static string WriteAgentConfig(string folder, Uri controlPlane, int port)
+    {
+        var path = Path.Combine(folder, "agent.json");
+        var config = new
+        {
+            Agent = new
+            {
+                ControlPlaneUrl = controlPlane.ToString(),
+                EnrollmentToken = RunningControlPlane.EnrollmentToken,
+                NodeName,
+                DataDirectory = WineHost.WindowsPath(Path.Combine(folder, "data")),
+                Services = new object[]
+                {
+                    new
+                    {
+                        Name = "testsvc",
+                        Kind = "windows",
+                        ServiceName = SupervisedService,
+                        StopWithAgent = true,
+                        Restart = new { InitialDelay = "00:00:00.500" },
+                        Probes = new object[] { new { Kind = "http", Url = $"http://127.0.0.1:{port}/health", Interval = "00:00:01", Timeout = "00:00:00.800", Rise = 1 } },
+                    },
+                },
+            },
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    private static async Task<int> PidOfAsync(HttpClient http, Uri testService) =>
+        (await http.GetFromJsonAsync<JsonElement>(testService, TestContext.Current.CancellationToken)).GetProperty("pid").GetInt32();
+
+    private static Task WaitForHealthAsync(NodesApi api, string health, string folder) => Eventually.HoldsAsync(
+        async () => await api.HealthOfAsync(NodeName, "testsvc") == health,
+        $"testsvc is {health}; agent log: {Tail(AgentLog(folder))}",
+        TimeSpan.FromSeconds(90));
+
+    private static Task WaitForEventsAsync(NodesApi api, string kind, int count, string folder) => Eventually.HoldsAsync(
+        async () => (await api.EventsAsync(NodeName)).Count(e => SupervisedNode.Is(e, kind, "testsvc")) >= count,
+        $"{count} {kind} event(s) of testsvc are stored; agent log: {Tail(AgentLog(folder))}",
+        TimeSpan.FromSeconds(60));
+
+    private static string AgentLog(string folder)
+    {
+        var logs = Path.Combine(folder, "data", "logs");
+        return Directory.Exists(logs)
+            ? string.Join(Environment.NewLine, Directory.GetFiles(logs, "agent-*.log").Order().Select(ReadShared))
+            : "";
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static string Tail(string text) => text.Length <= 3000 ? text : text[^3000..];
+}
