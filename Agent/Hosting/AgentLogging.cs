@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using Serilog.Settings.Configuration;
 using Vigil.Agent.Configuration;
 
 namespace Vigil.Agent.Hosting;
@@ -7,6 +8,13 @@ namespace Vigil.Agent.Hosting;
 public static class AgentLogging
 {
     private const string Template = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>
+    /// The assemblies <c>Serilog</c> settings may name sinks from. Naming them spares the scan of
+    /// every dependency at start, which costs a few megabytes of memory for the agent's lifetime.
+    /// </summary>
+    private static readonly ConfigurationReaderOptions SinkAssemblies = new(
+        typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly);
 
     /// <summary>
     /// Serilog to the console and daily files under <c>&lt;data&gt;/logs</c>. Providers in DI (the
@@ -20,7 +28,7 @@ public static class AgentLogging
         builder.Services.AddSerilog(
             (services, logger) => logger
                 .MinimumLevel.Information()
-                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Configuration(builder.Configuration, SinkAssemblies)
                 .Enrich.FromLogContext()
                 .WriteTo.Console(outputTemplate: Template, formatProvider: CultureInfo.InvariantCulture)
                 .WriteTo.File(

@@ -73,7 +73,7 @@ public static partial class AgentServiceRecovery
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovery actions of the Windows service {ServiceName} set: restart {DelaySeconds} s after a failure")]
     private static partial void LogSet(ILogger logger, string serviceName, double delaySeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set the recovery actions of the Windows service {ServiceName} (error {Error}: {Reason}); set them with: sc.exe failure {ServiceName} reset= 86400 actions= restart/5000")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set the recovery actions of the Windows service {ServiceName} (error {Error}: {Reason}); set them with: sc.exe failure {ServiceName} reset= 86400 actions= restart/5000/restart/5000/restart/5000")]
     private static partial void LogFailed(ILogger logger, string serviceName, int error, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Running as a Windows service but no service lists process {ProcessId}; recovery actions not set")]

@@ -71,6 +71,28 @@ public static class ProcfsParser
         return (long)seconds;
     }
 
+    /// <summary>
+    /// CPU ticks (utime + stime), thread count and resident pages of one process, from
+    /// /proc/&lt;pid&gt;/stat. The command name in parentheses may hold spaces and parentheses, so the
+    /// fields are counted from the last ')'.
+    /// </summary>
+    public static ProcessStat ParseProcessStat(string procPidStat)
+    {
+        var close = procPidStat.LastIndexOf(')');
+        var fields = close >= 0 ? procPidStat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+        // After the name: state(3) ppid(4) ... utime(14) stime(15) ... num_threads(20) ... rss(24); index = field - 3.
+        if (fields.Length < 22
+            || !ulong.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var utime)
+            || !ulong.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var stime)
+            || !int.TryParse(fields[17], NumberStyles.None, CultureInfo.InvariantCulture, out var threads)
+            || !long.TryParse(fields[21], NumberStyles.None, CultureInfo.InvariantCulture, out var residentPages))
+        {
+            throw new FormatException("/proc/<pid>/stat does not have the expected fields.");
+        }
+
+        return new ProcessStat(utime + stime, threads, residentPages);
+    }
+
     private static long KilobytesOf(string line)
     {
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -79,3 +101,6 @@ public static class ProcfsParser
             : throw new FormatException($"/proc/meminfo has an unreadable line: '{line.Trim()}'.");
     }
 }
+
+/// <summary>What the agent reads of one process from /proc/&lt;pid&gt;/stat.</summary>
+public readonly record struct ProcessStat(ulong CpuTicks, int Threads, long ResidentPages);

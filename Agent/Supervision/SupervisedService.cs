@@ -5,6 +5,7 @@ using Vigil.Agent.Supervision.Probes;
 using Vigil.Agent.Supervision.Runtime;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
+using Vigil.Shared.Validation;
 
 namespace Vigil.Agent.Supervision;
 
@@ -62,6 +63,9 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     public ManagedServiceDefinition Definition => _definition;
 
+    /// <summary>The definition with where it came from, as it was accepted.</summary>
+    public SourcedDefinition Source => _source;
+
     public void Start() => _loop = RunAsync(_stopping.Token);
 
     /// <summary>The latest report, with the process figures sampled now.</summary>
@@ -74,7 +78,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
     }
 
     /// <summary>Stops the loop; the service itself is stopped only when <paramref name="stopService"/> says so.</summary>
-    public async Task StopSupervisingAsync(bool stopService, CancellationToken cancellationToken)
+    public async Task StopSupervisingAsync(bool stopService, string why, CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -83,18 +87,18 @@ public sealed partial class SupervisedService : IAsyncDisposable
             try
             {
                 await _manager.StopAsync(cancellationToken);
-                _events.Record(AgentEventKind.ServiceStopped, Name, "stopped with the agent");
+                _events.Record(AgentEventKind.ServiceStopped, Name, $"stopped {why}");
             }
             catch (ServiceOperationException exception)
             {
-                _events.Record(AgentEventKind.ServiceStopped, Name, $"could not stop with the agent: {exception.Message}");
+                _events.Record(AgentEventKind.ServiceStopped, Name, $"could not stop {why}: {exception.Message}");
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await StopSupervisingAsync(stopService: false, CancellationToken.None);
+        await StopSupervisingAsync(stopService: false, "", CancellationToken.None);
         await _manager.DisposeAsync();
         _stopping.Dispose();
     }
@@ -282,6 +286,8 @@ public sealed partial class SupervisedService : IAsyncDisposable
                 Health = health,
                 Reason = reason.Length <= 512 ? reason : reason[..512],
                 ProcessId = observation.ProcessId,
+                StartType = Truncated(observation.StartType),
+                Account = Truncated(observation.Account),
                 RestartCount = _history.CountWithin(_policy.Window, Now),
             };
         }
@@ -326,6 +332,9 @@ public sealed partial class SupervisedService : IAsyncDisposable
             _events.Record(AgentEventKind.ServiceExited, Name, $"could not end its processes either: {exception.Message}");
         }
     }
+
+    private static string? Truncated(string? text) =>
+        text is null || text.Length <= MessageLimits.ServiceAttributeMaxLength ? text : text[..MessageLimits.ServiceAttributeMaxLength];
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -61,7 +61,7 @@ public sealed partial class Supervisor(
             : $"agent stopping; stopping {string.Join(", ", stopped)} with it, the others keep running");
         await Task.WhenAll(services.Select(async service =>
         {
-            await service.StopSupervisingAsync(service.Definition.StopWithAgent, cancellationToken);
+            await service.StopSupervisingAsync(service.Definition.StopWithAgent, "with the agent", cancellationToken);
             await service.DisposeAsync();
         }));
         _probeClient.Dispose();
@@ -96,8 +96,8 @@ public sealed partial class Supervisor(
 
     private async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var configuration1 = desired.Current;
-        var (accepted, rejected) = EffectiveServices.Merge(LocalServiceDefinitions.Read(configuration), configuration1);
+        var desiredNow = desired.Current;
+        var (accepted, rejected) = EffectiveServices.Merge(LocalServiceDefinitions.Read(configuration), desiredNow);
         foreach (var rejection in rejected)
         {
             if (_reportedRejections.Add(rejection.ToString()))
@@ -107,6 +107,18 @@ public sealed partial class Supervisor(
         }
 
         var wanted = accepted.ToDictionary(s => s.Definition.Name, StringComparer.OrdinalIgnoreCase);
+        lock (_gate)
+        {
+            // A broken edit of a running service leaves the definition it runs under in force.
+            foreach (var rejection in rejected)
+            {
+                if (rejection.Service is { } name && !wanted.ContainsKey(name) && _services.TryGetValue(name, out var running))
+                {
+                    wanted[name] = running.Source;
+                }
+            }
+        }
+
         List<SupervisedService> removed;
         var added = new List<string>();
         var changed = new List<string>();
@@ -124,7 +136,7 @@ public sealed partial class Supervisor(
         {
             // A process the agent launched goes with its definition; a Windows service is only no longer watched.
             var stop = !changed.Contains(service.Name) && service.Definition.Kind.Equals(ServiceKinds.Process, StringComparison.OrdinalIgnoreCase);
-            await service.StopSupervisingAsync(stop, cancellationToken);
+            await service.StopSupervisingAsync(stop, "removed from the configuration", cancellationToken);
             await service.DisposeAsync();
         }
 
@@ -150,7 +162,7 @@ public sealed partial class Supervisor(
         var gone = removed.Select(s => s.Name).Except(changed).ToList();
         if (added.Count + changed.Count + gone.Count > 0)
         {
-            events.Record(AgentEventKind.ConfigApplied, null, Describe(wanted.Count, configuration1.Version, added, changed, gone));
+            events.Record(AgentEventKind.ConfigApplied, null, Describe(wanted.Count, desiredNow.Version, added, changed, gone));
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Vigil.Shared.Hubs;
 
 namespace Vigil.ControlPlane.Agents;
 
@@ -14,9 +15,9 @@ internal sealed class AgentsOptionsValidator : IValidateOptions<AgentsOptions>
             errors.Add($"Agents:EnrollmentToken must be at least {MinimumTokenLength} characters (or empty to refuse every agent).");
         }
 
-        if (options.MaximumMessageBytes is < 1024 or > 16 * 1024 * 1024)
+        if (options.MaximumMessageBytes is < AgentHubEndpoint.DefaultMaximumMessageBytes or > 16 * 1024 * 1024)
         {
-            errors.Add($"Agents:MaximumMessageBytes must be between 1024 and 16777216 (was {options.MaximumMessageBytes}).");
+            errors.Add($"Agents:MaximumMessageBytes must be between {AgentHubEndpoint.DefaultMaximumMessageBytes} and 16777216 (was {options.MaximumMessageBytes}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -67,16 +67,29 @@ public static class ConfigurationsApi
     internal static string JsonPathOf(string key)
     {
         var path = new StringBuilder();
+        var previous = "";
         foreach (var segment in key.Split(':'))
         {
+            if (segment.Length == 0)
+            {
+                continue;
+            }
+
             if (int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 path.Append('[').Append(segment).Append(']');
+            }
+            else if (previous == "Environment")
+            {
+                // A variable's name is data, not a property: its case stays.
+                path.Append('.').Append(segment);
             }
             else
             {
                 path.Append(path.Length == 0 ? "" : ".").Append(char.ToLowerInvariant(segment[0])).Append(segment.AsSpan(1));
             }
+
+            previous = segment;
         }
 
         return path.ToString();

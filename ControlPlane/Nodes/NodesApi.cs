@@ -24,7 +24,7 @@ public static class NodesApi
     internal static Results<Ok<PagedResult<NodeResponse>>, ValidationProblem> ListNodes(
         NodeRegistry registry,
         TimeProvider time,
-        [Description("Only nodes with this liveness: Alive, Suspect or Lost.")] string? liveness = null,
+        [Description("Only nodes with this liveness: Alive, Suspect, Lost or Stopped.")] string? liveness = null,
         [Description("Only nodes whose name contains this text (any case).")] string? name = null,
         [Description("Page number, from 1 (default 1).")] string? page = null,
         [Description("Nodes per page, 1 to 500 (default 100).")] string? pageSize = null)

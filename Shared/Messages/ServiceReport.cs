@@ -30,4 +30,10 @@ public sealed record ServiceReport
 
     /// <summary>Open handles (Windows only).</summary>
     public int? HandleCount { get; init; }
+
+    /// <summary>windows kind: the start type the service control manager has (Automatic, Manual, Disabled, ...).</summary>
+    public string? StartType { get; init; }
+
+    /// <summary>windows kind: the account the service runs as (LocalSystem, NT AUTHORITY\NetworkService, DOMAIN\user).</summary>
+    public string? Account { get; init; }
 }

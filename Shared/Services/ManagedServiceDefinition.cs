@@ -5,13 +5,17 @@ namespace Vigil.Shared.Services;
 /// The same shape comes from the agent's configuration file (<c>Agent:Services</c>) and from the
 /// desired configuration the control plane pushes.
 /// </summary>
+/// <remarks>
+/// Collections and nested settings given as JSON <c>null</c> read as empty (defaults), so that a
+/// definition from any source can be validated and used without null checks.
+/// </remarks>
 public sealed record ManagedServiceDefinition
 {
     /// <summary>Unique name on the node, used in reports, events and commands.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
 
     /// <summary><c>process</c> or <c>windows</c> (see <see cref="ServiceKinds"/>).</summary>
-    public string Kind { get; init; } = "";
+    public string Kind { get; init => field = value ?? ""; } = "";
 
     /// <summary>windows: the service's name in the service control manager.</summary>
     public string? ServiceName { get; init; }
@@ -20,13 +24,13 @@ public sealed record ManagedServiceDefinition
     public string? Executable { get; init; }
 
     /// <summary>process: arguments, passed one by one (no shell quoting).</summary>
-    public List<string> Arguments { get; init; } = [];
+    public List<string> Arguments { get; init => field = value ?? []; } = [];
 
     /// <summary>process: working directory; the executable's folder when not set.</summary>
     public string? WorkingDirectory { get; init; }
 
     /// <summary>process: environment variables added to the agent's own.</summary>
-    public Dictionary<string, string> Environment { get; init; } = [];
+    public Dictionary<string, string> Environment { get; init => field = value ?? []; } = [];
 
     /// <summary>process: how long a graceful stop (SIGTERM / Ctrl+C) may take before the process tree is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -35,7 +39,7 @@ public sealed record ManagedServiceDefinition
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>process: where standard output and error go.</summary>
-    public ServiceLogSettings Logs { get; init; } = new();
+    public ServiceLogSettings Logs { get; init => field = value ?? new(); } = new();
 
     /// <summary>Stop this service when the agent stops gracefully; by default it keeps running.</summary>
     public bool StopWithAgent { get; init; }
@@ -44,9 +48,9 @@ public sealed record ManagedServiceDefinition
     public TimeSpan StartupGrace { get; init; } = TimeSpan.Zero;
 
     /// <summary>Overrides of the agent's restart policy for this service; unset values use the agent's.</summary>
-    public RestartSettings Restart { get; init; } = new();
+    public RestartSettings Restart { get; init => field = value ?? new(); } = new();
 
-    public List<ProbeDefinition> Probes { get; init; } = [];
+    public List<ProbeDefinition> Probes { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>Size-rotated files for a process's standard output and error.</summary>

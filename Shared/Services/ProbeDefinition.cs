@@ -8,7 +8,7 @@ namespace Vigil.Shared.Services;
 public sealed record ProbeDefinition
 {
     /// <summary><c>http</c>, <c>tcp</c> or <c>command</c> (see <see cref="ProbeKinds"/>).</summary>
-    public string Kind { get; init; } = "";
+    public string Kind { get; init => field = value ?? ""; } = "";
 
     /// <summary>Shown in reports; the kind and position when not set.</summary>
     public string? Name { get; init; }
@@ -31,7 +31,7 @@ public sealed record ProbeDefinition
     /// <summary>command: the program (PowerShell script text on Windows when <see cref="Arguments"/> is empty and the command is not a file; sh elsewhere).</summary>
     public string? Command { get; init; }
 
-    public List<string> Arguments { get; init; } = [];
+    public List<string> Arguments { get; init => field = value ?? []; } = [];
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
 

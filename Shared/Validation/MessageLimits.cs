@@ -22,6 +22,9 @@ public static class MessageLimits
     public const int ServiceCountMax = 128;
     public const int ServiceNameMaxLength = 64;
     public const int ReasonMaxLength = 512;
+
+    /// <summary>A Windows service's start type or account name.</summary>
+    public const int ServiceAttributeMaxLength = 128;
     public const int VolumeCountMax = 32;
     public const int VolumeNameMaxLength = 256;
 

@@ -187,6 +187,16 @@ public static class MessageValidator
                 errors.Add(new($"{field}.cpuPercent", Invariant($"must be between 0 and {100 * MessageLimits.ProcessorCountMax} (was {cpu})")));
             }
 
+            if (service.StartType is not null)
+            {
+                RequireText(errors, $"{field}.startType", service.StartType, MessageLimits.ServiceAttributeMaxLength);
+            }
+
+            if (service.Account is not null)
+            {
+                RequireText(errors, $"{field}.account", service.Account, MessageLimits.ServiceAttributeMaxLength);
+            }
+
             if (service.WorkingSetBytes is < 0 || service.ThreadCount is < 0 || service.HandleCount is < 0 || service.ProcessId is < 0)
             {
                 errors.Add(new(field, "process figures must not be negative"));

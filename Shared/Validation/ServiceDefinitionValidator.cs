@@ -20,6 +20,12 @@ public static class ServiceDefinitionValidator
         var firstByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < services.Count; i++)
         {
+            if (services[i] is null)
+            {
+                result[i] = [new("Name", "is required (the entry is null)")];
+                continue;
+            }
+
             var errors = new List<FieldError>(Validate(services[i]));
             if (i >= MessageLimits.ServiceCountMax)
             {
@@ -81,16 +87,7 @@ public static class ServiceDefinitionValidator
             RequireText(errors, "WorkingDirectory", service.WorkingDirectory, MessageLimits.PathMaxLength);
         }
 
-        var arguments = service.Arguments ?? [];
-        if (arguments.Count > MessageLimits.ArgumentCountMax)
-        {
-            errors.Add(new("Arguments", Invariant($"must have at most {MessageLimits.ArgumentCountMax} entries (had {arguments.Count})")));
-        }
-
-        for (var i = 0; i < Math.Min(arguments.Count, MessageLimits.ArgumentCountMax); i++)
-        {
-            RequireText(errors, Invariant($"Arguments:{i}"), arguments[i], MessageLimits.ArgumentMaxLength, allowEmpty: true);
-        }
+        ValidateArguments(errors, "Arguments", service.Arguments);
 
         var environment = service.Environment ?? [];
         if (environment.Count > MessageLimits.EnvironmentCountMax)
@@ -156,6 +153,20 @@ public static class ServiceDefinitionValidator
         }
     }
 
+    private static void ValidateArguments(List<FieldError> errors, string key, List<string>? arguments)
+    {
+        arguments ??= [];
+        if (arguments.Count > MessageLimits.ArgumentCountMax)
+        {
+            errors.Add(new(key, Invariant($"must have at most {MessageLimits.ArgumentCountMax} entries (had {arguments.Count})")));
+        }
+
+        for (var i = 0; i < Math.Min(arguments.Count, MessageLimits.ArgumentCountMax); i++)
+        {
+            RequireText(errors, Invariant($"{key}:{i}"), arguments[i], MessageLimits.ArgumentMaxLength, allowEmpty: true);
+        }
+    }
+
     private static void ValidateProbes(List<FieldError> errors, List<ProbeDefinition> probes)
     {
         if (probes.Count > MessageLimits.ProbeCountMax)
@@ -199,6 +210,7 @@ public static class ServiceDefinitionValidator
                 break;
             case ProbeKinds.Command:
                 RequireText(errors, $"{key}:Command", probe.Command, MessageLimits.ArgumentMaxLength);
+                ValidateArguments(errors, $"{key}:Arguments", probe.Arguments);
                 break;
             default:
                 errors.Add(new($"{key}:Kind", $"must be '{ProbeKinds.Http}', '{ProbeKinds.Tcp}' or '{ProbeKinds.Command}' (was '{Truncate(probe.Kind)}')"));

@@ -4,6 +4,8 @@
 # loopback port. After a warm-up it samples the agent's memory and CPU for the duration and
 # prints RSS (min/avg/max, peak VmHWM, anonymous vs file-backed) and CPU % of one core.
 #   tests/Benchmarks/run-agent-footprint.sh [SERVICES=10] [DURATION_SECONDS=300] [WARMUP_SECONDS=30]
+# VIGIL_AGENT_DIR runs the agent from another build folder (default Agent/bin/Release/net10.0);
+# VIGIL_BENCH_PORT moves the control plane (default 5091) and the services (the 100 ports above it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 services="${1:-10}"
@@ -21,7 +23,8 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  pkill -f -- "$work" 2>/dev/null || true   # the services outlive their agent by design
+  pkill -f -- "$work" 2>/dev/null || true   # the services outlive their agent by design (their state file is in $work)
+  sleep 1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -43,8 +46,8 @@ base_port=$((port + 100))
   printf '{ "Agent": { "HeartbeatInterval": "00:00:01", "Services": [\n'
   for i in $(seq 1 "$services"); do
     svc_port=$((base_port + i))
-    printf '  { "Name": "svc-%02d", "Kind": "process", "Executable": "dotnet", "Arguments": ["%s", "--port", "%d", "--name", "svc-%02d"], "WorkingDirectory": "%s",\n' \
-      "$i" "$testservice" "$svc_port" "$i" "$work"
+    printf '  { "Name": "svc-%02d", "Kind": "process", "Executable": "dotnet", "Arguments": ["%s", "--port", "%d", "--name", "svc-%02d", "--state-file", "%s/svc-%02d.state"], "WorkingDirectory": "%s",\n' \
+      "$i" "$testservice" "$svc_port" "$i" "$work" "$i" "$work"
     printf '    "Probes": [ { "Kind": "http", "Url": "http://127.0.0.1:%d/health", "Interval": "00:00:02", "Timeout": "00:00:01" } ] }%s\n' \
       "$svc_port" "$([ "$i" -lt "$services" ] && echo , || true)"
   done
@@ -52,7 +55,7 @@ base_port=$((port + 100))
 } >"$work/agent.json"
 
 (
-  cd Agent/bin/Release/net10.0
+  cd "${VIGIL_AGENT_DIR:-Agent/bin/Release/net10.0}"
   Agent__ControlPlaneUrl="http://127.0.0.1:$port" Agent__EnrollmentToken="$token" Agent__NodeName=footprint \
     Agent__DataDirectory="$work/agent" exec dotnet Vigil.Agent.dll --config "$work/agent.json" >"$work/agent.out" 2>&1
 ) &
@@ -79,12 +82,16 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 end_cpu=$(cpu_of); end_time=$(date +%s.%N)
 hwm=$(field VmHWM); threads=$(field Threads)
+# Proportional and private memory: RSS counts the runtime's shared files in full.
+pss=$(awk '$1 == "Pss:" {print $2}' "/proc/$agent/smaps_rollup")
+private=$(awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" {sum += $2} END {print sum}' "/proc/$agent/smaps_rollup")
 
 awk -v s="$samples" -v sum="$sum" -v min="$min" -v max="$max" -v hwm="$hwm" -v anon="$anon_sum" -v file="$file_sum" \
-    -v c0="$start_cpu" -v c1="$end_cpu" -v t0="$start_time" -v t1="$end_time" -v hz="$ticks" -v th="$threads" -v n="$services" 'BEGIN {
+    -v pss="$pss" -v private="$private" -v c0="$start_cpu" -v c1="$end_cpu" -v t0="$start_time" -v t1="$end_time" -v hz="$ticks" -v th="$threads" -v n="$services" 'BEGIN {
   printf "Agent footprint, %d process services, %d samples over %.0f s\n", n, s, t1 - t0
   printf "  RSS MB: min %.1f  avg %.1f  max %.1f  peak (VmHWM) %.1f\n", min/1024, sum/s/1024, max/1024, hwm/1024
   printf "  RSS avg split MB: anonymous %.1f  file-backed %.1f\n", anon/s/1024, file/s/1024
+  printf "  at the end, MB: PSS %.1f  private (unshared) %.1f\n", pss/1024, private/1024
   printf "  CPU: %.2f %% of one core (%.1f s of CPU)\n", 100 * (c1 - c0) / hz / (t1 - t0), (c1 - c0) / hz
   printf "  threads: %d\n", th
 }'

@@ -23,11 +23,15 @@ public sealed record RestartPolicy
 
     public TimeSpan ResetAfterHealthy { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Values the service sets replace the defaults; the rest stay.</summary>
+    /// <summary>
+    /// Values the service sets replace the defaults; the rest stay. Each source is validated on its
+    /// own, so a service's InitialDelay can still exceed a default MaxDelay: the delay then never
+    /// grows beyond its start.
+    /// </summary>
     public static RestartPolicy Resolve(RestartSettings? defaults, RestartSettings? overrides)
     {
-        var policy = new RestartPolicy();
-        return policy.With(defaults).With(overrides);
+        var policy = new RestartPolicy().With(defaults).With(overrides);
+        return policy.MaxDelay >= policy.InitialDelay ? policy : policy with { MaxDelay = policy.InitialDelay };
     }
 
     private RestartPolicy With(RestartSettings? settings) => settings is null ? this : new RestartPolicy

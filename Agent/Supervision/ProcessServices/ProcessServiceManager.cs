@@ -20,6 +20,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _gate = new();
     private Process? _process;
+    private Task _exit = Task.CompletedTask;
     private bool _owned;
     private bool _paused;
     private int? _lastExitCode;
@@ -36,6 +37,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
         if (ProcessRecord.Load(folders.ProcessRecord)?.FindRunning() is { } adopted)
         {
             _process = adopted;
+            _exit = adopted.WaitForExitAsync(CancellationToken.None);
             LogAdopted(definition.Name, adopted.Id);
         }
 
@@ -83,13 +85,15 @@ public sealed partial class ProcessServiceManager : IServiceManager
 
     public Task WaitForExitAsync(CancellationToken cancellationToken)
     {
-        Process? process;
+        // One wait per process, shared by every call: a wait per call (and its cancellation) cost the
+        // agent more idle CPU than anything else it does.
+        Task exit;
         lock (_gate)
         {
-            process = _process;
+            exit = _process is null ? Task.Delay(Timeout.Infinite, cancellationToken) : _exit;
         }
 
-        return process is null ? Task.Delay(Timeout.Infinite, cancellationToken) : process.WaitForExitAsync(cancellationToken);
+        return exit.WaitAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -115,6 +119,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
             try
             {
                 _process = _launcher.Start(launch);
+                _exit = _process.WaitForExitAsync(CancellationToken.None);
             }
             catch (System.ComponentModel.Win32Exception exception)
             {

@@ -14,7 +14,10 @@ namespace Vigil.Agent.Supervision.ProcessServices;
 [UnsupportedOSPlatform("windows")]
 public sealed partial class UnixProcessLauncher : IProcessLauncher
 {
-    private const string Script = "out=$1; err=$2; shift 2; exec \"$@\" </dev/null >>\"$out\" 2>>\"$err\"";
+    // setsid (util-linux) does not fork here (the shell is no group leader), so the pid stays; where
+    // it is missing the process keeps the agent's session.
+    private const string Script =
+        "out=$1; err=$2; shift 2; if command -v setsid >/dev/null 2>&1; then set -- setsid \"$@\"; fi; exec \"$@\" </dev/null >>\"$out\" 2>>\"$err\"";
     private const int SigTerm = 15;
     private const int SigStop = 19;
     private const int SigCont = 18;

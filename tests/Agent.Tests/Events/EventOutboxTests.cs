@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Agent.Events;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Validation;
 
 namespace Vigil.Agent.Tests.Events;
 
@@ -11,6 +12,25 @@ public sealed class EventOutboxTests : IDisposable
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Every_recorded_event_is_one_the_control_plane_accepts_whatever_text_it_was_given()
+    {
+        using var outbox = Open();
+
+        outbox.Record(AgentEventKind.ConfigRejected, new string('n', 200), "rejected: name too long");
+        outbox.Record(AgentEventKind.ProbeFailed, "web", "probe failed:\r\nconnection refused\u0000");
+        outbox.Record(AgentEventKind.ServiceExited, "web", "  \n ");
+        outbox.Record(AgentEventKind.ServiceExited, "web\tbad", new string('m', 5000));
+
+        var events = outbox.Peek(10);
+        Assert.Empty(MessageValidator.Validate(new AgentEventBatch { Events = [.. events] }));
+        Assert.Equal(new string('n', MessageLimits.ServiceNameMaxLength), events[0].Service);
+        Assert.Equal("probe failed:  connection refused", events[1].Message);
+        Assert.Equal("-", events[2].Message);
+        Assert.Equal("web bad", events[3].Service);
+        Assert.Equal(MessageLimits.EventMessageMaxLength, events[3].Message.Length);
+    }
 
     [Fact]
     public void Events_get_consecutive_sequence_numbers_from_1()

@@ -105,4 +105,35 @@ public sealed class ProcfsParserTests
         Assert.InRange(metrics.MemoryAvailableBytes, 0, metrics.MemoryTotalBytes);
         Assert.True(metrics.UptimeSeconds > 0);
     }
+
+    [Fact]
+    public void A_process_stat_line_gives_cpu_ticks_threads_and_resident_pages_even_with_a_tricky_name()
+    {
+        const string line = "4242 (my (odd) svc) S 1 4242 4242 0 -1 4194560 5000 0 0 0 150 50 0 0 20 0 17 0 123456 2000000000 12345 18446744073709551615 1 1 0 0 0 0 0 4096 17642 0 0 0 17 1 0 0 0 0 0\n";
+
+        var stat = ProcfsParser.ParseProcessStat(line);
+
+        Assert.Equal(200UL, stat.CpuTicks);
+        Assert.Equal(17, stat.Threads);
+        Assert.Equal(12345, stat.ResidentPages);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("4242 (svc) S 1 2 3")]
+    [InlineData("4242 (svc) S 1 4242 4242 0 -1 4194560 5000 0 0 0 x 50 0 0 20 0 17 0 123456 2000000000 12345")]
+    public void A_truncated_or_garbled_process_stat_is_refused(string line)
+    {
+        Assert.Throws<FormatException>(() => ProcfsParser.ParseProcessStat(line));
+    }
+
+    [Fact]
+    public void The_stat_of_this_very_process_parses()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc exists on Linux only");
+        var stat = ProcfsParser.ParseProcessStat(File.ReadAllText($"/proc/{Environment.ProcessId}/stat"));
+
+        Assert.True(stat.Threads >= 1);
+        Assert.True(stat.ResidentPages > 0);
+    }
 }

@@ -136,6 +136,17 @@ public sealed class RestartDecisionsTests
     }
 
     [Fact]
+    public void A_service_initial_delay_beyond_the_default_max_delay_raises_the_max_to_it()
+    {
+        var agentDefaults = new RestartSettings { MaxDelay = TimeSpan.FromSeconds(30) };
+        var service = new RestartSettings { InitialDelay = TimeSpan.FromMinutes(2) };
+
+        var policy = RestartPolicy.Resolve(agentDefaults, service);
+
+        Assert.Equal(TimeSpan.FromMinutes(2), policy.MaxDelay);
+    }
+
+    [Fact]
     public void Random_failure_sequences_never_exceed_the_budget_and_delays_stay_in_bounds()
     {
         // Seeded, so a failure here reproduces: any interleaving of failures and healthy spells must

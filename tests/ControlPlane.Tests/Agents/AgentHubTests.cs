@@ -123,7 +123,7 @@ public sealed class AgentHubTests : IAsyncLifetime
         };
         var huge = offender.Registration() with
         {
-            Labels = new Dictionary<string, string> { ["blob"] = new string('x', 200_000) },
+            Labels = new Dictionary<string, string> { ["blob"] = new string('x', 2_000_000) },
         };
 
         await Assert.ThrowsAnyAsync<Exception>(() => offender.RegisterAsync(huge));

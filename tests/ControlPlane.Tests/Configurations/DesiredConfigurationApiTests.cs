@@ -109,6 +109,25 @@ public sealed class DesiredConfigurationApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task Null_collections_read_as_empty_and_a_null_entry_is_refused()
+    {
+        const string withNulls = """
+            {"services":[{"name":"api","kind":"process","executable":"/bin/true","arguments":null,"environment":null,"logs":null,"restart":null,"probes":null}]}
+            """;
+        using var accepted = await PutJsonAsync(withNulls);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var stored = await _http.GetFromJsonAsync<JsonElement>(Url(), TestContext.Current.CancellationToken);
+        var service = stored.GetProperty("services")[0];
+        Assert.Equal(0, service.GetProperty("probes").GetArrayLength());
+        Assert.Equal(0, service.GetProperty("arguments").GetArrayLength());
+        Assert.Equal(JsonValueKind.Object, service.GetProperty("logs").ValueKind);
+
+        using var refused = await PutJsonAsync("""{"services":[null]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("services[0].name", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not-a-guid")]
     [InlineData("00000000-0000-0000-0000-000000000001")]
@@ -122,6 +141,12 @@ public sealed class DesiredConfigurationApiTests : IAsyncLifetime
     }
 
     private Uri Url() => new($"/api/v1/nodes/{_agent.NodeId}/configuration", UriKind.Relative);
+
+    private async Task<HttpResponseMessage> PutJsonAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await _http.PutAsync(Url(), content, TestContext.Current.CancellationToken);
+    }
 
     private Task<HttpResponseMessage> PutAsync(object body) => _http.PutAsJsonAsync(Url(), body, TestContext.Current.CancellationToken);
 

@@ -41,6 +41,8 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             var service = (await api.ServiceAsync(NodeName, "testsvc"))!.Value;
             Assert.Equal("windows", service.GetProperty("kind").GetString());
             Assert.True(service.GetProperty("processId").GetInt32() > 0, service.ToString());
+            Assert.Equal("Manual", service.GetProperty("startType").GetString());
+            Assert.Equal("LocalSystem", service.GetProperty("account").GetString());
             Assert.Equal("RUNNING", await wine.StateOfAsync(SupervisedService));
 
             // A crash: the agent notices and starts it again.

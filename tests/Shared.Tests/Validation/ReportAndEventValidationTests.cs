@@ -23,6 +23,12 @@ public sealed class ReportAndEventValidationTests
         Assert.Empty(MessageValidator.Validate(Heartbeat));
     }
 
+    [Fact]
+    public void A_windows_service_report_with_its_start_type_and_account_is_valid()
+    {
+        Assert.Empty(MessageValidator.Validate(Heartbeat with { Services = [Report with { Kind = "windows", StartType = "Automatic", Account = @"NT AUTHORITY\NetworkService" }] }));
+    }
+
     public static TheoryData<AgentHeartbeat, string> BadHeartbeats() => new()
     {
         { Heartbeat with { Services = [Report, Report] }, "services[1].name" },
@@ -33,6 +39,9 @@ public sealed class ReportAndEventValidationTests
         { Heartbeat with { Services = [Report with { CpuPercent = double.NaN }] }, "services[0].cpuPercent" },
         { Heartbeat with { Services = [Report with { RestartCount = -1 }] }, "services[0].restartCount" },
         { Heartbeat with { Services = [Report with { WorkingSetBytes = -1 }] }, "services[0]" },
+        { Heartbeat with { Services = [Report with { StartType = new string('a', 129) }] }, "services[0].startType" },
+        { Heartbeat with { Services = [Report with { Account = "" }] }, "services[0].account" },
+        { Heartbeat with { Services = [Report with { Account = "DOMAIN\\user\n" }] }, "services[0].account" },
         { Heartbeat with { Services = [.. Enumerable.Range(0, 129).Select(i => Report with { Name = $"s{i}" })] }, "services" },
         { Heartbeat with { Host = Heartbeat.Host with { Volumes = [new VolumeReport { Name = "/", TotalBytes = 10, FreeBytes = 11 }] } }, "host.volumes[0].freeBytes" },
         { Heartbeat with { Host = Heartbeat.Host with { Volumes = [.. Enumerable.Repeat(Heartbeat.Host.Volumes[0], 33)] } }, "host.volumes" },

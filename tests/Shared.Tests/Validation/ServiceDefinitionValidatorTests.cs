@@ -47,6 +47,8 @@ public sealed class ServiceDefinitionValidatorTests
         { Process with { Probes = [new ProbeDefinition { Kind = ProbeKinds.Http, Url = "http://x/", ExpectedStatus = "600" }] }, "Probes:0:ExpectedStatus", "range such as 200-399" },
         { Process with { Probes = [new ProbeDefinition { Kind = ProbeKinds.Tcp, Host = "db", Port = 0 }] }, "Probes:0:Port", "between 1 and 65535" },
         { Process with { Probes = [new ProbeDefinition { Kind = ProbeKinds.Command }] }, "Probes:0:Command", "is required" },
+        { Process with { Probes = [new ProbeDefinition { Kind = ProbeKinds.Command, Command = "check", Arguments = [new string('a', 4097)] }] }, "Probes:0:Arguments:0", "at most 4096" },
+        { Process with { Probes = [new ProbeDefinition { Kind = ProbeKinds.Command, Command = "check", Arguments = [.. Enumerable.Repeat("a", 65)] }] }, "Probes:0:Arguments", "at most 64" },
         { Process with { Probes = [Process.Probes[0] with { Interval = TimeSpan.FromSeconds(-2) }] }, "Probes:0:Interval", "between 00:00:00.1 and 01:00:00" },
         { Process with { Probes = [Process.Probes[0] with { Timeout = TimeSpan.FromSeconds(5) }] }, "Probes:0:Timeout", "no longer than the interval" },
         { Process with { Probes = [Process.Probes[0] with { Rise = 0 }] }, "Probes:0:Rise", "between 1 and 100" },

@@ -57,6 +57,22 @@ public sealed class ProcessServiceManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_launched_process_keeps_its_pid_and_leads_a_session_of_its_own()
+    {
+        await using var manager = Manager(Shell("exec sleep 30"));
+
+        await manager.StartAsync(TestContext.Current.CancellationToken);
+        var pid = manager.Observe().ProcessId!.Value;
+        await Eventually.HoldsAsync(() => File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep", "the launched command replaced the shell");
+
+        // /proc/<pid>/stat: "pid (comm) state ppid pgrp session ...": the session id is the 6th field.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var session = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(pid, session);
+        await manager.KillAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task The_exit_code_of_a_crash_is_observed()
     {
         await using var manager = Manager(Shell("exit 7"));
@@ -130,7 +146,7 @@ public sealed class ProcessServiceManagerTests : IDisposable
     [Fact]
     public async Task Pause_and_continue_suspend_and_resume_the_process()
     {
-        await using var manager = Manager(Shell("sleep 30"));
+        await using var manager = Manager(Shell("exec sleep 30"));
         await manager.StartAsync(TestContext.Current.CancellationToken);
 
         await manager.PauseAsync(TestContext.Current.CancellationToken);
