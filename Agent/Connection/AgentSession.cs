@@ -85,7 +85,7 @@ internal sealed partial class AgentSession(
         while (true)
         {
             await outbox.WaitForPendingAsync(cancellationToken);
-            var batch = outbox.Peek(MessageLimits.EventBatchMax);
+            var batch = EventBatches.Take(outbox.Peek(MessageLimits.EventBatchMax));
             try
             {
                 var ack = await client.ReportEvents(new AgentEventBatch { Events = batch }).WaitAsync(CallTimeout, time, cancellationToken);

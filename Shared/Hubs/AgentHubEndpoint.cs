@@ -8,9 +8,9 @@ public static class AgentHubEndpoint
 
     /// <summary>
     /// Default upper bound for one message in either direction, in bytes, and the least a control
-    /// plane may be set to: the largest valid messages (a heartbeat with 128 services whose texts are
-    /// all at their longest, or a batch of 100 events of 2,048 characters) stay under it in either
-    /// protocol. A smaller bound could refuse a valid message again and again.
+    /// plane may be set to: the largest valid heartbeat (128 services whose texts are all at their
+    /// longest, ~0.7 MB as escaped JSON) and the agent's event batches (at most 128 KiB of text) stay
+    /// under it in either protocol. A smaller bound could refuse a valid message again and again.
     /// </summary>
     public const int DefaultMaximumMessageBytes = 1024 * 1024;
 

@@ -32,6 +32,12 @@ public static class MessageLimits
     public const int EventBatchMax = 100;
     public const int EventMessageMaxLength = 2048;
 
+    /// <summary>
+    /// The agent's budget of event text per call, in UTF-8 bytes: even escaped as JSON (up to six
+    /// bytes a character) a batch stays under the smallest allowed message limit of 1 MiB.
+    /// </summary>
+    public const int EventBatchBytesMax = 128 * 1024;
+
     public const int ProbeCountMax = 8;
     public const int ArgumentCountMax = 64;
     public const int ArgumentMaxLength = 4096;
