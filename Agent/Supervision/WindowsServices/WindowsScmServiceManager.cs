@@ -15,7 +15,10 @@ namespace Vigil.Agent.Supervision.WindowsServices;
 public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition, TimeProvider time) : IServiceManager
 {
     private readonly string _serviceName = definition.ServiceName!;
+    private static readonly TimeSpan ConfigurationRefresh = TimeSpan.FromSeconds(30);
     private int? _processId;
+    private (string? StartType, string? Account) _configuration;
+    private long? _configurationReadAt;
 
     public int? ProcessId => _processId;
 
@@ -26,18 +29,20 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
             using var controller = new ServiceController(_serviceName);
             var status = ScmNative.QueryStatus(controller.ServiceHandle)
                 ?? throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-            var state = StateOf(status);
+            var orphaned = IsOrphaned(status);
+            var state = orphaned ? ServiceState.Stopped : StateOf(status.CurrentState);
             _processId = status.ProcessId > 0 && state != ServiceState.Stopped ? status.ProcessId : null;
+            var (startType, account) = Configuration(controller);
             return new ServiceObservation
             {
                 State = state,
                 ProcessId = _processId,
-                ExitCode = state == ServiceState.Stopped && !IsOrphaned(status) ? ExitCodeOf(status) : null,
-                Detail = IsOrphaned(status)
+                ExitCode = state == ServiceState.Stopped && !orphaned ? ExitCodeOf(status) : null,
+                Detail = orphaned
                     ? $"its process {status.ProcessId} has ended though the service control manager still lists it as {StateOf(status.CurrentState)}"
                     : state == ServiceState.Stopped && ExitCodeOf(status) is { } code and not 0 ? $"stopped with exit code {code}" : null,
-                StartType = StartTypeOf(controller),
-                Account = ScmNative.QueryAccount(_serviceName),
+                StartType = startType,
+                Account = account,
             };
         }
         catch (InvalidOperationException exception)
@@ -217,6 +222,21 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
     /// <summary>ERROR_SERVICE_SPECIFIC_ERROR (1066) means the real code is the service-specific one.</summary>
     private static int? ExitCodeOf(ScmNative.ServiceStatusProcess status) =>
         status.Win32ExitCode == 1066 ? status.ServiceSpecificExitCode : status.Win32ExitCode;
+
+    /// <summary>
+    /// Start type and account, read again at most every <see cref="ConfigurationRefresh"/>: they
+    /// seldom change, and the state is polled several times a second.
+    /// </summary>
+    private (string? StartType, string? Account) Configuration(ServiceController controller)
+    {
+        if (_configurationReadAt is not { } readAt || time.GetElapsedTime(readAt) >= ConfigurationRefresh)
+        {
+            _configuration = (StartTypeOf(controller), ScmNative.QueryAccount(_serviceName));
+            _configurationReadAt = time.GetTimestamp();
+        }
+
+        return _configuration;
+    }
 
     private static string? StartTypeOf(ServiceController controller)
     {
