@@ -284,10 +284,10 @@ public sealed partial class SupervisedService : IAsyncDisposable
             {
                 State = observation.State,
                 Health = health,
-                Reason = reason.Length <= 512 ? reason : reason[..512],
+                Reason = Truncated(reason, MessageLimits.ReasonMaxLength),
                 ProcessId = observation.ProcessId,
-                StartType = Truncated(observation.StartType),
-                Account = Truncated(observation.Account),
+                StartType = TruncatedOrNull(observation.StartType),
+                Account = TruncatedOrNull(observation.Account),
                 RestartCount = _history.CountWithin(_policy.Window, Now),
             };
         }
@@ -333,8 +333,9 @@ public sealed partial class SupervisedService : IAsyncDisposable
         }
     }
 
-    private static string? Truncated(string? text) =>
-        text is null || text.Length <= MessageLimits.ServiceAttributeMaxLength ? text : text[..MessageLimits.ServiceAttributeMaxLength];
+    private static string Truncated(string text, int maxLength) => text.Length <= maxLength ? text : text[..maxLength];
+
+    private static string? TruncatedOrNull(string? text) => text is null ? null : Truncated(text, MessageLimits.ServiceAttributeMaxLength);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -103,10 +103,7 @@ public static class MessageValidator
             }
 
             RequireText(errors, $"{field}.message", e.Message, MessageLimits.EventMessageMaxLength);
-            if (e.Service is not null)
-            {
-                RequireText(errors, $"{field}.service", e.Service, MessageLimits.ServiceNameMaxLength);
-            }
+            OptionalText(errors, $"{field}.service", e.Service, MessageLimits.ServiceNameMaxLength);
         }
 
         return errors;
@@ -187,15 +184,8 @@ public static class MessageValidator
                 errors.Add(new($"{field}.cpuPercent", Invariant($"must be between 0 and {100 * MessageLimits.ProcessorCountMax} (was {cpu})")));
             }
 
-            if (service.StartType is not null)
-            {
-                RequireText(errors, $"{field}.startType", service.StartType, MessageLimits.ServiceAttributeMaxLength);
-            }
-
-            if (service.Account is not null)
-            {
-                RequireText(errors, $"{field}.account", service.Account, MessageLimits.ServiceAttributeMaxLength);
-            }
+            OptionalText(errors, $"{field}.startType", service.StartType, MessageLimits.ServiceAttributeMaxLength);
+            OptionalText(errors, $"{field}.account", service.Account, MessageLimits.ServiceAttributeMaxLength);
 
             if (service.WorkingSetBytes is < 0 || service.ThreadCount is < 0 || service.HandleCount is < 0 || service.ProcessId is < 0)
             {
@@ -239,6 +229,15 @@ public static class MessageValidator
         !string.IsNullOrEmpty(key)
         && key.Length <= MessageLimits.LabelKeyMaxLength
         && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    /// <summary>Like <see cref="RequireText"/> for a value that may be left out (null).</summary>
+    internal static void OptionalText(List<FieldError> errors, string field, string? value, int maxLength)
+    {
+        if (value is not null)
+        {
+            RequireText(errors, field, value, maxLength);
+        }
+    }
 
     internal static void RequireText(List<FieldError> errors, string field, string? value, int maxLength, bool allowEmpty = false)
     {

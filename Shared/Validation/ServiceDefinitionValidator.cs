@@ -74,22 +74,19 @@ public static class ServiceDefinitionValidator
             errors.Add(new("StartupGrace", Invariant($"must be between 00:00:00 and 01:00:00 (was {service.StartupGrace})")));
         }
 
-        ValidateRestart(errors, service.Restart ?? new());
-        ValidateProbes(errors, service.Probes ?? []);
+        ValidateRestart(errors, service.Restart);
+        ValidateProbes(errors, service.Probes);
         return errors;
     }
 
     private static void ValidateProcess(List<FieldError> errors, ManagedServiceDefinition service)
     {
         RequireText(errors, "Executable", service.Executable, MessageLimits.PathMaxLength);
-        if (service.WorkingDirectory is not null)
-        {
-            RequireText(errors, "WorkingDirectory", service.WorkingDirectory, MessageLimits.PathMaxLength);
-        }
+        OptionalText(errors, "WorkingDirectory", service.WorkingDirectory, MessageLimits.PathMaxLength);
 
         ValidateArguments(errors, "Arguments", service.Arguments);
 
-        var environment = service.Environment ?? [];
+        var environment = service.Environment;
         if (environment.Count > MessageLimits.EnvironmentCountMax)
         {
             errors.Add(new("Environment", Invariant($"must have at most {MessageLimits.EnvironmentCountMax} entries (had {environment.Count})")));
@@ -108,13 +105,10 @@ public static class ServiceDefinitionValidator
         }
 
         RequirePositive(errors, "StopTimeout", service.StopTimeout, MaxTimeout);
-        var logs = service.Logs ?? new();
+        var logs = service.Logs;
         RequireRange(errors, "Logs:MaxFileBytes", logs.MaxFileBytes, 64 * 1024, 1L << 30);
         RequireRange(errors, "Logs:MaxFiles", logs.MaxFiles, 1, 100);
-        if (logs.Directory is not null)
-        {
-            RequireText(errors, "Logs:Directory", logs.Directory, MessageLimits.PathMaxLength);
-        }
+        OptionalText(errors, "Logs:Directory", logs.Directory, MessageLimits.PathMaxLength);
     }
 
     /// <summary>Restart settings alone (fields named <c>Restart:...</c>), e.g. an agent's defaults.</summary>
@@ -153,9 +147,8 @@ public static class ServiceDefinitionValidator
         }
     }
 
-    private static void ValidateArguments(List<FieldError> errors, string key, List<string>? arguments)
+    private static void ValidateArguments(List<FieldError> errors, string key, List<string> arguments)
     {
-        arguments ??= [];
         if (arguments.Count > MessageLimits.ArgumentCountMax)
         {
             errors.Add(new(key, Invariant($"must have at most {MessageLimits.ArgumentCountMax} entries (had {arguments.Count})")));
