@@ -29,16 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(
-  cd ControlPlane/bin/Release/net10.0
-  ASPNETCORE_URLS="http://127.0.0.1:$port" DataDirectory="$work/cp" Agents__EnrollmentToken="$token" \
-    Serilog__MinimumLevel__Default=Warning exec dotnet Vigil.ControlPlane.dll >"$work/controlplane.out" 2>&1
-) &
-pids+=($!)
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
+source tests/Benchmarks/controlplane.sh
+start_controlplane "$port" "$work/cp" "$token" || { pids+=("$CONTROLPLANE_PID"); exit 1; }
+pids+=("$CONTROLPLANE_PID")
 
 testservice="$PWD/tests/TestService/bin/Release/net10.0/Vigil.TestService.dll"
 base_port=$((port + 100))

@@ -15,17 +15,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 dotnet build ControlPlane/Vigil.ControlPlane.csproj -c Release --nologo -v quiet
 dotnet build tests/Benchmarks/Vigil.Benchmarks.csproj -c Release --nologo -v quiet
 
-(
-  cd ControlPlane/bin/Release/net10.0
-  ASPNETCORE_URLS="http://127.0.0.1:$port" DataDirectory="$data" Agents__EnrollmentToken="$token" \
-    Serilog__MinimumLevel__Default=Warning exec dotnet Vigil.ControlPlane.dll >"$data/controlplane.out" 2>&1
-) &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
+source tests/Benchmarks/controlplane.sh
+server=""
+trap 'if [ -n "$server" ]; then kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; fi; rm -rf "$data"' EXIT
+start_controlplane "$port" "$data" "$token" || { server="$CONTROLPLANE_PID"; exit 1; }
+server="$CONTROLPLANE_PID"
 
 dotnet tests/Benchmarks/bin/Release/net10.0/Vigil.Benchmarks.dll \
   --url "http://127.0.0.1:$port" --token "$token" --agents "$agents" --server-pid "$server" "$@"

@@ -1,0 +1,19 @@
+# Sourced by the benchmark scripts: starts the Release control plane (SQLite in DATA_DIR) on a
+# loopback port, quietly, and waits until it is ready. Sets CONTROLPLANE_PID.
+#   start_controlplane PORT DATA_DIR TOKEN
+start_controlplane() {
+  local port="$1" data="$2" token="$3"
+  mkdir -p "$data"
+  (
+    cd ControlPlane/bin/Release/net10.0
+    ASPNETCORE_URLS="http://127.0.0.1:$port" DataDirectory="$data" Agents__EnrollmentToken="$token" \
+      Serilog__MinimumLevel__Default=Warning exec dotnet Vigil.ControlPlane.dll >"$data/controlplane.out" 2>&1
+  ) &
+  CONTROLPLANE_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "The control plane did not become ready on port $port; see $data/controlplane.out" >&2
+  return 1
+}
