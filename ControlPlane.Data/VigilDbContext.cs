@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Configurations;
 using Vigil.ControlPlane.Data.Events;
+using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Data.Nodes;
 
 namespace Vigil.ControlPlane.Data;
@@ -16,6 +18,16 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : D
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
 
     public DbSet<DesiredNodeConfiguration> DesiredNodeConfigurations => Set<DesiredNodeConfiguration>();
+
+    public DbSet<StoredCommand> Commands => Set<StoredCommand>();
+
+    public DbSet<FailoverGroup> FailoverGroups => Set<FailoverGroup>();
+
+    public DbSet<FailoverGroupMember> FailoverGroupMembers => Set<FailoverGroupMember>();
+
+    public DbSet<FailoverRecord> FailoverHistory => Set<FailoverRecord>();
+
+    public DbSet<Drill> Drills => Set<Drill>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);

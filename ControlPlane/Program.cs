@@ -1,9 +1,11 @@
 using Vigil.ControlPlane.Agents;
 using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Components;
 using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Events;
+using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
 
@@ -13,6 +15,8 @@ builder.AddNodes();
 builder.AddVigilDatabase();
 builder.AddEvents();
 builder.AddDesiredConfigurations();
+builder.AddCommands();
+builder.AddFailover();
 builder.AddAgentHub();
 builder.AddVigilApi();
 builder.AddDashboard();
@@ -31,6 +35,8 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.MapNodesApi();
     app.MapConfigurationsApi();
     app.MapEventsApi();
+    app.MapCommandsApi();
+    app.MapFailoverApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

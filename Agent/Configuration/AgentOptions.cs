@@ -26,6 +26,9 @@ public sealed class AgentOptions
     /// <summary>The restart policy of every service, unless the service overrides a value.</summary>
     public Vigil.Shared.Services.RestartSettings RestartDefaults { get; set; } = new();
 
+    /// <summary>Optional local address for load balancers' role checks, e.g. <c>http://127.0.0.1:8780/</c>.</summary>
+    public string? RoleEndpoint { get; set; }
+
     public Uri ControlPlaneUri => new(ControlPlaneUrl, UriKind.Absolute);
 }
 

@@ -34,6 +34,12 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:RestartDefaults:{error.Field["Restart:".Length..]} {error.Message}.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.RoleEndpoint)
+            && (!Uri.TryCreate(options.RoleEndpoint, UriKind.Absolute, out var roleEndpoint) || roleEndpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add($"Agent:RoleEndpoint must be an absolute http URL such as http://127.0.0.1:8780/ (was '{options.RoleEndpoint}').");
+        }
+
         ValidateReconnect(options.Reconnect, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
+using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
 
@@ -21,4 +22,7 @@ internal sealed class AgentHubClient(HubConnection connection) : IAgentHub
 
     public Task Stopping(AgentStoppingNotice notice) =>
         connection.InvokeAsync(nameof(IAgentHub.Stopping), notice);
+
+    public Task CommandResult(CommandOutcome outcome) =>
+        connection.InvokeAsync(nameof(IAgentHub.CommandResult), outcome);
 }

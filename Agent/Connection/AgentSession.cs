@@ -1,21 +1,28 @@
+using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Vigil.Agent.Commands;
 using Vigil.Agent.Configuration;
 using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
+using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision;
+using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
 
 namespace Vigil.Agent.Connection;
 
 /// <summary>
 /// The work of one registered connection, three loops side by side: heartbeats every interval
-/// (never queued), the outbox's events in order until the control plane confirms them, and the
-/// desired configuration whenever the control plane says it changed. The first loop to fail ends
-/// the session; the connection loop then reconnects.
+/// (never queued; at once when a failover role wants its lease or a member's health changed), the
+/// outbox's events in order until the control plane confirms them, and the desired configuration
+/// whenever the control plane says it changed. The first loop to fail ends the session; the
+/// connection loop then reconnects. Commands are carried out beside the loops and answered on the
+/// connection; an answer that cannot be sent is sent again when the command is delivered again.
 /// </summary>
 internal sealed partial class AgentSession(
     AgentHubClient client,
@@ -24,9 +31,13 @@ internal sealed partial class AgentSession(
     IServiceReports services,
     EventOutbox outbox,
     DesiredConfigurationStore desired,
+    RoleKeeper roles,
+    CommandExecutor commands,
     TimeProvider time,
     ILogger logger) : IDisposable
 {
+    private static readonly TimeSpan LeastHeartbeatSpacing = TimeSpan.FromMilliseconds(50);
+    private readonly Channel<bool> _heartbeatWanted = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private static readonly TimeSpan VolumeRefresh = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _configurationChanged = new(0, 1);
     private IReadOnlyList<VolumeReport> _volumes = [];
@@ -43,8 +54,21 @@ internal sealed partial class AgentSession(
         }
     }
 
+    /// <summary>Called from the connection's message handler: the command runs beside it, never on it.</summary>
+    public void CommandReceived(AgentCommand? command)
+    {
+        if (command is null || string.IsNullOrEmpty(command.Service) || command.Id == Guid.Empty)
+        {
+            LogMalformedCommand();
+            return;
+        }
+
+        _ = AnswerAsync(command);
+    }
+
     public async Task RunAsync(RegistrationAccepted accepted, Func<long> nextSequence, CancellationToken cancellationToken)
     {
+        roles.HeartbeatWanted += WantHeartbeat;
         outbox.ContinueAbove(accepted.LastEventSequence);
         if (accepted.ConfigVersion != desired.Current.Version)
         {
@@ -53,26 +77,67 @@ internal sealed partial class AgentSession(
 
         using var end = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = new[] { HeartbeatsAsync(nextSequence, end.Token), EventsAsync(end.Token), ConfigurationAsync(end.Token) };
-        var first = await Task.WhenAny(loops);
-        await end.CancelAsync();
-        await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await first;
+        try
+        {
+            var first = await Task.WhenAny(loops);
+            await end.CancelAsync();
+            await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await first;
+        }
+        finally
+        {
+            roles.HeartbeatWanted -= WantHeartbeat;
+        }
     }
+
+    private void WantHeartbeat() => _heartbeatWanted.Writer.TryWrite(true);
 
     private async Task HeartbeatsAsync(Func<long> nextSequence, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
-        do
+        while (true)
         {
+            var sentAt = roles.Now;
+            var reports = services.Reports();
             var heartbeat = new AgentHeartbeat
             {
                 Sequence = nextSequence(),
                 Host = metrics.Read() with { Volumes = Volumes() },
-                Services = services.Reports(),
+                Services = reports,
+                Roles = roles.Reports(name => reports.Any(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && r.State is not (ServiceState.Stopped or ServiceState.Unknown))),
             };
-            await client.Heartbeat(heartbeat).WaitAsync(CallTimeout, time, cancellationToken);
+            var ack = await client.Heartbeat(heartbeat).WaitAsync(CallTimeout, time, cancellationToken);
+            roles.Renew(ack.Leases ?? [], sentAt);
+            await Task.Delay(LeastHeartbeatSpacing, time, cancellationToken);
+            await NextBeatAsync(options.HeartbeatInterval - LeastHeartbeatSpacing, cancellationToken);
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>Waits for the next beat, or less when a heartbeat is wanted now.</summary>
+    private async Task NextBeatAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        if (_heartbeatWanted.Reader.TryRead(out _))
+        {
+            return;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(Task.Delay(interval, time, wake.Token), _heartbeatWanted.Reader.WaitToReadAsync(wake.Token).AsTask());
+        await wake.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        _heartbeatWanted.Reader.TryRead(out _);
+    }
+
+    private async Task AnswerAsync(AgentCommand command)
+    {
+        try
+        {
+            var outcome = await commands.ExecuteAsync(command);
+            await client.CommandResult(outcome).WaitAsync(CallTimeout, time);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogCommandAnswerNotSent(command.Id, command.Kind, exception.Message);
+        }
     }
 
     /// <summary>
@@ -138,6 +203,12 @@ internal sealed partial class AgentSession(
 
         return _volumes;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A command without an id or a service arrived and was ignored")]
+    private partial void LogMalformedCommand();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outcome of command {CommandId} ({Kind}) was not sent ({Reason}); it goes again when the command is delivered again")]
+    private partial void LogCommandAnswerNotSent(Guid commandId, CommandKind kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The control plane did not take {Count} event(s): {Reason}. They stay queued; next try in {Delay}")]
     private partial void LogEventsRefused(int count, string reason, TimeSpan delay);

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
+using Vigil.Agent.Commands;
 using Vigil.Agent.Configuration;
 using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
+using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision;
+using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
 
@@ -23,6 +26,8 @@ internal sealed partial class ControlPlaneConnection(
     IServiceReports services,
     EventOutbox outbox,
     DesiredConfigurationStore desired,
+    RoleKeeper roles,
+    CommandExecutor commands,
     TimeProvider time,
     ILogger<ControlPlaneConnection> logger) : BackgroundService
 {
@@ -79,8 +84,9 @@ internal sealed partial class ControlPlaneConnection(
         };
 
         var client = new AgentHubClient(connection);
-        using var session = new AgentSession(client, _options, metrics, services, outbox, desired, time, logger);
+        using var session = new AgentSession(client, _options, metrics, services, outbox, desired, roles, commands, time, logger);
         connection.On<ConfigChangedNotice>(nameof(IAgentClient.ConfigChanged), _ => session.ConfigurationChanged());
+        connection.On<AgentCommand>(nameof(IAgentClient.ExecuteCommand), session.CommandReceived);
 
         await connection.StartAsync(stoppingToken);
         var accepted = await client.Register(AgentDescription.Registration(identity.NodeId, _options)).WaitAsync(session.CallTimeout, time, stoppingToken);

@@ -21,7 +21,7 @@ public sealed partial class AgentEvents(EventOutbox outbox, ILogger<AgentEvents>
     }
 
     private static bool IsTrouble(AgentEventKind kind) => kind is AgentEventKind.ServiceExited or AgentEventKind.ServiceGaveUp
-        or AgentEventKind.ProbeFailed or AgentEventKind.ConfigRejected or AgentEventKind.EventsDropped or AgentEventKind.ServiceRestarting;
+        or AgentEventKind.ProbeFailed or AgentEventKind.Fenced or AgentEventKind.ConfigRejected or AgentEventKind.EventsDropped or AgentEventKind.ServiceRestarting;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Service}: {Message}")]
     private partial void LogEvent(AgentEventKind kind, string service, string message);

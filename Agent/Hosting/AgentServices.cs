@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
+using Vigil.Agent.Commands;
 using Vigil.Agent.Configuration;
 using Vigil.Agent.Connection;
 using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
+using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision;
 
@@ -45,6 +47,14 @@ public static class AgentServices
             Path.Combine(DataDirectory(services), "outbox"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<EventOutbox>>()));
         builder.Services.AddSingleton<AgentEvents>();
         builder.Services.AddSingleton(services => new DesiredConfigurationStore(DataDirectory(services)));
+        builder.Services.AddSingleton(services => new RoleKeeper(
+            DataDirectory(services), services.GetRequiredService<AgentEvents>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RoleKeeper>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoleKeeper>());
+        builder.Services.AddSingleton(services => new CommandJournal(DataDirectory(services)));
+        builder.Services.AddSingleton<RoleHookRunner>();
+        builder.Services.AddSingleton<CommandExecutor>();
+        builder.Services.AddSingleton<RoleEndpoint>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoleEndpoint>());
         builder.Services.AddSingleton<ServiceManagerFactory>();
         builder.Services.AddSingleton<Supervisor>();
         builder.Services.AddSingleton<IServiceReports>(services => services.GetRequiredService<Supervisor>());

@@ -10,12 +10,12 @@ public sealed class ServiceManagerFactory(TimeProvider time, ILoggerFactory logg
 {
     private readonly IProcessLauncher _launcher = OperatingSystem.IsWindows() ? new WindowsProcessLauncher() : new UnixProcessLauncher();
 
-    public IServiceManager Create(ManagedServiceDefinition definition, string dataDirectory)
+    public IServiceManager Create(ManagedServiceDefinition definition, string dataDirectory, Func<bool>? boundToAgent = null)
     {
         if (definition.Kind.Equals(ServiceKinds.Process, StringComparison.OrdinalIgnoreCase))
         {
             var folders = ServiceFolders.For(dataDirectory, definition.Name, definition.Logs.Directory);
-            return new ProcessServiceManager(definition, folders, _launcher, time, loggers.CreateLogger<ProcessServiceManager>());
+            return new ProcessServiceManager(definition, folders, _launcher, time, loggers.CreateLogger<ProcessServiceManager>(), boundToAgent);
         }
 
         return OperatingSystem.IsWindows()

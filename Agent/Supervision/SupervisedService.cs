@@ -1,8 +1,11 @@
+using System.Threading.Channels;
 using Vigil.Agent.Events;
+using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision.Policy;
 using Vigil.Agent.Supervision.Probes;
 using Vigil.Agent.Supervision.Runtime;
+using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
@@ -12,7 +15,9 @@ namespace Vigil.Agent.Supervision;
 /// <summary>
 /// Watches and heals one managed service, on its own loop: notices exits, restarts by the restart
 /// policy, runs the probes, decides health, and records events. The decisions are the pure functions
-/// of <see cref="Policy"/>; this class only observes, applies and remembers.
+/// of <see cref="Policy"/>; this class only observes, applies and remembers. A member of a failover
+/// group runs only as its role allows (<see cref="IRoleGate"/>), and operator commands are carried out
+/// on the same loop, one at a time.
 /// </summary>
 public sealed partial class SupervisedService : IAsyncDisposable
 {
@@ -26,6 +31,12 @@ public sealed partial class SupervisedService : IAsyncDisposable
     private readonly ServiceProbes _probes;
     private readonly ProcessMetricsSampler _metrics;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IRoleGate _roles;
+    private readonly Channel<ControlRequest> _requests = Channel.CreateUnbounded<ControlRequest>();
+    private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RoleAllowance _permission = RoleAllowance.Unrestricted;
+    private bool _heldByOperator;
     private readonly long _origin;
     private readonly Lock _reportGate = new();
     private Task _loop = Task.CompletedTask;
@@ -43,8 +54,9 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     public SupervisedService(
         ManagedServiceDefinition definition, SourcedDefinition source, RestartPolicy policy, IServiceManager manager, AgentEvents events,
-        HttpClient http, TimeProvider time, ILogger logger)
+        HttpClient http, IRoleGate roles, TimeProvider time, ILogger logger)
     {
+        _roles = roles;
         _definition = definition;
         _source = source;
         _policy = policy;
@@ -68,6 +80,42 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     public void Start() => _loop = RunAsync(_stopping.Token);
 
+    /// <summary>Look again now: the service's role changed or its lease ended.</summary>
+    public void Nudge() => _nudges.Writer.TryWrite(true);
+
+    /// <summary>Carries out an operator's or a drill's command on the supervision loop; returns what happened.</summary>
+    public async Task<string> ControlAsync(CommandKind kind, CancellationToken cancellationToken)
+    {
+        var request = new ControlRequest(kind);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new ServiceOperationException($"{Name} is no longer supervised");
+        }
+
+        Nudge();
+        return await request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Completes with the first report that satisfies <paramref name="condition"/>.</summary>
+    public async Task<ServiceReport> WaitForReportAsync(Func<ServiceReport, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task published;
+            lock (_reportGate)
+            {
+                if (condition(_report))
+                {
+                    return _report;
+                }
+
+                published = _published.Task;
+            }
+
+            await published.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>The latest report, with the process figures sampled now.</summary>
     public ServiceReport Report()
     {
@@ -82,6 +130,12 @@ public sealed partial class SupervisedService : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _requests.Writer.TryComplete();
+        while (_requests.Reader.TryRead(out var left))
+        {
+            left.Completion.TrySetException(new ServiceOperationException($"{Name} is no longer supervised ({why})"));
+        }
+
         if (stopService)
         {
             try
@@ -128,10 +182,28 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     private async Task StepAsync(CancellationToken cancellationToken)
     {
+        while (_requests.Reader.TryRead(out var request))
+        {
+            await CarryOutAsync(request, cancellationToken);
+        }
+
+        _permission = _roles.PermissionFor(Name);
         var observation = _manager.Observe();
         NoticeChange(observation);
+        if (!_permission.MayKeepRunning && IsUp(observation.State))
+        {
+            observation = await HoldAsync(cancellationToken);
+        }
 
-        if (observation.State == ServiceState.Stopped && _startDue is { } due && Now >= due)
+        if (_permission.Role is { Active: false } && _gaveUp is not null)
+        {
+            // A failed active that became a standby starts over: the control plane remembers its failures.
+            _gaveUp = null;
+            _history = RestartHistory.Empty;
+            _startDue = Now;
+        }
+
+        if (observation.State == ServiceState.Stopped && _startDue is { } due && Now >= due && _permission.MayStart && !_heldByOperator)
         {
             observation = await StartAsync(cancellationToken);
         }
@@ -187,10 +259,11 @@ public sealed partial class SupervisedService : IAsyncDisposable
             _startDue = null;
             _lastState = observation.State;
             _probes.Reset(Now);
-            var restarts = _history.CountWithin(_policy.Window, Now);
+            var policy = CurrentPolicy;
+            var restarts = _history.CountWithin(policy.Window, Now);
             _events.Record(AgentEventKind.ServiceStarted, Name, restarts == 0
                 ? $"started{Pid(observation)}"
-                : $"started again{Pid(observation)} (restart {restarts} of {_policy.MaxRestarts})");
+                : $"started again{Pid(observation)} (restart {restarts} of {policy.MaxRestarts})");
             return observation;
         }
         catch (ServiceOperationException exception)
@@ -236,7 +309,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
     {
         _startedAt = null;
         _healthySince = null;
-        var (decision, history) = RestartDecisions.OnFailure(_policy, _history, Now, ranFor, Random.Shared.NextDouble());
+        var (decision, history) = RestartDecisions.OnFailure(CurrentPolicy, _history, Now, ranFor, Random.Shared.NextDouble());
         _history = history;
         switch (decision)
         {
@@ -259,25 +332,29 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     private void Publish(ServiceObservation observation)
     {
+        var held = _heldByOperator ? "stopped by an operator" : _permission.MayStart ? null : _permission.Reason;
         var (health, reason) = HealthRules.Evaluate(new HealthInputs
         {
             State = observation.State,
-            StateDetail = _lastError ?? observation.Detail,
+            StateDetail = held ?? _lastError ?? observation.Detail,
+            WantedRunning = held is null,
             GaveUp = _gaveUp,
-            PendingRestart = _startDue is not null && observation.State == ServiceState.Stopped ? _startReason : null,
+            PendingRestart = held is null && _startDue is not null && observation.State == ServiceState.Stopped ? _startReason : null,
             Probes = _probes.Statuses,
         });
 
+        var policy = CurrentPolicy;
         if (health == ServiceHealth.Healthy)
         {
             _healthySince ??= Now;
-            _history = RestartDecisions.OnHealthy(_policy, _history, Now - _healthySince.Value);
+            _history = RestartDecisions.OnHealthy(policy, _history, Now - _healthySince.Value);
         }
         else
         {
             _healthySince = null;
         }
 
+        var healthChanged = health != _report.Health;
         lock (_reportGate)
         {
             _report = _report with
@@ -288,8 +365,15 @@ public sealed partial class SupervisedService : IAsyncDisposable
                 ProcessId = observation.ProcessId,
                 StartType = TruncatedOrNull(observation.StartType),
                 Account = TruncatedOrNull(observation.Account),
-                RestartCount = _history.CountWithin(_policy.Window, Now),
+                RestartCount = _history.CountWithin(policy.Window, Now),
             };
+            _published.TrySetResult();
+            _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (healthChanged)
+        {
+            _roles.HealthChanged(Name);
         }
     }
 
@@ -308,13 +392,18 @@ public sealed partial class SupervisedService : IAsyncDisposable
             next = Min(next, probeDue);
         }
 
+        if (_permission.ReviewIn is { } review)
+        {
+            next = Min(next, review);
+        }
+
         if (next <= TimeSpan.Zero)
         {
             return;
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waits = new List<Task> { Task.Delay(next, _time, wake.Token), _manager.WaitForExitAsync(wake.Token) };
+        var waits = new List<Task> { Task.Delay(next, _time, wake.Token), _manager.WaitForExitAsync(wake.Token), _nudges.Reader.ReadAsync(wake.Token).AsTask() };
         waits.AddRange(_probes.Running);
         await Task.WhenAny(waits);
         await wake.CancelAsync();
@@ -332,6 +421,14 @@ public sealed partial class SupervisedService : IAsyncDisposable
             _events.Record(AgentEventKind.ServiceExited, Name, $"could not end its processes either: {exception.Message}");
         }
     }
+
+    /// <summary>The restart policy in force: an active failover-group member gets the group's small local budget, so a standby takes over instead of a crash loop.</summary>
+    private RestartPolicy CurrentPolicy => _permission.Role is { Active: true } role
+        ? _policy with { MaxRestarts = role.LocalRestarts, Window = role.LocalRestartWindow }
+        : _policy;
+
+    private static bool IsUp(ServiceState state) =>
+        state is ServiceState.Running or ServiceState.Paused or ServiceState.StartPending or ServiceState.PausePending or ServiceState.ContinuePending;
 
     private static string Truncated(string text, int maxLength) => text.Length <= maxLength ? text : text[..maxLength];
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Vigil.Agent.Configuration;
 using Vigil.Agent.Connection;
 using Vigil.Agent.Events;
+using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision.Policy;
 using Vigil.Shared.Messages;
@@ -23,6 +24,7 @@ public sealed partial class Supervisor(
     DesiredConfigurationStore desired,
     ServiceManagerFactory managers,
     AgentEvents events,
+    RoleKeeper roles,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService, IServiceReports
 {
@@ -45,8 +47,18 @@ public sealed partial class Supervisor(
         }
     }
 
+    /// <summary>The supervised service of that name, or null.</summary>
+    public SupervisedService? Find(string name)
+    {
+        lock (_gate)
+        {
+            return _services.GetValueOrDefault(name);
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        roles.Changed -= Nudge;
         await base.StopAsync(cancellationToken);
         List<SupervisedService> services;
         lock (_gate)
@@ -55,13 +67,15 @@ public sealed partial class Supervisor(
             _services.Clear();
         }
 
-        var stopped = services.Where(s => s.Definition.StopWithAgent).Select(s => s.Name).ToList();
+        // An active member with isolation Stop goes with the agent: nobody could fence it while the agent is away.
+        bool StopsWithAgent(SupervisedService service) => service.Definition.StopWithAgent || roles.RoleOf(service.Name) is { Isolation: Shared.Roles.IsolationPolicy.Stop };
+        var stopped = services.Where(StopsWithAgent).Select(s => s.Name).ToList();
         events.Record(AgentEventKind.AgentStopping, null, stopped.Count == 0
             ? "agent stopping; managed services keep running"
             : $"agent stopping; stopping {string.Join(", ", stopped)} with it, the others keep running");
         await Task.WhenAll(services.Select(async service =>
         {
-            await service.StopSupervisingAsync(service.Definition.StopWithAgent, "with the agent", cancellationToken);
+            await service.StopSupervisingAsync(StopsWithAgent(service), "with the agent", cancellationToken);
             await service.DisposeAsync();
         }));
         _probeClient.Dispose();
@@ -74,6 +88,7 @@ public sealed partial class Supervisor(
         using var fileChanges = ChangeToken.OnChange(configuration.GetReloadToken, () => changes.Writer.TryWrite(true));
         void OnDesiredChanged() => changes.Writer.TryWrite(true);
         desired.Changed += OnDesiredChanged;
+        roles.Changed += Nudge;
         try
         {
             await ApplyAsync(stoppingToken);
@@ -170,9 +185,11 @@ public sealed partial class Supervisor(
     {
         var definition = sourced.Definition with { Kind = sourced.Definition.Kind.ToLowerInvariant() };
         var policy = RestartPolicy.Resolve(options.Value.RestartDefaults, definition.Restart);
-        var manager = managers.Create(definition, options.Value.DataDirectory!);
-        return new SupervisedService(definition, sourced, policy, manager, events, _probeClient, time, loggers.CreateLogger<SupervisedService>());
+        var manager = managers.Create(definition, options.Value.DataDirectory!, () => roles.RoleOf(definition.Name) is { Isolation: Shared.Roles.IsolationPolicy.Stop });
+        return new SupervisedService(definition, sourced, policy, manager, events, _probeClient, roles, time, loggers.CreateLogger<SupervisedService>());
     }
+
+    private void Nudge(string service) => Find(service)?.Nudge();
 
     private static bool Same(ManagedServiceDefinition a, ManagedServiceDefinition b) =>
         JsonSerializer.Serialize(a with { Kind = a.Kind.ToLowerInvariant() }) == JsonSerializer.Serialize(b with { Kind = b.Kind.ToLowerInvariant() });

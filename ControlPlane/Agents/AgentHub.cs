@@ -2,9 +2,12 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Events;
+using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
+using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Protocol;
@@ -19,7 +22,13 @@ namespace Vigil.ControlPlane.Agents;
 /// </summary>
 [Authorize(AuthenticationSchemes = EnrollmentTokenHandler.SchemeName)]
 internal sealed partial class AgentHub(
-    NodeRegistry registry, EventStore events, DesiredConfigurations configurations, ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
+    NodeRegistry registry,
+    EventStore events,
+    DesiredConfigurations configurations,
+    CommandPipeline commands,
+    FailoverCoordinator failover,
+    TimeProvider time,
+    ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
     private const string NodeIdKey = "NodeId";
 
@@ -41,6 +50,7 @@ internal sealed partial class AgentHub(
         var node = registry.Register(registration!, Context.ConnectionId);
         Context.Items[NodeIdKey] = node.Id;
         LogRegistered(node.Name, node.Id, node.AgentVersion, RemoteAddress);
+        commands.NodeConnected(node.Id);
         return Task.FromResult(new RegistrationAccepted
         {
             NodeId = node.Id,
@@ -52,6 +62,7 @@ internal sealed partial class AgentHub(
 
     public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
     {
+        var receivedAt = time.GetTimestamp();
         var nodeId = RegisteredNode();
         var errors = MessageValidator.Validate(heartbeat);
         if (errors.Count > 0)
@@ -64,7 +75,11 @@ internal sealed partial class AgentHub(
             throw Refuse("This connection no longer speaks for the node: another connection registered with the same node id.", nodeId);
         }
 
-        return Task.FromResult(new HeartbeatAck { Sequence = heartbeat.Sequence });
+        return Task.FromResult(new HeartbeatAck
+        {
+            Sequence = heartbeat.Sequence,
+            Leases = failover.LeasesFor(nodeId, heartbeat.Roles ?? [], receivedAt),
+        });
     }
 
     public async Task<EventsAck> ReportEvents(AgentEventBatch batch)
@@ -108,6 +123,26 @@ internal sealed partial class AgentHub(
         return Task.CompletedTask;
     }
 
+    public async Task CommandResult(CommandOutcome outcome)
+    {
+        var nodeId = RegisteredNode();
+        var errors = MessageValidator.Validate(outcome);
+        if (errors.Count > 0)
+        {
+            throw Refuse(MessageValidator.Describe("command outcome", errors), nodeId);
+        }
+
+        try
+        {
+            await commands.CompleteAsync(nodeId, outcome, Context.ConnectionAborted);
+        }
+        catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        {
+            LogOutcomeNotStored(nodeId, outcome.CommandId, exception.Message);
+            throw new HubException("The control plane cannot store the outcome right now; it will deliver the command again.");
+        }
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items[NodeIdKey] is Guid nodeId)
@@ -135,6 +170,9 @@ internal sealed partial class AgentHub(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Events of node {NodeId} not stored, the agent keeps them: {Reason}")]
     private partial void LogEventsNotStored(Guid nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outcome of command {CommandId} from node {NodeId} not stored: {Reason}")]
+    private partial void LogOutcomeNotStored(Guid nodeId, Guid commandId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} says its agent is stopping: {Reason}")]
     private partial void LogStopping(Guid nodeId, string reason);

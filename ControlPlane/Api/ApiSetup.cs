@@ -12,6 +12,12 @@ public static class ApiSetup
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && context.Exception is not BadHttpRequestException)
+            {
+                context.ProblemDetails.Title = "The database is unavailable.";
+                context.ProblemDetails.Detail = "Nothing was changed. Try again when the control plane reports ready (/readyz).";
+            }
+
             if (context.Exception is BadHttpRequestException bad)
             {
                 context.ProblemDetails.Status = bad.StatusCode;
@@ -34,7 +40,12 @@ public static class ApiSetup
     public static IApplicationBuilder UseVigilExceptionHandler(this IApplicationBuilder app) =>
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
 
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and the interactive page at <c>/scalar/v1</c>.</summary>

@@ -1,6 +1,7 @@
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Health;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -55,6 +56,8 @@ internal sealed class LiveNode
     private HostMetrics? Host { get; set; }
 
     private IReadOnlyList<ServiceReport> Services { get; set; } = [];
+
+    private IReadOnlyList<RoleReport> Roles { get; set; } = [];
 
     public long ConfigVersion { get; set; }
 
@@ -111,6 +114,7 @@ internal sealed class LiveNode
 
         Host = heartbeat.Host;
         Services = heartbeat.Services;
+        Roles = heartbeat.Roles ?? [];
         transition = Heard(timestamp, now, "heartbeat received");
         return true;
     }
@@ -184,6 +188,7 @@ internal sealed class LiveNode
         LastSeenAt = LastSeenAt,
         Host = Host,
         Services = Services,
+        Roles = Roles,
         ConfigVersion = ConfigVersion,
         LastEventSequence = LastEventSequence,
     };

@@ -1,5 +1,6 @@
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -38,6 +39,9 @@ public sealed record NodeStatus
 
     /// <summary>The managed services of the node, from its latest heartbeat.</summary>
     public IReadOnlyList<ServiceReport> Services { get; init; } = [];
+
+    /// <summary>The node's roles in failover groups, from its latest heartbeat.</summary>
+    public IReadOnlyList<RoleReport> Roles { get; init; } = [];
 
     /// <summary>Version of the node's desired configuration (0: none).</summary>
     public long ConfigVersion { get; init; }

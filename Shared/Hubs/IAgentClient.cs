@@ -1,3 +1,4 @@
+using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 
 namespace Vigil.Shared.Hubs;
@@ -7,4 +8,7 @@ public interface IAgentClient
 {
     /// <summary>The desired configuration for this node changed; the agent fetches and applies it.</summary>
     Task ConfigChanged(ConfigChangedNotice notice);
+
+    /// <summary>Carry out a command; the answer comes back through <see cref="IAgentHub.CommandResult"/>.</summary>
+    Task ExecuteCommand(AgentCommand command);
 }

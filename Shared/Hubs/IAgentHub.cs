@@ -1,3 +1,4 @@
+using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 
 namespace Vigil.Shared.Hubs;
@@ -22,4 +23,7 @@ public interface IAgentHub
 
     /// <summary>The agent is stopping on purpose; the node is not to be taken for crashed.</summary>
     Task Stopping(AgentStoppingNotice notice);
+
+    /// <summary>The outcome of a command; sent again for a command delivered again.</summary>
+    Task CommandResult(CommandOutcome outcome);
 }

@@ -36,6 +36,10 @@ public enum AgentEventKind
     ConfigApplied,
     ConfigRejected,
     EventsDropped,
+    RoleActivated,
+    RoleDeactivated,
+    Fenced,
+    CommandExecuted,
 }
 
 /// <summary>Events sent together, in sequence order.</summary>

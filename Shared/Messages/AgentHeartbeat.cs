@@ -1,3 +1,5 @@
+using Vigil.Shared.Roles;
+
 namespace Vigil.Shared.Messages;
 
 /// <summary>Periodic report of a node's state. Only the latest matters, so heartbeats are never queued.</summary>
@@ -10,4 +12,7 @@ public sealed record AgentHeartbeat
 
     /// <summary>Every managed service of the node.</summary>
     public IReadOnlyList<ServiceReport> Services { get; init; } = [];
+
+    /// <summary>The node's roles in failover groups.</summary>
+    public IReadOnlyList<RoleReport> Roles { get; init; } = [];
 }

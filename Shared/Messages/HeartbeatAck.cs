@@ -1,3 +1,5 @@
+using Vigil.Shared.Roles;
+
 namespace Vigil.Shared.Messages;
 
 /// <summary>The control plane's answer to a heartbeat.</summary>
@@ -5,4 +7,7 @@ public sealed record HeartbeatAck
 {
     /// <summary>Sequence number of the heartbeat being acknowledged.</summary>
     public required long Sequence { get; init; }
+
+    /// <summary>Active roles whose lease this acknowledgement renews, counted from when the heartbeat was sent.</summary>
+    public IReadOnlyList<LeaseRenewal> Leases { get; init; } = [];
 }

@@ -51,6 +51,24 @@ public sealed record ManagedServiceDefinition
     public RestartSettings Restart { get; init => field = value ?? new(); } = new();
 
     public List<ProbeDefinition> Probes { get; init => field = value ?? []; } = [];
+
+    /// <summary>Commands run when this node takes or gives up the service's active role in a failover group.</summary>
+    public RoleHooks Hooks { get; init => field = value ?? new(); } = new();
+}
+
+/// <summary>
+/// Scripts run on a change of role, e.g. to move a floating IP address or flip a DNS record. Each is
+/// an executable followed by its arguments, passed one by one. A failing activation hook refuses the
+/// role; a failing deactivation hook is reported, and the role is given up all the same.
+/// </summary>
+public sealed record RoleHooks
+{
+    public List<string> OnActivate { get; init => field = value ?? []; } = [];
+
+    public List<string> OnDeactivate { get; init => field = value ?? []; } = [];
+
+    /// <summary>How long a hook may run before it is killed and counted as failed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Size-rotated files for a process's standard output and error.</summary>

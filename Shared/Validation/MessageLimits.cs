@@ -38,6 +38,13 @@ public static class MessageLimits
     /// </summary>
     public const int EventBatchBytesMax = 128 * 1024;
 
+    /// <summary>Failover groups a node takes part in.</summary>
+    public const int RoleCountMax = 128;
+    public const int GroupNameMaxLength = 64;
+
+    /// <summary>The text of a command's outcome, e.g. with an activation hook's output.</summary>
+    public const int CommandMessageMaxLength = 2048;
+
     public const int ProbeCountMax = 8;
     public const int ArgumentCountMax = 64;
     public const int ArgumentMaxLength = 4096;

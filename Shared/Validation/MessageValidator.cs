@@ -1,5 +1,7 @@
 using System.Globalization;
+using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Roles;
 using Vigil.Shared.Services;
 
 namespace Vigil.Shared.Validation;
@@ -63,6 +65,7 @@ public static class MessageValidator
         RequireRange(errors, "host.uptimeSeconds", host.UptimeSeconds, 0, MessageLimits.UptimeSecondsMax);
         ValidateVolumes(errors, host.Volumes);
         ValidateServices(errors, heartbeat.Services);
+        ValidateRoles(errors, heartbeat.Roles);
         return errors;
     }
 
@@ -107,6 +110,60 @@ public static class MessageValidator
         }
 
         return errors;
+    }
+
+    public static IReadOnlyList<FieldError> Validate(CommandOutcome? outcome)
+    {
+        var errors = new List<FieldError>();
+        if (outcome is null)
+        {
+            errors.Add(new("outcome", "is required"));
+            return errors;
+        }
+
+        if (outcome.CommandId == Guid.Empty)
+        {
+            errors.Add(new("commandId", "must be a non-empty GUID"));
+        }
+
+        RequireText(errors, "message", outcome.Message, MessageLimits.CommandMessageMaxLength);
+        return errors;
+    }
+
+    private static void ValidateRoles(List<FieldError> errors, IReadOnlyList<RoleReport>? roles)
+    {
+        if (roles is null || roles.Count == 0)
+        {
+            return;
+        }
+
+        if (roles.Count > MessageLimits.RoleCountMax)
+        {
+            errors.Add(new("roles", Invariant($"must have at most {MessageLimits.RoleCountMax} entries (had {roles.Count})")));
+            return;
+        }
+
+        for (var i = 0; i < roles.Count; i++)
+        {
+            var field = Invariant($"roles[{i}]");
+            if (roles[i] is not { } role)
+            {
+                errors.Add(new(field, "is required"));
+                continue;
+            }
+
+            if (role.GroupId == Guid.Empty)
+            {
+                errors.Add(new($"{field}.groupId", "must be a non-empty GUID"));
+            }
+
+            if (role.Epoch < 0)
+            {
+                errors.Add(new($"{field}.epoch", Invariant($"must be 0 or more (was {role.Epoch})")));
+            }
+
+            RequireText(errors, $"{field}.service", role.Service, MessageLimits.ServiceNameMaxLength);
+        }
     }
 
     private static void ValidateVolumes(List<FieldError> errors, IReadOnlyList<VolumeReport>? volumes)

@@ -76,6 +76,11 @@ public static class ServiceDefinitionValidator
 
         ValidateRestart(errors, service.Restart);
         ValidateProbes(errors, service.Probes);
+        ValidateArguments(errors, "Hooks:OnActivate", service.Hooks.OnActivate);
+        ValidateArguments(errors, "Hooks:OnDeactivate", service.Hooks.OnDeactivate);
+        RequireHookExecutable(errors, "Hooks:OnActivate", service.Hooks.OnActivate);
+        RequireHookExecutable(errors, "Hooks:OnDeactivate", service.Hooks.OnDeactivate);
+        RequirePositive(errors, "Hooks:Timeout", service.Hooks.Timeout, MaxTimeout);
         return errors;
     }
 
@@ -227,6 +232,14 @@ public static class ServiceDefinitionValidator
 
         RequireRange(errors, $"{key}:Rise", probe.Rise, 1, 100);
         RequireRange(errors, $"{key}:Fall", probe.Fall, 1, 100);
+    }
+
+    private static void RequireHookExecutable(List<FieldError> errors, string key, List<string> hook)
+    {
+        if (hook.Count > 0 && string.IsNullOrWhiteSpace(hook[0]))
+        {
+            errors.Add(new(Invariant($"{key}:0"), "must name the executable to run"));
+        }
     }
 
     private static bool IsName(string? name) =>

@@ -146,3 +146,213 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE TABLE [Commands] (
+        [Id] uniqueidentifier NOT NULL,
+        [NodeId] uniqueidentifier NOT NULL,
+        [Service] nvarchar(64) NOT NULL,
+        [Kind] nvarchar(16) NOT NULL,
+        [State] nvarchar(16) NOT NULL,
+        [Origin] nvarchar(16) NOT NULL,
+        [IdempotencyKey] nvarchar(128) NULL,
+        [RequestFingerprint] nvarchar(512) NULL,
+        [GroupId] uniqueidentifier NULL,
+        [Epoch] bigint NULL,
+        [Role] nvarchar(1024) NULL,
+        [TimeoutMs] int NOT NULL,
+        [Attempts] int NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        [SentAt] datetimeoffset NULL,
+        [AnswerDueAt] datetimeoffset NULL,
+        [CompletedAt] datetimeoffset NULL,
+        [Message] nvarchar(2048) NULL,
+        CONSTRAINT [PK_Commands] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Commands_Nodes_NodeId] FOREIGN KEY ([NodeId]) REFERENCES [Nodes] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE TABLE [FailoverGroups] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(64) NOT NULL,
+        [Description] nvarchar(512) NULL,
+        [Isolation] nvarchar(16) NOT NULL,
+        [Failback] nvarchar(16) NOT NULL,
+        [FailbackAfterSeconds] int NOT NULL,
+        [FailbackWindowStartHour] int NULL,
+        [FailbackWindowEndHour] int NULL,
+        [CooldownSeconds] int NOT NULL,
+        [MaxFailovers] int NOT NULL,
+        [MaxFailoversPeriodSeconds] int NOT NULL,
+        [RtoObjectiveSeconds] int NOT NULL,
+        [DrillSchedule] nvarchar(128) NULL,
+        [DrillKind] nvarchar(16) NOT NULL,
+        [Epoch] bigint NOT NULL,
+        [ActiveMemberId] uniqueidentifier NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_FailoverGroups] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE TABLE [Drills] (
+        [Id] uniqueidentifier NOT NULL,
+        [GroupId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(16) NOT NULL,
+        [Trigger] nvarchar(16) NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [FinishedAt] datetimeoffset NULL,
+        [DetectionMs] bigint NULL,
+        [RtoMs] bigint NULL,
+        [RtoObjectiveSeconds] int NOT NULL,
+        [Overlap] bit NOT NULL,
+        [Outcome] nvarchar(16) NOT NULL,
+        [Message] nvarchar(1024) NULL,
+        CONSTRAINT [PK_Drills] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Drills_FailoverGroups_GroupId] FOREIGN KEY ([GroupId]) REFERENCES [FailoverGroups] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE TABLE [FailoverGroupMembers] (
+        [Id] uniqueidentifier NOT NULL,
+        [GroupId] uniqueidentifier NOT NULL,
+        [NodeId] uniqueidentifier NOT NULL,
+        [Service] nvarchar(64) NOT NULL,
+        [Priority] int NOT NULL,
+        CONSTRAINT [PK_FailoverGroupMembers] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_FailoverGroupMembers_FailoverGroups_GroupId] FOREIGN KEY ([GroupId]) REFERENCES [FailoverGroups] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_FailoverGroupMembers_Nodes_NodeId] FOREIGN KEY ([NodeId]) REFERENCES [Nodes] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE TABLE [FailoverHistory] (
+        [Id] bigint NOT NULL IDENTITY,
+        [GroupId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(16) NOT NULL,
+        [FromNodeId] uniqueidentifier NULL,
+        [ToNodeId] uniqueidentifier NOT NULL,
+        [Service] nvarchar(64) NOT NULL,
+        [Epoch] bigint NOT NULL,
+        [Reason] nvarchar(512) NOT NULL,
+        [DetectedAt] datetimeoffset NOT NULL,
+        [DecidedAt] datetimeoffset NOT NULL,
+        [CommandedAt] datetimeoffset NULL,
+        [ConfirmedAt] datetimeoffset NULL,
+        [RtoMs] bigint NULL,
+        [Outcome] nvarchar(16) NOT NULL,
+        [Overlap] bit NOT NULL,
+        [DrillId] uniqueidentifier NULL,
+        CONSTRAINT [PK_FailoverHistory] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_FailoverHistory_FailoverGroups_GroupId] FOREIGN KEY ([GroupId]) REFERENCES [FailoverGroups] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE INDEX [IX_Commands_CreatedAt] ON [Commands] ([CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Commands_IdempotencyKey] ON [Commands] ([IdempotencyKey]) WHERE [IdempotencyKey] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE INDEX [IX_Commands_NodeId] ON [Commands] ([NodeId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE INDEX [IX_Commands_State_NodeId] ON [Commands] ([State], [NodeId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE INDEX [IX_Drills_GroupId_StartedAt] ON [Drills] ([GroupId], [StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE INDEX [IX_FailoverGroupMembers_GroupId] ON [FailoverGroupMembers] ([GroupId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_FailoverGroupMembers_NodeId_Service] ON [FailoverGroupMembers] ([NodeId], [Service]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_FailoverGroups_Name] ON [FailoverGroups] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    CREATE INDEX [IX_FailoverHistory_GroupId_Id] ON [FailoverHistory] ([GroupId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123065904_CommandsAndFailoverGroups'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123065904_CommandsAndFailoverGroups', N'10.0.15');
+END;
+
+COMMIT;
+GO

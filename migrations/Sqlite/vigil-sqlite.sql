@@ -69,3 +69,117 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261123035901_EventsAndDesiredConfigurations', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "Commands" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_Commands" PRIMARY KEY,
+    "NodeId" TEXT NOT NULL,
+    "Service" TEXT NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "State" TEXT NOT NULL,
+    "Origin" TEXT NOT NULL,
+    "IdempotencyKey" TEXT NULL,
+    "RequestFingerprint" TEXT NULL,
+    "GroupId" TEXT NULL,
+    "Epoch" INTEGER NULL,
+    "Role" TEXT NULL,
+    "TimeoutMs" INTEGER NOT NULL,
+    "Attempts" INTEGER NOT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "ExpiresAt" INTEGER NOT NULL,
+    "SentAt" INTEGER NULL,
+    "AnswerDueAt" INTEGER NULL,
+    "CompletedAt" INTEGER NULL,
+    "Message" TEXT NULL,
+    CONSTRAINT "FK_Commands_Nodes_NodeId" FOREIGN KEY ("NodeId") REFERENCES "Nodes" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "FailoverGroups" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_FailoverGroups" PRIMARY KEY,
+    "Name" TEXT NOT NULL,
+    "Description" TEXT NULL,
+    "Isolation" TEXT NOT NULL,
+    "Failback" TEXT NOT NULL,
+    "FailbackAfterSeconds" INTEGER NOT NULL,
+    "FailbackWindowStartHour" INTEGER NULL,
+    "FailbackWindowEndHour" INTEGER NULL,
+    "CooldownSeconds" INTEGER NOT NULL,
+    "MaxFailovers" INTEGER NOT NULL,
+    "MaxFailoversPeriodSeconds" INTEGER NOT NULL,
+    "RtoObjectiveSeconds" INTEGER NOT NULL,
+    "DrillSchedule" TEXT NULL,
+    "DrillKind" TEXT NOT NULL,
+    "Epoch" INTEGER NOT NULL,
+    "ActiveMemberId" TEXT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "UpdatedAt" INTEGER NOT NULL
+);
+
+CREATE TABLE "Drills" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_Drills" PRIMARY KEY,
+    "GroupId" TEXT NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "Trigger" TEXT NOT NULL,
+    "StartedAt" INTEGER NOT NULL,
+    "FinishedAt" INTEGER NULL,
+    "DetectionMs" INTEGER NULL,
+    "RtoMs" INTEGER NULL,
+    "RtoObjectiveSeconds" INTEGER NOT NULL,
+    "Overlap" INTEGER NOT NULL,
+    "Outcome" TEXT NOT NULL,
+    "Message" TEXT NULL,
+    CONSTRAINT "FK_Drills_FailoverGroups_GroupId" FOREIGN KEY ("GroupId") REFERENCES "FailoverGroups" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "FailoverGroupMembers" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_FailoverGroupMembers" PRIMARY KEY,
+    "GroupId" TEXT NOT NULL,
+    "NodeId" TEXT NOT NULL,
+    "Service" TEXT NOT NULL,
+    "Priority" INTEGER NOT NULL,
+    CONSTRAINT "FK_FailoverGroupMembers_FailoverGroups_GroupId" FOREIGN KEY ("GroupId") REFERENCES "FailoverGroups" ("Id") ON DELETE CASCADE,
+    CONSTRAINT "FK_FailoverGroupMembers_Nodes_NodeId" FOREIGN KEY ("NodeId") REFERENCES "Nodes" ("Id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "FailoverHistory" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_FailoverHistory" PRIMARY KEY AUTOINCREMENT,
+    "GroupId" TEXT NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "FromNodeId" TEXT NULL,
+    "ToNodeId" TEXT NOT NULL,
+    "Service" TEXT NOT NULL,
+    "Epoch" INTEGER NOT NULL,
+    "Reason" TEXT NOT NULL,
+    "DetectedAt" INTEGER NOT NULL,
+    "DecidedAt" INTEGER NOT NULL,
+    "CommandedAt" INTEGER NULL,
+    "ConfirmedAt" INTEGER NULL,
+    "RtoMs" INTEGER NULL,
+    "Outcome" TEXT NOT NULL,
+    "Overlap" INTEGER NOT NULL,
+    "DrillId" TEXT NULL,
+    CONSTRAINT "FK_FailoverHistory_FailoverGroups_GroupId" FOREIGN KEY ("GroupId") REFERENCES "FailoverGroups" ("Id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_Commands_CreatedAt" ON "Commands" ("CreatedAt");
+
+CREATE UNIQUE INDEX "IX_Commands_IdempotencyKey" ON "Commands" ("IdempotencyKey");
+
+CREATE INDEX "IX_Commands_NodeId" ON "Commands" ("NodeId");
+
+CREATE INDEX "IX_Commands_State_NodeId" ON "Commands" ("State", "NodeId");
+
+CREATE INDEX "IX_Drills_GroupId_StartedAt" ON "Drills" ("GroupId", "StartedAt");
+
+CREATE INDEX "IX_FailoverGroupMembers_GroupId" ON "FailoverGroupMembers" ("GroupId");
+
+CREATE UNIQUE INDEX "IX_FailoverGroupMembers_NodeId_Service" ON "FailoverGroupMembers" ("NodeId", "Service");
+
+CREATE UNIQUE INDEX "IX_FailoverGroups_Name" ON "FailoverGroups" ("Name");
+
+CREATE INDEX "IX_FailoverHistory_GroupId_Id" ON "FailoverHistory" ("GroupId", "Id");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261123065856_CommandsAndFailoverGroups', '10.0.15');
+
+COMMIT;

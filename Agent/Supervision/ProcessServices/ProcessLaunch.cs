@@ -1,14 +1,18 @@
 using System.Diagnostics;
 namespace Vigil.Agent.Supervision.ProcessServices;
 
-/// <summary>Everything needed to start a process-kind service.</summary>
+/// <summary>
+/// Everything needed to start a process-kind service. <see cref="BoundToAgent"/>: the process must not
+/// outlive the agent (a failover-group member with isolation Stop, which only the agent can fence).
+/// </summary>
 public sealed record ProcessLaunch(
     string Executable,
     IReadOnlyList<string> Arguments,
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
     string StandardOutputLog,
-    string StandardErrorLog);
+    string StandardErrorLog,
+    bool BoundToAgent = false);
 
 /// <summary>
 /// Starts processes with their output going straight to log files (so a service can outlive the

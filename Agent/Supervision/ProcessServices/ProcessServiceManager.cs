@@ -25,9 +25,12 @@ public sealed partial class ProcessServiceManager : IServiceManager
     private bool _paused;
     private int? _lastExitCode;
     private readonly Task _rotation;
+    private readonly Func<bool> _boundToAgent;
 
-    public ProcessServiceManager(ManagedServiceDefinition definition, ServiceFolders folders, IProcessLauncher launcher, TimeProvider time, ILogger logger)
+    public ProcessServiceManager(
+        ManagedServiceDefinition definition, ServiceFolders folders, IProcessLauncher launcher, TimeProvider time, ILogger logger, Func<bool>? boundToAgent = null)
     {
+        _boundToAgent = boundToAgent ?? (() => false);
         _definition = definition;
         _folders = folders;
         _launcher = launcher;
@@ -115,7 +118,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
             }
 
             Directory.CreateDirectory(_folders.Logs);
-            var launch = new ProcessLaunch(executable, _definition.Arguments, workingDirectory, _definition.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog);
+            var launch = new ProcessLaunch(executable, _definition.Arguments, workingDirectory, _definition.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog, _boundToAgent());
             try
             {
                 _process = _launcher.Start(launch);

@@ -80,6 +80,7 @@ public sealed class StubbornServiceTests : IDisposable
             manager,
             _events,
             _http,
+            new NoRoles(),
             TimeProvider.System,
             NullLogger.Instance);
         service.Start();

@@ -1,0 +1,155 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Data.Commands;
+using Vigil.ControlPlane.Nodes;
+using Vigil.Shared.Commands;
+
+namespace Vigil.ControlPlane.Commands;
+
+/// <summary>REST surface of commands: <c>/api/v1/commands</c>.</summary>
+public static class CommandsApi
+{
+    private static readonly CommandKind[] OperatorKinds = [CommandKind.Restart, CommandKind.Start, CommandKind.Stop, CommandKind.Pause, CommandKind.Continue];
+
+    public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
+    {
+        var commands = app.MapGroup("/api/v1/commands").WithTags("Commands");
+        commands.MapPost("/", PostCommand)
+            .WithName("PostCommand")
+            .WithSummary("Stores a command for a managed service on a node and delivers it to the node's agent, at once or when it next connects. An Idempotency-Key header makes a retry return the same command instead of a second one.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        commands.MapGet("/", ListCommands)
+            .WithName("ListCommands")
+            .WithSummary("Lists commands, newest first, filtered and paged.");
+        commands.MapGet("/{id}", GetCommand)
+            .WithName("GetCommand")
+            .WithSummary("Gets one command and its state.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    internal static async Task<Results<Created<CommandResponse>, Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> PostCommand(
+        CommandRequest request,
+        [FromHeader(Name = "Idempotency-Key"), Description("Any unique text up to 128 characters; a retry with the same key returns the same command.")] string? idempotencyKey,
+        CommandPipeline pipeline,
+        NodeRegistry registry,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var node = request.NodeId is { } nodeId ? registry.Find(nodeId) : null;
+        if (request.NodeId is null)
+        {
+            errors["nodeId"] = ["is required"];
+        }
+        else if (node is null)
+        {
+            errors["nodeId"] = [$"no node has the id '{request.NodeId}'"];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Service))
+        {
+            errors["service"] = ["is required"];
+        }
+        else if (node is not null && !node.Services.Any(s => s.Name.Equals(request.Service, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors["service"] = [$"node {node.Name} reports no managed service named '{request.Service}'"];
+        }
+
+        CommandKind kind = default;
+        if (!Enum.TryParse(request.Kind, ignoreCase: true, out kind) || !OperatorKinds.Contains(kind) || int.TryParse(request.Kind, out _))
+        {
+            errors["kind"] = [$"must be one of {string.Join(", ", OperatorKinds.Select(k => k.ToString().ToLowerInvariant()))}"];
+        }
+
+        RequireRange(errors, "timeToLiveSeconds", request.TimeToLiveSeconds, 1, 86_400);
+        RequireRange(errors, "timeoutSeconds", request.TimeoutSeconds, 1, 3_600);
+        if (idempotencyKey is { Length: 0 or > 128 })
+        {
+            errors["Idempotency-Key"] = ["must be 1 to 128 characters"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The command is not valid.");
+        }
+
+        var service = node!.Services.First(s => s.Name.Equals(request.Service, StringComparison.OrdinalIgnoreCase)).Name;
+        var result = await pipeline.SubmitAsync(
+            new NewCommand(node.Id, service, kind, "api")
+            {
+                IdempotencyKey = idempotencyKey,
+                TimeToLive = request.TimeToLiveSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
+                Timeout = request.TimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : null,
+            },
+            cancellationToken);
+        if (result.KeyConflict)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The Idempotency-Key was used for a different request.",
+                detail: $"Command {result.Command.Id} was stored under this key for {result.Command.Kind} {result.Command.Service} on node {result.Command.NodeId}; use a new key for a new command.");
+        }
+
+        var response = CommandResponse.From(result.Command, node.Name);
+        if (result.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Ok(response);
+        }
+
+        return TypedResults.Created($"/api/v1/commands/{response.Id}", response);
+    }
+
+    internal static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> GetCommand(
+        [Description("The command's id (a GUID).")] string id, CommandPipeline pipeline, NodeRegistry registry, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var commandId) || await pipeline.FindAsync(commandId, cancellationToken) is not { } command)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Command not found.", detail: $"No command has the id '{id}'.");
+        }
+
+        return TypedResults.Ok(CommandResponse.From(command, registry.Find(command.NodeId)?.Name));
+    }
+
+    internal static async Task<Results<Ok<PagedResult<CommandResponse>>, ValidationProblem>> ListCommands(
+        CommandPipeline pipeline,
+        NodeRegistry registry,
+        [Description("Only commands for this node (its id).")] string? node = null,
+        [Description("Only commands for this managed service (its name).")] string? service = null,
+        [Description("Only commands in this state: Pending, Sent, Succeeded, Failed, TimedOut or Expired.")] string? state = null,
+        [Description("Only commands of this kind, e.g. Restart or Activate.")] string? kind = null,
+        [Description("Only role commands of this failover group (its id).")] string? group = null,
+        [Description("Page number, from 1 (default 1).")] string? page = null,
+        [Description("Commands per page, 1 to 500 (default 50).")] string? pageSize = null,
+        CancellationToken cancellationToken = default)
+    {
+        var query = new QueryParameters();
+        var filter = new CommandQuery(
+            query.Identifier(node, "node"),
+            string.IsNullOrWhiteSpace(service) ? null : service,
+            query.OneOf<CommandState>(state, "state"),
+            query.OneOf<CommandKind>(kind, "kind"),
+            query.Identifier(group, "group"),
+            query.Page(page),
+            query.PageSize(pageSize, fallback: 50));
+        if (query.HasErrors)
+        {
+            return TypedResults.ValidationProblem(query.Errors, title: "The query is not valid.");
+        }
+
+        var (items, total) = await pipeline.ListAsync(filter, cancellationToken);
+        var responses = items.Select(c => CommandResponse.From(c, registry.Find(c.NodeId)?.Name)).ToList();
+        return TypedResults.Ok(new PagedResult<CommandResponse>(responses, filter.Page, filter.PageSize, total));
+    }
+
+    private static void RequireRange(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
+    {
+        if (value is { } set && (set < min || set > max))
+        {
+            errors[field] = [$"must be from {min} to {max}"];
+        }
+    }
+}

@@ -1,0 +1,397 @@
+using Vigil.ControlPlane.Commands;
+using Vigil.ControlPlane.Data.Commands;
+using Vigil.ControlPlane.Data.Failover;
+using Vigil.ControlPlane.Data.Nodes;
+using Vigil.Shared.Commands;
+using Vigil.Shared.Roles;
+using Vigil.Shared.Services;
+
+namespace Vigil.ControlPlane.Failover;
+
+/// <summary>How the coordinator sees groups and applies the engine's decisions.</summary>
+public sealed partial class FailoverCoordinator
+{
+    private const int ReasonMaxLength = 512;
+
+    private GroupSnapshot Snapshot(LiveGroup group)
+    {
+        var now = Now;
+        var policy = group.Policy with { Lease = _options.Lease, FenceAllowance = _options.FenceAllowance };
+        var members = group.Definition.Members.Select(m => MemberViewOf(group, m, policy, now)).ToList();
+        return new GroupSnapshot
+        {
+            GroupId = group.Id,
+            Name = group.Definition.Name,
+            Epoch = group.Epoch,
+            ActiveMemberId = group.Definition.ActiveMemberId,
+            Policy = policy,
+            Members = members,
+            Pending = group.Pending,
+            ActivationFailure = group.ActivationFailure,
+            ActivateSent = group.ActivateSentEpoch == group.Epoch,
+            LastTransitionAt = group.LastTransitionAt is { } last ? At(last) : null,
+            RecentFailovers = [.. group.RecentFailovers.Select(At)],
+            Switchover = group.Switchover,
+            HourOfDay = time.GetUtcNow().Hour,
+        };
+    }
+
+    private MemberView MemberViewOf(LiveGroup group, FailoverGroupMember member, GroupPolicy policy, TimeSpan now)
+    {
+        var node = registry.Find(member.NodeId);
+        var reachable = node is { Liveness: NodeLiveness.Alive, Connected: true };
+        if (reachable)
+        {
+            group.ConfirmedDownNodes.Remove(member.NodeId);
+        }
+
+        var report = node?.Services.FirstOrDefault(s => s.Name.Equals(member.Service, StringComparison.OrdinalIgnoreCase));
+        var lastGrant = group.LastGrant.TryGetValue(member.NodeId, out var granted) ? At(granted) : TimeSpan.Zero;
+        var failures = group.Failures.TryGetValue(member.Id, out var list) ? list.Count(at => now - At(at) < policy.MaxFailoversPeriod) : 0;
+        var view = new MemberView
+        {
+            MemberId = member.Id,
+            NodeId = member.NodeId,
+            NodeName = node?.Name ?? member.NodeId.ToString(),
+            Service = member.Service,
+            Priority = member.Priority,
+            Reachable = reachable,
+            NodeDown = node is null || node.Liveness is NodeLiveness.Lost or NodeLiveness.Stopped,
+            ConfirmedDown = group.ConfirmedDownNodes.Contains(member.NodeId),
+            Health = report?.Health,
+            HealthReason = report?.Reason,
+            ServiceUp = report is not null && report.State is not (ServiceState.Stopped or ServiceState.Unknown),
+            Reported = node?.Host is not null,
+            Role = node?.Roles.FirstOrDefault(r => r.GroupId == group.Id),
+            LeaseSurelyEndedAt = lastGrant + policy.Lease + policy.FenceAllowance,
+            RecentFailures = failures,
+            DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
+        };
+        if (!FailoverEngine.IsEligible(view))
+        {
+            group.EligibleSince.Remove(member.Id);
+            return view;
+        }
+
+        group.EligibleSince.TryAdd(member.Id, time.GetTimestamp());
+        return view with { EligibleSince = At(group.EligibleSince[member.Id]) };
+    }
+
+    /// <summary>Two members exercising the active role at once must never happen; if the reports ever show it, the transition says so.</summary>
+    private void WatchForOverlap(LiveGroup group, GroupSnapshot snapshot)
+    {
+        var now = Now;
+        var exercising = snapshot.Members
+            .Where(m => m.Role is { Active: true } role && (role.HoldsLease || role.ServiceUp)
+                && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt))
+            .ToList();
+        if (exercising.Count > 1 && !group.PendingOverlap)
+        {
+            group.PendingOverlap = true;
+            LogOverlap(group.Definition.Name, string.Join(", ", exercising.Select(m => m.NodeName)));
+        }
+    }
+
+    private async Task ApplyAsync(LiveGroup group, GroupSnapshot snapshot, FailoverDecision decision, CancellationToken cancellationToken)
+    {
+        switch (decision)
+        {
+            case FailoverDecision.Deactivate deactivate:
+                var standby = snapshot.Members.First(m => m.MemberId == deactivate.MemberId);
+                await SendRoleCommandAsync(group, snapshot, standby, CommandKind.Deactivate, cancellationToken);
+                lock (group)
+                {
+                    group.DeactivateSentEpoch[standby.MemberId] = snapshot.Epoch;
+                }
+
+                break;
+            case FailoverDecision.Begin begin:
+                await BeginAsync(group, snapshot, begin, cancellationToken);
+                break;
+            case FailoverDecision.Activate activate:
+                var target = snapshot.Members.First(m => m.MemberId == activate.MemberId);
+                await SendRoleCommandAsync(group, snapshot, target, CommandKind.Activate, cancellationToken);
+                long? recordId;
+                lock (group)
+                {
+                    recordId = group.PendingRecordId;
+                    if (group.Pending is { } pending && pending.Epoch == snapshot.Epoch)
+                    {
+                        group.Pending = pending with { ActivateSent = true };
+                    }
+                    else
+                    {
+                        group.ActivateSentEpoch = snapshot.Epoch;
+                    }
+
+                    group.Status = $"activating {target.Service} on {target.NodeName} at epoch {snapshot.Epoch}";
+                }
+
+                if (recordId is { } id)
+                {
+                    var commandedAt = time.GetUtcNow();
+                    await store.UpdateRecordAsync(id, r => r.CommandedAt = commandedAt, cancellationToken);
+                }
+
+                break;
+            case FailoverDecision.Confirm:
+                await EndTransitionAsync(group, failure: null, cancellationToken);
+                break;
+            case FailoverDecision.Abandon abandon:
+                lock (group)
+                {
+                    (group.Failures.TryGetValue(abandon.MemberId, out var failures) ? failures : group.Failures[abandon.MemberId] = []).Add(time.GetTimestamp());
+                    if (group.Definition.ActiveMemberId == abandon.MemberId)
+                    {
+                        group.ActivationFailure = abandon.Reason;
+                    }
+                }
+
+                await EndTransitionAsync(group, abandon.Reason, cancellationToken);
+                break;
+            case FailoverDecision.Wait wait:
+                lock (group)
+                {
+                    group.Status = wait.Status;
+                    group.Halted = wait.Halted;
+                    if (group.Switchover is not null && wait.Status.StartsWith("the requested switchover", StringComparison.Ordinal))
+                    {
+                        group.Switchover = null;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private async Task SendRoleCommandAsync(LiveGroup group, GroupSnapshot snapshot, MemberView member, CommandKind kind, CancellationToken cancellationToken)
+    {
+        RoleGrant grant;
+        lock (group)
+        {
+            grant = group.Grant(_options.Lease, standbyExists: snapshot.Members.Count > 1);
+        }
+
+        await commands.SubmitAsync(new NewCommand(member.NodeId, member.Service, kind, "failover") { Role = grant }, cancellationToken);
+    }
+
+    private async Task BeginAsync(LiveGroup group, GroupSnapshot snapshot, FailoverDecision.Begin begin, CancellationToken cancellationToken)
+    {
+        var to = snapshot.Members.First(m => m.MemberId == begin.ToMemberId);
+        var from = begin.FromMemberId is { } fromId ? snapshot.Members.FirstOrDefault(m => m.MemberId == fromId) : null;
+        var now = time.GetUtcNow();
+        var epoch = snapshot.Epoch + 1;
+        var record = await store.BeginAsync(group.Id, snapshot.Epoch, to.MemberId, new FailoverRecord
+        {
+            GroupId = group.Id,
+            Kind = begin.Kind,
+            FromNodeId = from?.NodeId,
+            ToNodeId = to.NodeId,
+            Service = to.Service,
+            Epoch = epoch,
+            Reason = Shorter(begin.Reason),
+            DetectedAt = now,
+            DecidedAt = now,
+            Outcome = TransitionOutcome.InProgress,
+        }, cancellationToken);
+        if (record is null)
+        {
+            // Another decider moved the epoch first: take the database's word and decide again.
+            if (await store.FindAsync(group.Id, cancellationToken) is { } stored)
+            {
+                Upsert(stored);
+            }
+
+            LogLostRace(snapshot.Name, snapshot.Epoch);
+            return;
+        }
+
+        lock (group)
+        {
+            group.Definition.Epoch = epoch;
+            group.Definition.ActiveMemberId = to.MemberId;
+            group.Pending = new PendingTransition { Kind = begin.Kind, Epoch = epoch, FromMemberId = from?.MemberId, ToMemberId = to.MemberId };
+            group.PendingRecordId = record.Id;
+            group.PendingDetectedAt = time.GetTimestamp();
+            group.PendingOverlap = false;
+            group.ActivationFailure = null;
+            group.ActivateSentEpoch = -1;
+            group.Switchover = null;
+            group.Halted = false;
+            if (begin.Kind == TransitionKind.Failover)
+            {
+                group.RecentFailovers.Add(group.PendingDetectedAt);
+                if (from is not null)
+                {
+                    (group.Failures.TryGetValue(from.MemberId, out var failures) ? failures : group.Failures[from.MemberId] = []).Add(group.PendingDetectedAt);
+                }
+            }
+
+            group.Status = $"{begin.Kind} to {to.NodeName} at epoch {epoch}: {begin.Reason}";
+        }
+
+        LogBegan(begin.Kind, snapshot.Name, from?.NodeName ?? "-", to.NodeName, epoch, begin.Reason);
+        await commands.SupersedeAsync(group.Id, epoch, cancellationToken);
+    }
+
+    private async Task EndTransitionAsync(LiveGroup group, string? failure, CancellationToken cancellationToken)
+    {
+        long? recordId;
+        bool overlap;
+        long detectedAt;
+        string name;
+        lock (group)
+        {
+            recordId = group.PendingRecordId;
+            overlap = group.PendingOverlap;
+            detectedAt = group.PendingDetectedAt;
+            name = group.Definition.Name;
+            group.Pending = null;
+            group.PendingRecordId = null;
+            if (failure is null)
+            {
+                group.LastTransitionAt = time.GetTimestamp();
+            }
+        }
+
+        if (recordId is not { } id)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var rto = (long)time.GetElapsedTime(detectedAt).TotalMilliseconds;
+        var record = await store.UpdateRecordAsync(id, r =>
+        {
+            r.Outcome = failure is null ? TransitionOutcome.Completed : TransitionOutcome.Failed;
+            r.Overlap = overlap;
+            if (failure is null)
+            {
+                r.ConfirmedAt = now;
+                r.RtoMs = rto;
+            }
+            else
+            {
+                r.Reason = Shorter($"{r.Reason}; failed: {failure}");
+            }
+        }, cancellationToken);
+        if (record is null)
+        {
+            return;
+        }
+
+        var message = failure is null
+            ? $"{record.Kind} to {registry.Find(record.ToNodeId)?.Name ?? record.ToNodeId.ToString()} at epoch {record.Epoch} completed in {rto} ms ({record.Reason})"
+            : $"{record.Kind} to {registry.Find(record.ToNodeId)?.Name ?? record.ToNodeId.ToString()} at epoch {record.Epoch} failed: {failure}";
+        LogEnded(name, message);
+        await store.AddEventAsync(record, name, Shorter(message), cancellationToken);
+        TransitionEnded?.Invoke(record);
+    }
+
+    private void OnCommandFinished(StoredCommand command)
+    {
+        if (command.GroupId is not { } groupId || !_groups.TryGetValue(groupId, out var group))
+        {
+            return;
+        }
+
+        lock (group)
+        {
+            var member = group.Definition.Members.FirstOrDefault(m => m.NodeId == command.NodeId && m.Service.Equals(command.Service, StringComparison.OrdinalIgnoreCase));
+            if (member is null || command.Epoch != group.Epoch)
+            {
+                return;
+            }
+
+            var failure = command.State == CommandState.Succeeded ? null : $"{command.State}: {command.Message}";
+            if (command.Kind == nameof(CommandKind.Activate))
+            {
+                if (group.Pending is { } pending && pending.ToMemberId == member.Id)
+                {
+                    group.Pending = failure is null ? pending with { Confirmed = true } : pending with { ActivationFailure = failure };
+                }
+                else if (failure is not null && group.Definition.ActiveMemberId == member.Id)
+                {
+                    group.ActivationFailure = failure;
+                    group.ActivateSentEpoch = -1;
+                }
+            }
+            else if (command.Kind == nameof(CommandKind.Deactivate) && failure is not null)
+            {
+                // Not carried out: send it again at the next decision.
+                group.DeactivateSentEpoch.Remove(member.Id);
+            }
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var groups = await store.LoadAllAsync(cancellationToken);
+        var open = await store.OpenRecordsAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var recent = await store.FailoversSinceAsync(now - TimeSpan.FromDays(1), cancellationToken);
+        foreach (var definition in groups)
+        {
+            var group = new LiveGroup(definition);
+            foreach (var record in recent.Where(r => r.GroupId == definition.Id))
+            {
+                group.RecentFailovers.Add(TimestampOf(record.DecidedAt, now));
+            }
+
+            // A transition this control plane began before it stopped goes on where it was: at its epoch, before its Activate.
+            if (open.Where(r => r.GroupId == definition.Id && r.Epoch == definition.Epoch).MaxBy(r => r.Id) is { } unfinished && group.Active is { } active)
+            {
+                group.Pending = new PendingTransition
+                {
+                    Kind = unfinished.Kind,
+                    Epoch = unfinished.Epoch,
+                    FromMemberId = definition.Members.FirstOrDefault(m => m.NodeId == unfinished.FromNodeId)?.Id,
+                    ToMemberId = active.Id,
+                };
+                group.PendingRecordId = unfinished.Id;
+                group.PendingDetectedAt = TimestampOf(unfinished.DetectedAt, now);
+                LogResumed(definition.Name, unfinished.Kind, unfinished.Epoch);
+            }
+
+            _groups[definition.Id] = group;
+        }
+
+        foreach (var stale in open.Where(r => !_groups.TryGetValue(r.GroupId, out var g) || g.PendingRecordId != r.Id))
+        {
+            await store.UpdateRecordAsync(stale.Id, r =>
+            {
+                r.Outcome = TransitionOutcome.Failed;
+                r.Reason = Shorter($"{r.Reason}; replaced by a later epoch");
+            }, cancellationToken);
+        }
+    }
+
+    private GroupView ViewOf(LiveGroup group)
+    {
+        lock (group)
+        {
+            return new GroupView(group.Definition, group.Status, group.Halted, group.Pending, Snapshot(group).Members);
+        }
+    }
+
+    /// <summary>The monotonic timestamp that corresponds to a past wall-clock instant of this same machine.</summary>
+    private long TimestampOf(DateTimeOffset instant, DateTimeOffset now) =>
+        time.GetTimestamp() - (long)((now - instant).TotalSeconds * time.TimestampFrequency);
+
+    private static string Shorter(string text) => text.Length <= ReasonMaxLength ? text : text[..ReasonMaxLength];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of group {Group}: {From} -> {To} at epoch {Epoch}: {Reason}")]
+    private partial void LogBegan(TransitionKind kind, string group, string from, string to, long epoch, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: {Message}")]
+    private partial void LogEnded(string group, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: another decider stored a newer epoch than {Epoch}; deciding again from the database")]
+    private partial void LogLostRace(string group, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: resuming the {Kind} at epoch {Epoch} begun before the control plane restarted")]
+    private partial void LogResumed(string group, TransitionKind kind, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Group {Group}: more than one member reports holding the active role at once: {Members}")]
+    private partial void LogOverlap(string group, string members);
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Commands;
+using Vigil.ControlPlane.Data.Commands;
+using Vigil.ControlPlane.Data.Failover;
+using Vigil.ControlPlane.Nodes;
+using Vigil.Shared.Commands;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Roles;
+
+namespace Vigil.ControlPlane.Failover;
+
+/// <summary>
+/// The thin shell around <see cref="FailoverEngine"/>: several times a second it builds each group's
+/// snapshot from the live registry, asks the engine, and applies the decisions — the epoch goes to the
+/// database before any command that carries it. It also answers heartbeats with lease renewals, only
+/// for the member that is active at the group's current epoch and says so.
+/// </summary>
+public sealed partial class FailoverCoordinator(
+    GroupStore store,
+    CommandPipeline commands,
+    NodeRegistry registry,
+    IOptions<FailoverOptions> options,
+    TimeProvider time,
+    ILogger<FailoverCoordinator> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, LiveGroup> _groups = new();
+    private readonly long _startedAt = time.GetTimestamp();
+    private readonly SemaphoreSlim _decide = new(1, 1);
+    private readonly FailoverOptions _options = options.Value;
+
+    /// <summary>Raised when a transition completed or failed (for drills).</summary>
+    public event Action<FailoverRecord>? TransitionEnded;
+
+    public TimeSpan Lease => _options.Lease;
+
+    /// <summary>Renewals for the roles a heartbeat reports, received at <paramref name="receivedAt"/> (a timestamp).</summary>
+    public IReadOnlyList<LeaseRenewal> LeasesFor(Guid nodeId, IReadOnlyList<RoleReport> roles, long receivedAt)
+    {
+        List<LeaseRenewal>? renewals = null;
+        foreach (var role in roles)
+        {
+            if (!role.Active || !_groups.TryGetValue(role.GroupId, out var group))
+            {
+                continue;
+            }
+
+            lock (group)
+            {
+                if (group.Epoch == role.Epoch && group.Active is { } active && active.NodeId == nodeId
+                    && active.Service.Equals(role.Service, StringComparison.OrdinalIgnoreCase))
+                {
+                    group.LastGrant[nodeId] = receivedAt;
+                    (renewals ??= []).Add(new LeaseRenewal { GroupId = group.Id, Epoch = group.Epoch, LeaseMs = (int)_options.Lease.TotalMilliseconds });
+                }
+            }
+        }
+
+        return renewals ?? (IReadOnlyList<LeaseRenewal>)[];
+    }
+
+    public GroupView? View(Guid groupId) => _groups.TryGetValue(groupId, out var group) ? ViewOf(group) : null;
+
+    public IReadOnlyList<GroupView> Views() => [.. _groups.Values.Select(ViewOf).OrderBy(v => v.Definition.Name, StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>A group was created or changed: take its definition.</summary>
+    public void Upsert(FailoverGroup definition)
+    {
+        var group = _groups.GetOrAdd(definition.Id, _ => new LiveGroup(definition));
+        lock (group)
+        {
+            group.Definition = definition;
+        }
+    }
+
+    public void Remove(Guid groupId) => _groups.TryRemove(groupId, out _);
+
+    /// <summary>Asks for a planned switchover; it starts at the next decision (a fraction of a second).</summary>
+    public void RequestSwitchover(Guid groupId, SwitchoverRequest request)
+    {
+        if (_groups.TryGetValue(groupId, out var group))
+        {
+            lock (group)
+            {
+                group.Switchover = request;
+            }
+        }
+    }
+
+    /// <summary>An operator confirms a node is down: its role counts as released until it is heard from again.</summary>
+    public void ConfirmDown(Guid groupId, Guid nodeId)
+    {
+        if (_groups.TryGetValue(groupId, out var group))
+        {
+            lock (group)
+            {
+                group.ConfirmedDownNodes.Add(nodeId);
+            }
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        commands.Finished += OnCommandFinished;
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        commands.Finished -= OnCommandFinished;
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.DecisionInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await DecideAllAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One round of decisions over every group; also called by tests.</summary>
+    public async Task DecideAllAsync(CancellationToken cancellationToken)
+    {
+        await _decide.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var group in _groups.Values)
+            {
+                try
+                {
+                    await DecideAsync(group, cancellationToken);
+                }
+                catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+                {
+                    lock (group)
+                    {
+                        group.Status = $"cannot decide now, the database is unavailable: {exception.Message}";
+                    }
+
+                    LogDecisionFailed(group.Definition.Name, exception.Message);
+                }
+            }
+        }
+        finally
+        {
+            _decide.Release();
+        }
+    }
+
+    private async Task DecideAsync(LiveGroup group, CancellationToken cancellationToken)
+    {
+        GroupSnapshot snapshot;
+        lock (group)
+        {
+            snapshot = Snapshot(group);
+            WatchForOverlap(group, snapshot);
+        }
+
+        foreach (var decision in FailoverEngine.Decide(snapshot, Now))
+        {
+            await ApplyAsync(group, snapshot, decision, cancellationToken);
+        }
+    }
+
+    private TimeSpan Now => time.GetElapsedTime(_startedAt);
+
+    private TimeSpan At(long timestamp) => time.GetElapsedTime(_startedAt, timestamp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot decide for failover group {Group} now: {Reason}")]
+    private partial void LogDecisionFailed(string group, string reason);
+}
+
+/// <summary>Settings of failover, from the <c>Failover</c> section.</summary>
+public sealed class FailoverOptions
+{
+    public const string Section = "Failover";
+
+    /// <summary>How long each heartbeat acknowledgement keeps the active role.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Margin past a lease's end before another member is activated.</summary>
+    public TimeSpan FenceAllowance { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often every group is looked at.</summary>
+    public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>A group as operators see it: definition, live status and members.</summary>
+public sealed record GroupView(FailoverGroup Definition, string Status, bool Halted, PendingTransition? Pending, IReadOnlyList<MemberView> Members);

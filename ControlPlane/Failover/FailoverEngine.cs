@@ -1,0 +1,223 @@
+using System.Globalization;
+using Vigil.ControlPlane.Data.Failover;
+using Vigil.Shared.Roles;
+using Vigil.Shared.Services;
+
+namespace Vigil.ControlPlane.Failover;
+
+/// <summary>
+/// Decides, for one failover group, what happens next. Pure: state and a monotonic "now" in, decisions
+/// out. The safety rule is in <see cref="Released"/>: nobody is activated while another member may
+/// still hold the active role, i.e. until each other member has reported that it stands by, or its
+/// lease has surely ended (lease + allowance after the last renewal this control plane granted), or an
+/// operator confirmed its node is down.
+/// </summary>
+public static class FailoverEngine
+{
+    public static IReadOnlyList<FailoverDecision> Decide(GroupSnapshot group, TimeSpan now)
+    {
+        var decisions = new List<FailoverDecision>();
+        foreach (var member in group.Members.Where(m => m.MemberId != group.ActiveMemberId && NeedsDeactivate(group, m)))
+        {
+            decisions.Add(new FailoverDecision.Deactivate(member.MemberId));
+        }
+
+        decisions.Add(group.Pending is { } pending ? Continue(group, pending, now) : Judge(group, now));
+        return decisions;
+    }
+
+    /// <summary>A member that is not active must know the current epoch and stand by.</summary>
+    private static bool NeedsDeactivate(GroupSnapshot group, MemberView member) =>
+        member.Reachable && member.Reported && !member.DeactivateSent
+        && (member.Role is null || member.Role.Active || member.Role.Epoch < group.Epoch);
+
+    private static FailoverDecision Continue(GroupSnapshot group, PendingTransition pending, TimeSpan now)
+    {
+        var target = Member(group, pending.ToMemberId);
+        if (target is null)
+        {
+            return new FailoverDecision.Abandon(pending.ToMemberId, "the member is no longer in the group");
+        }
+
+        if (pending.ActivationFailure is { } failure)
+        {
+            return new FailoverDecision.Abandon(target.MemberId, failure);
+        }
+
+        if (!pending.ActivateSent)
+        {
+            if (target.NodeDown)
+            {
+                return new FailoverDecision.Abandon(target.MemberId, $"node {target.NodeName} went down before it was activated");
+            }
+
+            var holding = group.Members.FirstOrDefault(m => m.MemberId != target.MemberId && !Released(group, m, now));
+            return holding is null
+                ? new FailoverDecision.Activate(target.MemberId)
+                : new FailoverDecision.Wait($"waiting for {holding.NodeName} to give up the active role ({HowLong(group, holding, now)})");
+        }
+
+        if (pending.Confirmed || IsUpAsActive(group, target))
+        {
+            return new FailoverDecision.Confirm(target.MemberId);
+        }
+
+        if (target.NodeDown)
+        {
+            return new FailoverDecision.Abandon(target.MemberId, $"node {target.NodeName} went down while it was being activated");
+        }
+
+        return target.Health == ServiceHealth.Failed
+            ? new FailoverDecision.Abandon(target.MemberId, $"{target.Service} on {target.NodeName} failed while it was being activated: {target.HealthReason}")
+            : new FailoverDecision.Wait($"activating {target.Service} on {target.NodeName} at epoch {pending.Epoch}");
+    }
+
+    private static FailoverDecision Judge(GroupSnapshot group, TimeSpan now)
+    {
+        var active = group.ActiveMemberId is { } id ? Member(group, id) : null;
+        if (active is null)
+        {
+            return Best(group, except: null) is { } first
+                ? new FailoverDecision.Begin(TransitionKind.Election, null, first.MemberId, "the group has no active member")
+                : new FailoverDecision.Wait("no member can take the active role: none is reachable with its service ready");
+        }
+
+        if (FailureOf(group, active) is { } failure)
+        {
+            return Failover(group, active, failure, now);
+        }
+
+        if (group.Switchover is { } request)
+        {
+            var target = request.ToMemberId is { } to ? Member(group, to) : Best(group, except: active.MemberId);
+            return target is not null && target.MemberId != active.MemberId && IsEligible(target)
+                ? new FailoverDecision.Begin(request.Kind, active.MemberId, target.MemberId, request.Reason)
+                : new FailoverDecision.Wait("the requested switchover has no eligible target");
+        }
+
+        if (!IsActiveAtEpoch(group, active) && !group.ActivateSent)
+        {
+            // The active member does not hold the role it was given (its agent lost it, or this control plane restarted mid-way).
+            var holding = group.Members.FirstOrDefault(m => m.MemberId != active.MemberId && !Released(group, m, now));
+            return holding is null && active.Reachable
+                ? new FailoverDecision.Activate(active.MemberId)
+                : new FailoverDecision.Wait(holding is null
+                    ? $"waiting for {active.NodeName} to come back and take the active role"
+                    : $"waiting for {holding.NodeName} to give up the active role ({HowLong(group, holding, now)})");
+        }
+
+        if (Failback(group, active, now) is { } failback)
+        {
+            return failback;
+        }
+
+        return new FailoverDecision.Wait($"{active.Service} active on {active.NodeName} at epoch {group.Epoch}");
+    }
+
+    private static FailoverDecision Failover(GroupSnapshot group, MemberView active, string failure, TimeSpan now)
+    {
+        var policy = group.Policy;
+        if (!active.Reachable && policy.Isolation == IsolationPolicy.KeepRunning && !active.ConfirmedDown)
+        {
+            return new FailoverDecision.Wait($"{failure}; isolation is KeepRunning, so nothing moves until an operator confirms node {active.NodeName} is down");
+        }
+
+        if (group.LastTransitionAt is { } last && now - last < policy.Cooldown)
+        {
+            return new FailoverDecision.Wait($"{failure}; cooling down for {Seconds(policy.Cooldown - (now - last))} after the last change");
+        }
+
+        var recent = group.RecentFailovers.Count(at => now - at < policy.MaxFailoversPeriod);
+        if (recent >= policy.MaxFailovers)
+        {
+            return new FailoverDecision.Wait(
+                $"{failure}; automatic failover stopped: {recent} failovers within {policy.MaxFailoversPeriod} reached the limit of {policy.MaxFailovers}. Switch over by hand once the cause is fixed",
+                Halted: true);
+        }
+
+        return Best(group, except: active.MemberId) is { } standby
+            ? new FailoverDecision.Begin(TransitionKind.Failover, active.MemberId, standby.MemberId, failure)
+            : new FailoverDecision.Wait($"{failure}; no healthy standby to fail over to");
+    }
+
+    private static FailoverDecision.Begin? Failback(GroupSnapshot group, MemberView active, TimeSpan now)
+    {
+        var policy = group.Policy;
+        if (policy.Failback != FailbackMode.Automatic || (group.LastTransitionAt is { } last && now - last < policy.Cooldown) || !InWindow(policy, group.HourOfDay))
+        {
+            return null;
+        }
+
+        var preferred = group.Members.Where(IsEligible).OrderBy(m => m.Priority).ThenBy(m => m.MemberId).FirstOrDefault();
+        if (preferred is null || preferred.MemberId == active.MemberId || preferred.Priority >= active.Priority
+            || preferred.EligibleSince is not { } since || now - since < policy.FailbackAfter)
+        {
+            return null;
+        }
+
+        return new FailoverDecision.Begin(TransitionKind.Failback, active.MemberId, preferred.MemberId,
+            $"preferred member {preferred.NodeName} has been ready for {Seconds(now - since)}");
+    }
+
+    /// <summary>Why the active member has failed, or null while it has not.</summary>
+    private static string? FailureOf(GroupSnapshot group, MemberView active)
+    {
+        if (group.ActivationFailure is { } failed)
+        {
+            return $"activation of {active.Service} on {active.NodeName} failed: {failed}";
+        }
+
+        if (active.NodeDown)
+        {
+            return $"node {active.NodeName} is down";
+        }
+
+        return active.Health switch
+        {
+            ServiceHealth.Failed => $"{active.Service} on {active.NodeName} failed: {active.HealthReason}",
+            ServiceHealth.Unhealthy => $"{active.Service} on {active.NodeName} is unhealthy: {active.HealthReason}",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The member cannot be running the service now, nor start it without this control plane: its
+    /// latest report shows the service down and no valid lease (a lease comes only from an
+    /// acknowledgement of a report that shows the role active, so a later report would say so); or,
+    /// with isolation Stop and no report to the contrary, its lease has surely ended; or an operator
+    /// confirmed its node is down.
+    /// </summary>
+    public static bool Released(GroupSnapshot group, MemberView member, TimeSpan now) =>
+        member.ConfirmedDown
+        || (member.Reported && !member.ServiceUp && member.Role is not { HoldsLease: true })
+        || (group.Policy.Isolation == IsolationPolicy.Stop && !(member.Reachable && member.Reported && member.ServiceUp) && now >= member.LeaseSurelyEndedAt);
+
+    /// <summary>A reachable member whose service is ready to run: the candidates for the active role.</summary>
+    public static bool IsEligible(MemberView member) =>
+        member.Reachable && !member.ConfirmedDown && member.Health is { } health && health is not (ServiceHealth.Failed or ServiceHealth.Unknown or ServiceHealth.Unhealthy);
+
+    private static MemberView? Best(GroupSnapshot group, Guid? except) => group.Members
+        .Where(m => m.MemberId != except && IsEligible(m))
+        .OrderBy(m => m.Priority).ThenBy(m => m.RecentFailures).ThenBy(m => m.MemberId)
+        .FirstOrDefault();
+
+    private static bool IsActiveAtEpoch(GroupSnapshot group, MemberView member) => member.Role is { Active: true } role && role.Epoch == group.Epoch;
+
+    private static bool IsUpAsActive(GroupSnapshot group, MemberView member) => IsActiveAtEpoch(group, member) && member.Role!.ServiceUp;
+
+    private static MemberView? Member(GroupSnapshot group, Guid memberId) => group.Members.FirstOrDefault(m => m.MemberId == memberId);
+
+    private static bool InWindow(GroupPolicy policy, int hour) => (policy.FailbackWindowStartHour, policy.FailbackWindowEndHour) switch
+    {
+        ({ } start, { } end) when start <= end => hour >= start && hour < end,
+        ({ } start, { } end) => hour >= start || hour < end,
+        _ => true,
+    };
+
+    private static string HowLong(GroupSnapshot group, MemberView member, TimeSpan now) =>
+        group.Policy.Isolation == IsolationPolicy.KeepRunning
+            ? "isolation KeepRunning: it must stand by or an operator must confirm its node is down"
+            : $"its lease surely ends in {Seconds(member.LeaseSurelyEndedAt - now)}";
+
+    private static string Seconds(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, span.TotalSeconds):0.0} s");
+}
