@@ -1,0 +1,175 @@
+using Vigil.ControlPlane.Data.Failover;
+using Vigil.ControlPlane.Failover;
+using Vigil.Shared.Roles;
+using Vigil.Shared.Services;
+using static Vigil.ControlPlane.Failover.FailoverDecision;
+
+namespace Vigil.ControlPlane.Tests.Failover;
+
+/// <summary>The engine's decisions one by one, for the policies the random simulation does not vary.</summary>
+public sealed class FailoverEngineTests
+{
+    private static readonly TimeSpan Now = TimeSpan.FromMinutes(10);
+    private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+    private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+    private static readonly Guid C = Guid.Parse("00000000-0000-0000-0000-00000000000c");
+
+    [Fact]
+    public void A_group_without_an_active_member_elects_the_best_priority_among_ready_members()
+    {
+        var group = Group(active: null, Standby(A, priority: 2), Standby(B, priority: 1), Standby(C, priority: 1) with { Health = ServiceHealth.Failed });
+
+        Assert.Equal(new Begin(TransitionKind.Election, null, B, "the group has no active member"), Last(group));
+    }
+
+    [Fact]
+    public void A_failed_active_fails_over_to_the_ready_standby_with_the_best_priority_then_the_fewest_failures()
+    {
+        var group = Group(A, Active(A) with { Health = ServiceHealth.Failed, HealthReason = "gave up" },
+            Standby(B, priority: 2) with { RecentFailures = 1 }, Standby(C, priority: 2));
+
+        var begin = Assert.IsType<Begin>(Last(group));
+        Assert.Equal((TransitionKind.Failover, A, C), (begin.Kind, begin.FromMemberId, begin.ToMemberId));
+        Assert.Contains("gave up", begin.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_active_restarting_locally_is_left_alone()
+    {
+        var group = Group(A, Active(A) with { Health = ServiceHealth.Stopped, ServiceUp = false }, Standby(B));
+
+        Assert.IsType<Wait>(Last(group));
+    }
+
+    [Fact]
+    public void Standby_is_activated_only_after_the_lease_of_an_unreachable_active_has_surely_ended()
+    {
+        var lost = Active(A) with { Reachable = false, NodeDown = true, LeaseSurelyEndedAt = Now + TimeSpan.FromSeconds(2) };
+        var group = Group(B, lost, Standby(B)) with { Pending = Transition(to: B) };
+
+        Assert.Contains("lease surely ends in 2.0 s", Assert.IsType<Wait>(Last(group)).Status, StringComparison.Ordinal);
+        Assert.Equal(new Activate(B), Last(group, Now + TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public void A_reachable_old_active_releases_the_role_by_reporting_its_service_down_without_a_lease()
+    {
+        var stopping = Active(A) with { Role = Role(epoch: 2, active: false), ServiceUp = true, LeaseSurelyEndedAt = Now + TimeSpan.FromSeconds(4) };
+        var group = Group(B, stopping, Standby(B)) with { Epoch = 2, Pending = Transition(to: B, epoch: 2) };
+        Assert.IsType<Wait>(Last(group));
+
+        var stopped = group with { Members = [stopping with { ServiceUp = false }, Standby(B)] };
+        Assert.Equal(new Activate(B), Last(stopped));
+    }
+
+    [Fact]
+    public void With_isolation_KeepRunning_an_unreachable_active_is_replaced_only_after_an_operator_confirms_its_node_is_down()
+    {
+        var lost = Active(A) with { Reachable = false, NodeDown = true, LeaseSurelyEndedAt = Now - TimeSpan.FromMinutes(1) };
+        var group = Group(A, lost, Standby(B)) with { Policy = new GroupPolicy { Isolation = IsolationPolicy.KeepRunning } };
+        Assert.Contains("confirms node", Assert.IsType<Wait>(Last(group)).Status, StringComparison.Ordinal);
+
+        var confirmed = group with { Members = [lost with { ConfirmedDown = true }, Standby(B)] };
+        Assert.IsType<Begin>(Last(confirmed));
+
+        // Under way, the lapsed lease alone does not release a KeepRunning member either.
+        var underWay = group with { ActiveMemberId = B, Pending = Transition(to: B) };
+        Assert.IsType<Wait>(Last(underWay));
+    }
+
+    [Fact]
+    public void No_failover_during_the_cooldown_and_none_beyond_the_maximum_in_the_period()
+    {
+        var failed = Active(A) with { Health = ServiceHealth.Failed };
+        var cooling = Group(A, failed, Standby(B)) with { LastTransitionAt = Now - TimeSpan.FromSeconds(30) };
+        Assert.Contains("cooling down for 30.0 s", Assert.IsType<Wait>(Last(cooling)).Status, StringComparison.Ordinal);
+
+        var limited = Group(A, failed, Standby(B)) with { RecentFailovers = [Now - TimeSpan.FromMinutes(50), Now - TimeSpan.FromMinutes(20), Now - TimeSpan.FromMinutes(5)] };
+        var halted = Assert.IsType<Wait>(Last(limited));
+        Assert.True(halted.Halted);
+        Assert.Contains("3 failovers", halted.Status, StringComparison.Ordinal);
+
+        var older = limited with { RecentFailovers = [Now - TimeSpan.FromMinutes(61), Now - TimeSpan.FromMinutes(20), Now - TimeSpan.FromMinutes(5)] };
+        Assert.IsType<Begin>(Last(older));
+    }
+
+    [Fact]
+    public void A_switchover_goes_to_the_requested_member_or_the_best_standby_and_never_to_one_that_is_not_ready()
+    {
+        var group = Group(A, Active(A), Standby(B, priority: 5), Standby(C, priority: 9));
+        Assert.Equal(new Begin(TransitionKind.Switchover, A, C, "op"), Last(group with { Switchover = new SwitchoverRequest(C, "op") }));
+        Assert.Equal(new Begin(TransitionKind.Switchover, A, B, "op"), Last(group with { Switchover = new SwitchoverRequest(null, "op") }));
+
+        var unready = Group(A, Active(A), Standby(B) with { Reachable = false });
+        Assert.IsType<Wait>(Last(unready with { Switchover = new SwitchoverRequest(B, "op") }));
+    }
+
+    [Fact]
+    public void Automatic_failback_returns_to_the_preferred_member_after_it_was_ready_long_enough_and_only_inside_its_window()
+    {
+        var policy = new GroupPolicy { Failback = FailbackMode.Automatic, FailbackAfter = TimeSpan.FromMinutes(5), FailbackWindowStartHour = 22, FailbackWindowEndHour = 6 };
+        var preferred = Standby(A, priority: 1) with { EligibleSince = Now - TimeSpan.FromMinutes(6) };
+        var group = Group(B, preferred, Active(B) with { Priority = 2 }) with { Policy = policy, HourOfDay = 23 };
+        Assert.Equal(TransitionKind.Failback, Assert.IsType<Begin>(Last(group)).Kind);
+
+        Assert.IsType<Wait>(Last(group with { HourOfDay = 12 }));
+        Assert.IsType<Wait>(Last(group with { Members = [preferred with { EligibleSince = Now - TimeSpan.FromMinutes(4) }, Active(B) with { Priority = 2 }] }));
+        Assert.IsType<Wait>(Last(group with { Policy = policy with { Failback = FailbackMode.Manual } }));
+    }
+
+    [Fact]
+    public void Members_that_do_not_stand_by_at_the_current_epoch_are_told_to_once()
+    {
+        var group = Group(A, Active(A), Standby(B) with { Role = Role(epoch: 0, active: false), DeactivateSent = false }, Standby(C) with { Role = null, DeactivateSent = false });
+        var deactivations = FailoverEngine.Decide(group, Now).OfType<Deactivate>().Select(d => d.MemberId).ToList();
+        Assert.Equal([B, C], deactivations);
+
+        var told = group with { Members = [Active(A), Standby(B) with { Role = Role(0, false), DeactivateSent = true }, Standby(C) with { Role = null, DeactivateSent = true }] };
+        Assert.Empty(FailoverEngine.Decide(told, Now).OfType<Deactivate>());
+    }
+
+    [Fact]
+    public void A_transition_ends_when_the_new_active_confirms_or_is_abandoned_when_its_activation_fails()
+    {
+        var group = Group(B, Standby(A), Standby(B)) with { Pending = Transition(to: B) with { ActivateSent = true } };
+        Assert.IsType<Wait>(Last(group));
+        Assert.Equal(new Confirm(B), Last(group with { Pending = group.Pending! with { Confirmed = true } }));
+        Assert.Equal(new Abandon(B, "hook failed"), Last(group with { Pending = group.Pending! with { ActivationFailure = "hook failed" } }));
+    }
+
+    private static FailoverDecision Last(GroupSnapshot group, TimeSpan? now = null) => FailoverEngine.Decide(group, now ?? Now)[^1];
+
+    private static GroupSnapshot Group(Guid? active, params MemberView[] members) => new()
+    {
+        GroupId = Guid.NewGuid(),
+        Name = "orders",
+        Epoch = 1,
+        ActiveMemberId = active,
+        Policy = new GroupPolicy(),
+        Members = members,
+        HourOfDay = 12,
+    };
+
+    private static PendingTransition Transition(Guid to, long epoch = 1) => new() { Kind = TransitionKind.Failover, Epoch = epoch, FromMemberId = A, ToMemberId = to };
+
+    private static MemberView Active(Guid id) => Standby(id) with { Role = Role(1, active: true, lease: true), ServiceUp = true, Health = ServiceHealth.Healthy };
+
+    private static MemberView Standby(Guid id, int priority = 1) => new()
+    {
+        MemberId = id,
+        NodeId = id,
+        NodeName = $"node-{id.ToString()[^1]}",
+        Service = "orders",
+        Priority = priority,
+        Reachable = true,
+        NodeDown = false,
+        Reported = true,
+        Health = ServiceHealth.Stopped,
+        Role = Role(1, active: false),
+        LeaseSurelyEndedAt = Now - TimeSpan.FromSeconds(1),
+        DeactivateSent = true,
+    };
+
+    private static RoleReport Role(long epoch, bool active, bool lease = false) =>
+        new() { GroupId = Guid.Empty, Service = "orders", Epoch = epoch, Active = active, HoldsLease = lease, ServiceUp = active };
+}
