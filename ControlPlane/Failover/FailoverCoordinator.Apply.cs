@@ -181,6 +181,12 @@ public sealed partial class FailoverCoordinator
         var from = begin.FromMemberId is { } fromId ? snapshot.Members.FirstOrDefault(m => m.MemberId == fromId) : null;
         var now = time.GetUtcNow();
         var epoch = snapshot.Epoch + 1;
+        long detectedAt;
+        lock (group)
+        {
+            detectedAt = begin.Kind == TransitionKind.Failover && group.FailingSince is { } failing ? failing : time.GetTimestamp();
+        }
+
         var record = await store.BeginAsync(group.Id, snapshot.Epoch, to.MemberId, new FailoverRecord
         {
             GroupId = group.Id,
@@ -190,7 +196,7 @@ public sealed partial class FailoverCoordinator
             Service = to.Service,
             Epoch = epoch,
             Reason = Shorter(begin.Reason),
-            DetectedAt = now,
+            DetectedAt = now - time.GetElapsedTime(detectedAt),
             DecidedAt = now,
             Outcome = TransitionOutcome.InProgress,
         }, cancellationToken);
@@ -212,7 +218,7 @@ public sealed partial class FailoverCoordinator
             group.Definition.ActiveMemberId = to.MemberId;
             group.Pending = new PendingTransition { Kind = begin.Kind, Epoch = epoch, FromMemberId = from?.MemberId, ToMemberId = to.MemberId };
             group.PendingRecordId = record.Id;
-            group.PendingDetectedAt = time.GetTimestamp();
+            group.PendingDetectedAt = detectedAt;
             group.PendingOverlap = false;
             group.ActivationFailure = null;
             group.ActivateSentEpoch = -1;
@@ -220,10 +226,10 @@ public sealed partial class FailoverCoordinator
             group.Halted = false;
             if (begin.Kind == TransitionKind.Failover)
             {
-                group.RecentFailovers.Add(group.PendingDetectedAt);
+                group.RecentFailovers.Add(time.GetTimestamp());
                 if (from is not null)
                 {
-                    (group.Failures.TryGetValue(from.MemberId, out var failures) ? failures : group.Failures[from.MemberId] = []).Add(group.PendingDetectedAt);
+                    (group.Failures.TryGetValue(from.MemberId, out var failures) ? failures : group.Failures[from.MemberId] = []).Add(time.GetTimestamp());
                 }
             }
 
@@ -246,12 +252,13 @@ public sealed partial class FailoverCoordinator
             overlap = group.PendingOverlap;
             detectedAt = group.PendingDetectedAt;
             name = group.Definition.Name;
-            group.Pending = null;
-            group.PendingRecordId = null;
-            if (failure is null)
+            if (failure is null && group.Pending?.Kind == TransitionKind.Failover)
             {
                 group.LastTransitionAt = time.GetTimestamp();
             }
+
+            group.Pending = null;
+            group.PendingRecordId = null;
         }
 
         if (recordId is not { } id)

@@ -165,6 +165,7 @@ public sealed partial class FailoverCoordinator(
         {
             snapshot = Snapshot(group);
             WatchForOverlap(group, snapshot);
+            group.FailingSince = FailoverEngine.FailureOf(snapshot) is null ? null : group.FailingSince ?? time.GetTimestamp();
         }
 
         foreach (var decision in FailoverEngine.Decide(snapshot, Now))

@@ -159,7 +159,10 @@ public static class FailoverEngine
             $"preferred member {preferred.NodeName} has been ready for {Seconds(now - since)}");
     }
 
-    /// <summary>Why the active member has failed, or null while it has not.</summary>
+    /// <summary>Why the active member has failed, or null while it has not (or there is none).</summary>
+    public static string? FailureOf(GroupSnapshot group) =>
+        group.ActiveMemberId is { } id && Member(group, id) is { } active ? FailureOf(group, active) : null;
+
     private static string? FailureOf(GroupSnapshot group, MemberView active)
     {
         if (group.ActivationFailure is { } failed)

@@ -124,7 +124,7 @@ public sealed record GroupSnapshot
     /// <summary>An Activate at the current epoch for the active member is on its way (outside any transition).</summary>
     public bool ActivateSent { get; init; }
 
-    /// <summary>When the last transition completed (monotonic); null: none since start.</summary>
+    /// <summary>When the last automatic failover completed (monotonic), for the cooldown; null: none since start.</summary>
     public TimeSpan? LastTransitionAt { get; init; }
 
     /// <summary>When automatic failovers began within the period (monotonic).</summary>

@@ -26,6 +26,9 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     public long PendingDetectedAt { get; set; }
 
+    /// <summary>Since when the active member has been failing, as first seen; null while it is not.</summary>
+    public long? FailingSince { get; set; }
+
     public bool PendingOverlap { get; set; }
 
     /// <summary>Outside a transition: an Activate at the current epoch is on its way, or failed (why).</summary>
@@ -33,6 +36,7 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     public string? ActivationFailure { get; set; }
 
+    /// <summary>When the last automatic failover completed: the cooldown counts from it.</summary>
     public long? LastTransitionAt { get; set; }
 
     public List<long> RecentFailovers { get; } = [];

@@ -157,7 +157,8 @@ internal sealed class SimulatedControlPlane(Guid groupId, IReadOnlyList<Simulate
 
                     break;
                 case FailoverDecision.Confirm:
-                    (Pending, OpenTransition, LastTransitionAt) = (null, null, now);
+                    LastTransitionAt = Pending?.Kind == TransitionKind.Failover ? now : LastTransitionAt;
+                    (Pending, OpenTransition) = (null, null);
                     _activationSentAt.Clear();
                     Completed++;
                     break;

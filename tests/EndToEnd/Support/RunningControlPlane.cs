@@ -88,13 +88,13 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     /// <summary>Starts an agent process; the same <paramref name="dataDirectory"/> means the same node.</summary>
     public ProductProcess StartAgent(
-        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null)
+        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null)
     {
         var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
         {
             ["VIGIL_AGENT_CONFIG"] = configFile,
             ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Agent__ControlPlaneUrl"] = Url.ToString(),
+            ["Agent__ControlPlaneUrl"] = (controlPlaneUrl ?? Url).ToString(),
             ["Agent__EnrollmentToken"] = token,
             ["Agent__NodeName"] = nodeName,
             ["Agent__DataDirectory"] = dataDirectory,

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Vigil.EndToEnd.Tests.Support;
+using Vigil.TestSupport;
+
+namespace Vigil.EndToEnd.Tests.Failover;
+
+/// <summary>A control plane and three real agents fail a real service over: crashes, a dead agent, a partition, a control plane restart.</summary>
+public sealed class FailoverTests
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task A_service_that_keeps_crashing_beyond_its_local_budget_moves_to_the_standby()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(3);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+        Assert.Equal("node1", active.Name);
+
+        // A group member with a standby gets one local restart; the second crash is for good.
+        await CrashAsync(active);
+        await Eventually.HoldsAsync(() => active.Answers(), "the active service restarted locally once", TimeSpan.FromSeconds(20));
+        await CrashAsync(active);
+        var next = await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(20));
+
+        Assert.Equal("node2", next.Name);
+        var failover = await LatestAsync(cluster, group, "Failover");
+        Assert.Contains("failed", failover.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.False(failover.GetProperty("overlap").GetBoolean());
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
+    public async Task When_the_active_agent_is_killed_its_service_dies_with_it_and_the_standby_runs_it_after_the_lease()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(3);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+
+        await active.Agent!.KillAloneAsync();
+        var killedAt = DateTimeOffset.UtcNow;
+        await Eventually.HoldsAsync(() => !active.Answers(), "the service bound to the dead agent is gone", TimeSpan.FromSeconds(5));
+        var next = await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(20));
+        var takeover = DateTimeOffset.UtcNow - killedAt;
+
+        Assert.True(takeover >= TimeSpan.FromSeconds(2), $"the standby started {takeover} after the kill, before the lease could have ended");
+        var failover = await LatestAsync(cluster, group, "Failover");
+        Assert.Equal(next.Id, failover.GetProperty("toNodeId").GetGuid());
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
+    public async Task An_active_cut_off_from_the_control_plane_stops_its_service_before_the_standby_starts_it()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(2);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+
+        active.Relay.Cut();
+        var next = await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(30));
+
+        // The cut-off agent is alive and fenced its own service: it stopped before the other started.
+        Assert.False(active.Agent!.HasExited);
+        var stopped = TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "stopped").At;
+        var started = TestServiceProgram.ReadState(next.StateFile).Last(s => s.What == "started").At;
+        Assert.True(stopped < started, $"stopped at {stopped:HH:mm:ss.fff}, the standby started at {started:HH:mm:ss.fff}");
+        Assert.Empty(cluster.Overlaps);
+
+        // Healed, the old active learns the new epoch and stays a standby.
+        active.Relay.Heal();
+        await Eventually.HoldsAsync(async () => Member(await cluster.GroupAsync(group), active).GetProperty("reachable").GetBoolean(), "the old active is back", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.False(active.Answers());
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
+    public async Task A_switchover_stops_the_old_active_before_starting_the_new_and_automatic_failback_returns_to_the_preferred_member()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(2);
+        var group = await cluster.CreateGroupAsync(new { failback = "Automatic", failbackAfterSeconds = 3, cooldownSeconds = 0 });
+        var preferred = (await cluster.ActiveNodeAsync(group))!;
+
+        using var response = await cluster.PostAsync($"/api/v1/groups/{group}/switchover", new { targetNodeId = cluster.Nodes[1].Id });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var other = await cluster.WaitForServiceOnAnotherNodeAsync(preferred, TimeSpan.FromSeconds(20));
+        var switchover = await LatestAsync(cluster, group, "Switchover");
+        Assert.True(switchover.GetProperty("rtoMs").GetInt64() > 0);
+
+        // The preferred member is ready again: after 3 s the role goes back to it by itself.
+        await Eventually.HoldsAsync(() => preferred.Answers() && !other.Answers(), "the role failed back to the preferred member", TimeSpan.FromSeconds(30));
+        await LatestAsync(cluster, group, "Failback");
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
+    public async Task A_control_plane_restarted_in_the_middle_of_a_failover_finishes_it()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(2);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+
+        await active.Agent!.KillAloneAsync();
+        // The failover begins once the node is lost (about a second); the standby waits for the lease.
+        await Eventually.HoldsAsync(async () => (await cluster.GroupAsync(group)).GetProperty("transition").ValueKind != JsonValueKind.Null, "the failover has begun", TimeSpan.FromSeconds(10));
+        await cluster.ControlPlane.RestartAsync();
+
+        var next = await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(40));
+        var failover = await LatestAsync(cluster, group, "Failover");
+        Assert.Equal(next.Id, failover.GetProperty("toNodeId").GetGuid());
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    private static async Task CrashAsync(ClusterNode node)
+    {
+        using var response = await Http.PostAsync(new Uri($"http://127.0.0.1:{node.Port}/crash?code=9"), null);
+        await Eventually.HoldsAsync(() => !node.Answers(), $"the service on {node.Name} crashed", TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task<JsonElement> LatestAsync(FailoverCluster cluster, Guid group, string kind)
+    {
+        JsonElement found = default;
+        await Eventually.HoldsAsync(
+            async () => (await cluster.HistoryAsync(group)).FirstOrDefault(h => h.GetProperty("kind").GetString() == kind && h.GetProperty("outcome").GetString() == "Completed") is { ValueKind: JsonValueKind.Object } entry && (found = entry).ValueKind == JsonValueKind.Object,
+            $"a completed {kind} is in the history",
+            TimeSpan.FromSeconds(20));
+        return found;
+    }
+
+    private static JsonElement Member(JsonElement group, ClusterNode node) =>
+        group.GetProperty("members").EnumerateArray().First(m => m.GetProperty("nodeId").GetGuid() == node.Id);
+}
