@@ -80,42 +80,6 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     public void Start() => _loop = RunAsync(_stopping.Token);
 
-    /// <summary>Look again now: the service's role changed or its lease ended.</summary>
-    public void Nudge() => _nudges.Writer.TryWrite(true);
-
-    /// <summary>Carries out an operator's or a drill's command on the supervision loop; returns what happened.</summary>
-    public async Task<string> ControlAsync(CommandKind kind, CancellationToken cancellationToken)
-    {
-        var request = new ControlRequest(kind);
-        if (!_requests.Writer.TryWrite(request))
-        {
-            throw new ServiceOperationException($"{Name} is no longer supervised");
-        }
-
-        Nudge();
-        return await request.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>Completes with the first report that satisfies <paramref name="condition"/>.</summary>
-    public async Task<ServiceReport> WaitForReportAsync(Func<ServiceReport, bool> condition, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task published;
-            lock (_reportGate)
-            {
-                if (condition(_report))
-                {
-                    return _report;
-                }
-
-                published = _published.Task;
-            }
-
-            await published.WaitAsync(cancellationToken);
-        }
-    }
-
     /// <summary>The latest report, with the process figures sampled now.</summary>
     public ServiceReport Report()
     {

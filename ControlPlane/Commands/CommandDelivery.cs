@@ -39,13 +39,17 @@ internal sealed partial class CommandDelivery(
                 return;
             }
 
-            var nodes = new HashSet<Guid>();
-            while (pipeline.Deliveries.TryRead(out var nodeId))
+            var deliveries = new Dictionary<Guid, bool>();
+            while (pipeline.Deliveries.TryRead(out var delivery))
             {
-                nodes.Add(nodeId);
+                deliveries[delivery.NodeId] = deliveries.GetValueOrDefault(delivery.NodeId) || delivery.Everything;
             }
 
-            await DeliverAsync(nodes, everything: true, stoppingToken);
+            foreach (var everything in new[] { true, false })
+            {
+                await DeliverAsync(deliveries.Where(d => d.Value == everything).Select(d => d.Key), everything, stoppingToken);
+            }
+
             if (time.GetElapsedTime(nextSweep) >= SweepInterval)
             {
                 nextSweep = time.GetTimestamp();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Commands;
+using Vigil.ControlPlane.Nodes;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Roles;
 
@@ -17,20 +18,34 @@ namespace Vigil.ControlPlane.Commands;
 /// </summary>
 public sealed partial class CommandPipeline(
     IDbContextFactory<VigilDbContext> databases,
+    NodeRegistry registry,
     IOptions<CommandOptions> options,
     TimeProvider time,
     ILogger<CommandPipeline> logger)
 {
     private static readonly CommandState[] Open = [CommandState.Pending, CommandState.Sent];
-    private readonly Channel<Guid> _deliveries = Channel.CreateUnbounded<Guid>();
+    private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>();
 
     /// <summary>Raised after a command reached a final state (or timed out).</summary>
     public event Action<StoredCommand>? Finished;
 
     /// <summary>Nodes that have something to deliver, read by <see cref="CommandDelivery"/>.</summary>
-    public ChannelReader<Guid> Deliveries => _deliveries.Reader;
+    internal ChannelReader<Delivery> Deliveries => _deliveries.Reader;
 
     public async Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TrySubmitAsync(request, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The state writer stored the node meanwhile, or the same key raced in: look again.
+            return await TrySubmitAsync(request, cancellationToken);
+        }
+    }
+
+    private async Task<SubmitResult> TrySubmitAsync(NewCommand request, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (request.IdempotencyKey is { } key && await db.Commands.AsNoTracking().FirstOrDefaultAsync(c => c.IdempotencyKey == key, cancellationToken) is { } earlier)
@@ -58,21 +73,12 @@ public sealed partial class CommandPipeline(
             CreatedAt = now,
             ExpiresAt = now + (request.TimeToLive ?? (isRole ? settings.RoleTimeToLive : settings.TimeToLive)),
         };
+        await NodeRows.EnsureAsync(db, registry.Find(request.NodeId), cancellationToken);
         db.Commands.Add(command);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (request.IdempotencyKey is { } raced)
-        {
-            // The same key arrived twice at once: the other request stored it.
-            await using var again = await databases.CreateDbContextAsync(cancellationToken);
-            var stored = await again.Commands.AsNoTracking().FirstAsync(c => c.IdempotencyKey == raced, cancellationToken);
-            return new SubmitResult(stored, Replayed: true, KeyConflict: stored.RequestFingerprint != request.Fingerprint);
-        }
+        await db.SaveChangesAsync(cancellationToken);
 
         LogSubmitted(command.Id, command.Kind, command.Service, command.NodeId, command.Origin);
-        _deliveries.Writer.TryWrite(command.NodeId);
+        _deliveries.Writer.TryWrite(new Delivery(command.NodeId, Everything: false));
         return new SubmitResult(command, Replayed: false, KeyConflict: false);
     }
 
@@ -122,7 +128,7 @@ public sealed partial class CommandPipeline(
     }
 
     /// <summary>The node's agent (re)connected: everything open for it goes out again.</summary>
-    public void NodeConnected(Guid nodeId) => _deliveries.Writer.TryWrite(nodeId);
+    public void NodeConnected(Guid nodeId) => _deliveries.Writer.TryWrite(new Delivery(nodeId, Everything: true));
 
     /// <summary>The commands to hand to the node's connection now, each marked Sent first.</summary>
     internal async Task<IReadOnlyList<AgentCommand>> TakeForDeliveryAsync(Guid nodeId, bool everything, CancellationToken cancellationToken)
@@ -261,6 +267,9 @@ public sealed record NewCommand(Guid NodeId, string Service, CommandKind Kind, s
     /// <summary>What this request asks for, to compare requests that share an Idempotency-Key.</summary>
     public string Fingerprint => $"{NodeId}|{Service}|{Kind}|{TimeToLive?.TotalSeconds}|{Timeout?.TotalSeconds}";
 }
+
+/// <summary>What to hand to a node's connection: new commands, or everything open (after a reconnection).</summary>
+internal sealed record Delivery(Guid NodeId, bool Everything);
 
 public sealed record SubmitResult(StoredCommand Command, bool Replayed, bool KeyConflict);
 

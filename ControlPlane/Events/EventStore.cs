@@ -53,8 +53,7 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
 
         if (query.Kind is { } kind)
         {
-            var name = kind.ToString();
-            events = events.Where(e => e.Kind == name);
+            events = events.Where(e => e.Kind == kind);
         }
 
         if (query.From is { } from)
@@ -110,4 +109,4 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
 }
 
 /// <summary>Which events to list, and which page.</summary>
-public sealed record EventQuery(Guid? NodeId, string? Service, AgentEventKind? Kind, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
+public sealed record EventQuery(Guid? NodeId, string? Service, string? Kind, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.Shared.Messages;
 
@@ -23,7 +24,7 @@ public static class EventsApi
         NodeRegistry registry,
         [Description("Only events of this node (its id).")] string? node = null,
         [Description("Only events of this managed service (its name).")] string? service = null,
-        [Description("Only events of this kind, e.g. ServiceExited.")] string? kind = null,
+        [Description("Only events of this kind: an agent's (e.g. ServiceExited) or a failover group's (Election, Failover, Switchover, Failback).")] string? kind = null,
         [Description("Only events received at or after this time (ISO 8601).")] string? from = null,
         [Description("Only events received before this time (ISO 8601).")] string? to = null,
         [Description("Page number, from 1 (default 1).")] string? page = null,
@@ -34,7 +35,7 @@ public static class EventsApi
         var filter = new EventQuery(
             query.Identifier(node, "node"),
             string.IsNullOrWhiteSpace(service) ? null : service,
-            query.OneOf<AgentEventKind>(kind, "kind"),
+            EventKindOf(kind, query),
             query.Time(from, "from"),
             query.Time(to, "to"),
             query.Page(page),
@@ -47,5 +48,23 @@ public static class EventsApi
         var (items, total) = await events.ListAsync(filter, cancellationToken);
         var responses = items.Select(e => EventResponse.From(e, registry.Find(e.NodeId)?.Name)).ToList();
         return TypedResults.Ok(new PagedResult<EventResponse>(responses, filter.Page, filter.PageSize, total));
+    }
+
+    /// <summary>Agents' event kinds and the failover kinds the control plane records share the list.</summary>
+    private static string? EventKindOf(string? text, QueryParameters query)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var names = Enum.GetNames<AgentEventKind>().Concat(Enum.GetNames<TransitionKind>()).ToList();
+        var name = names.FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+        if (name is null)
+        {
+            query.Errors["kind"] = [$"must be one of {string.Join(", ", names)}"];
+        }
+
+        return name;
     }
 }

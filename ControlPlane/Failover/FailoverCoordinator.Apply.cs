@@ -8,89 +8,10 @@ using Vigil.Shared.Services;
 
 namespace Vigil.ControlPlane.Failover;
 
-/// <summary>How the coordinator sees groups and applies the engine's decisions.</summary>
+/// <summary>How the coordinator applies the engine's decisions.</summary>
 public sealed partial class FailoverCoordinator
 {
     private const int ReasonMaxLength = 512;
-
-    private GroupSnapshot Snapshot(LiveGroup group)
-    {
-        var now = Now;
-        var policy = group.Policy with { Lease = _options.Lease, FenceAllowance = _options.FenceAllowance };
-        var members = group.Definition.Members.Select(m => MemberViewOf(group, m, policy, now)).ToList();
-        return new GroupSnapshot
-        {
-            GroupId = group.Id,
-            Name = group.Definition.Name,
-            Epoch = group.Epoch,
-            ActiveMemberId = group.Definition.ActiveMemberId,
-            Policy = policy,
-            Members = members,
-            Pending = group.Pending,
-            ActivationFailure = group.ActivationFailure,
-            ActivateSent = group.ActivateSentEpoch == group.Epoch,
-            LastTransitionAt = group.LastTransitionAt is { } last ? At(last) : null,
-            RecentFailovers = [.. group.RecentFailovers.Select(At)],
-            Switchover = group.Switchover,
-            HourOfDay = time.GetUtcNow().Hour,
-        };
-    }
-
-    private MemberView MemberViewOf(LiveGroup group, FailoverGroupMember member, GroupPolicy policy, TimeSpan now)
-    {
-        var node = registry.Find(member.NodeId);
-        var reachable = node is { Liveness: NodeLiveness.Alive, Connected: true };
-        if (reachable)
-        {
-            group.ConfirmedDownNodes.Remove(member.NodeId);
-        }
-
-        var report = node?.Services.FirstOrDefault(s => s.Name.Equals(member.Service, StringComparison.OrdinalIgnoreCase));
-        var lastGrant = group.LastGrant.TryGetValue(member.NodeId, out var granted) ? At(granted) : TimeSpan.Zero;
-        var failures = group.Failures.TryGetValue(member.Id, out var list) ? list.Count(at => now - At(at) < policy.MaxFailoversPeriod) : 0;
-        var view = new MemberView
-        {
-            MemberId = member.Id,
-            NodeId = member.NodeId,
-            NodeName = node?.Name ?? member.NodeId.ToString(),
-            Service = member.Service,
-            Priority = member.Priority,
-            Reachable = reachable,
-            NodeDown = node is null || node.Liveness is NodeLiveness.Lost or NodeLiveness.Stopped,
-            ConfirmedDown = group.ConfirmedDownNodes.Contains(member.NodeId),
-            Health = report?.Health,
-            HealthReason = report?.Reason,
-            ServiceUp = report is not null && report.State is not (ServiceState.Stopped or ServiceState.Unknown),
-            Reported = node?.Host is not null,
-            Role = node?.Roles.FirstOrDefault(r => r.GroupId == group.Id),
-            LeaseSurelyEndedAt = lastGrant + policy.Lease + policy.FenceAllowance,
-            RecentFailures = failures,
-            DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
-        };
-        if (!FailoverEngine.IsEligible(view))
-        {
-            group.EligibleSince.Remove(member.Id);
-            return view;
-        }
-
-        group.EligibleSince.TryAdd(member.Id, time.GetTimestamp());
-        return view with { EligibleSince = At(group.EligibleSince[member.Id]) };
-    }
-
-    /// <summary>Two members exercising the active role at once must never happen; if the reports ever show it, the transition says so.</summary>
-    private void WatchForOverlap(LiveGroup group, GroupSnapshot snapshot)
-    {
-        var now = Now;
-        var exercising = snapshot.Members
-            .Where(m => m.Role is { Active: true } role && (role.HoldsLease || role.ServiceUp)
-                && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt))
-            .ToList();
-        if (exercising.Count > 1 && !group.PendingOverlap)
-        {
-            group.PendingOverlap = true;
-            LogOverlap(group.Definition.Name, string.Join(", ", exercising.Select(m => m.NodeName)));
-        }
-    }
 
     private async Task ApplyAsync(LiveGroup group, GroupSnapshot snapshot, FailoverDecision decision, CancellationToken cancellationToken)
     {
@@ -328,56 +249,6 @@ public sealed partial class FailoverCoordinator
                 // Not carried out: send it again at the next decision.
                 group.DeactivateSentEpoch.Remove(member.Id);
             }
-        }
-    }
-
-    private async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        var groups = await store.LoadAllAsync(cancellationToken);
-        var open = await store.OpenRecordsAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var recent = await store.FailoversSinceAsync(now - TimeSpan.FromDays(1), cancellationToken);
-        foreach (var definition in groups)
-        {
-            var group = new LiveGroup(definition);
-            foreach (var record in recent.Where(r => r.GroupId == definition.Id))
-            {
-                group.RecentFailovers.Add(TimestampOf(record.DecidedAt, now));
-            }
-
-            // A transition this control plane began before it stopped goes on where it was: at its epoch, before its Activate.
-            if (open.Where(r => r.GroupId == definition.Id && r.Epoch == definition.Epoch).MaxBy(r => r.Id) is { } unfinished && group.Active is { } active)
-            {
-                group.Pending = new PendingTransition
-                {
-                    Kind = unfinished.Kind,
-                    Epoch = unfinished.Epoch,
-                    FromMemberId = definition.Members.FirstOrDefault(m => m.NodeId == unfinished.FromNodeId)?.Id,
-                    ToMemberId = active.Id,
-                };
-                group.PendingRecordId = unfinished.Id;
-                group.PendingDetectedAt = TimestampOf(unfinished.DetectedAt, now);
-                LogResumed(definition.Name, unfinished.Kind, unfinished.Epoch);
-            }
-
-            _groups[definition.Id] = group;
-        }
-
-        foreach (var stale in open.Where(r => !_groups.TryGetValue(r.GroupId, out var g) || g.PendingRecordId != r.Id))
-        {
-            await store.UpdateRecordAsync(stale.Id, r =>
-            {
-                r.Outcome = TransitionOutcome.Failed;
-                r.Reason = Shorter($"{r.Reason}; replaced by a later epoch");
-            }, cancellationToken);
-        }
-    }
-
-    private GroupView ViewOf(LiveGroup group)
-    {
-        lock (group)
-        {
-            return new GroupView(group.Definition, group.Status, group.Halted, group.Pending, Snapshot(group).Members);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Commands;
@@ -30,6 +31,9 @@ public sealed partial class FailoverCoordinator(
     private readonly long _startedAt = time.GetTimestamp();
     private readonly SemaphoreSlim _decide = new(1, 1);
     private readonly FailoverOptions _options = options.Value;
+    private readonly Channel<(Guid NodeId, RoleReport Role)> _strays = Channel.CreateUnbounded<(Guid, RoleReport)>();
+    private readonly ConcurrentDictionary<(Guid NodeId, Guid GroupId), bool> _released = new();
+    private volatile bool _loaded;
 
     /// <summary>Raised when a transition completed or failed (for drills).</summary>
     public event Action<FailoverRecord>? TransitionEnded;
@@ -42,7 +46,18 @@ public sealed partial class FailoverCoordinator(
         List<LeaseRenewal>? renewals = null;
         foreach (var role in roles)
         {
-            if (!role.Active || !_groups.TryGetValue(role.GroupId, out var group))
+            if (!_groups.TryGetValue(role.GroupId, out var group))
+            {
+                // A role in a group deleted while the agent was away: it is told to forget it, once per run.
+                if (_loaded && _released.TryAdd((nodeId, role.GroupId), true))
+                {
+                    _strays.Writer.TryWrite((nodeId, role));
+                }
+
+                continue;
+            }
+
+            if (!role.Active)
             {
                 continue;
             }
@@ -104,6 +119,7 @@ public sealed partial class FailoverCoordinator(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
+        _loaded = true;
         commands.Finished += OnCommandFinished;
         await base.StartAsync(cancellationToken);
     }
@@ -135,6 +151,7 @@ public sealed partial class FailoverCoordinator(
         await _decide.WaitAsync(cancellationToken);
         try
         {
+            await ReleaseStraysAsync(cancellationToken);
             foreach (var group in _groups.Values)
             {
                 try
@@ -171,6 +188,23 @@ public sealed partial class FailoverCoordinator(
         foreach (var decision in FailoverEngine.Decide(snapshot, Now))
         {
             await ApplyAsync(group, snapshot, decision, cancellationToken);
+        }
+    }
+
+    private async Task ReleaseStraysAsync(CancellationToken cancellationToken)
+    {
+        while (_strays.Reader.TryRead(out var stray))
+        {
+            var grant = new RoleGrant { GroupId = stray.Role.GroupId, GroupName = "(deleted)", Epoch = stray.Role.Epoch, LeaseMs = (int)_options.Lease.TotalMilliseconds };
+            try
+            {
+                await commands.SubmitAsync(new NewCommand(stray.NodeId, stray.Role.Service, CommandKind.Release, "failover") { Role = grant }, cancellationToken);
+            }
+            catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+            {
+                _released.TryRemove((stray.NodeId, stray.Role.GroupId), out _);
+                LogDecisionFailed("(deleted)", exception.Message);
+            }
         }
     }
 

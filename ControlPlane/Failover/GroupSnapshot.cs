@@ -73,7 +73,7 @@ public sealed record MemberView
     /// <summary>Failed activations and failures as active within the failover period.</summary>
     public int RecentFailures { get; init; }
 
-    /// <summary>Since when the member has been eligible as a standby, for automatic failback.</summary>
+    /// <summary>Since when the member has been a ready standby, for automatic failback; null while it is active or not ready.</summary>
     public TimeSpan? EligibleSince { get; init; }
 
     /// <summary>A Deactivate at the group's current epoch is already on its way.</summary>

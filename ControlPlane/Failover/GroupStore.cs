@@ -2,11 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Failover;
+using Vigil.ControlPlane.Nodes;
 
 namespace Vigil.ControlPlane.Failover;
 
 /// <summary>The database side of failover groups: definitions, epochs, history.</summary>
-public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases)
+public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, NodeRegistry registry)
 {
     public async Task<List<FailoverGroup>> LoadAllAsync(CancellationToken cancellationToken)
     {
@@ -36,9 +37,21 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases)
 
     public async Task AddAsync(FailoverGroup group, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        db.FailoverGroups.Add(group);
-        await db.SaveChangesAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await EnsureNodesAsync(db, group, cancellationToken);
+            db.FailoverGroups.Add(group);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                // The state writer stored a member's node meanwhile: look again.
+            }
+        }
     }
 
     /// <summary>Replaces the policy and members; false when the epoch moved meanwhile (a failover ran).</summary>
@@ -51,6 +64,7 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases)
             return false;
         }
 
+        await EnsureNodesAsync(db, changed, cancellationToken);
         stored.Name = changed.Name;
         stored.Description = changed.Description;
         stored.Isolation = changed.Isolation;
@@ -90,6 +104,15 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases)
         catch (DbUpdateConcurrencyException)
         {
             return false;
+        }
+    }
+
+    /// <summary>A member's node that registered a moment ago may not have its row yet.</summary>
+    private async Task EnsureNodesAsync(VigilDbContext db, FailoverGroup group, CancellationToken cancellationToken)
+    {
+        foreach (var nodeId in group.Members.Select(m => m.NodeId).Distinct())
+        {
+            await NodeRows.EnsureAsync(db, registry.Find(nodeId), cancellationToken);
         }
     }
 

@@ -1,5 +1,6 @@
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -21,6 +22,7 @@ public sealed record NodeResponse(
     IReadOnlyDictionary<string, string> Labels,
     HostMetrics? Host,
     IReadOnlyList<ServiceReport> Services,
+    IReadOnlyList<RoleReport> Roles,
     long ConfigVersion)
 {
     public static NodeResponse From(NodeStatus node, DateTimeOffset now) => new(
@@ -40,6 +42,7 @@ public sealed record NodeResponse(
         node.Labels,
         node.Host,
         node.Services,
+        node.Roles,
         node.ConfigVersion);
 }
 

@@ -63,7 +63,7 @@ public sealed class FailoverCluster : IAsyncDisposable
         var members = Nodes.Select((n, i) => new { nodeId = n.Id, service = "web", priority = i + 1 }).ToList();
         using var response = await _http.PostAsJsonAsync(new Uri("/api/v1/groups", UriKind.Relative), new { name = "web", members, policy, rtoObjectiveSeconds = 5 });
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.True(response.IsSuccessStatusCode, $"{body}{Environment.NewLine}{ControlPlane.Process.Output[Math.Max(0, ControlPlane.Process.Output.Length - 12000)..]}");
         var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
         await Eventually.HoldsAsync(async () => (await ActiveNodeAsync(id)) is not null && Answering().Count == 1, "the group has an active member that answers", TimeSpan.FromSeconds(60));
         _watching = WatchAsync(_stopWatching.Token);
