@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Vigil.EndToEnd.Tests.Support;
 using Vigil.TestSupport;
@@ -109,6 +110,33 @@ public sealed class FailoverTests
         var failover = await LatestAsync(cluster, group, "Failover");
         Assert.Equal(next.Id, failover.GetProperty("toNodeId").GetGuid());
         Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
+    public async Task Activation_hooks_run_on_each_change_of_role_and_the_role_endpoint_tells_load_balancers_where_the_active_is()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(2, withHooksAndRoleEndpoints: true);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+        var standby = cluster.Nodes.Single(n => n != active);
+        Assert.Equal(HttpStatusCode.OK, await RoleStatusAsync(active));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await RoleStatusAsync(standby));
+
+        using var response = await cluster.PostAsync($"/api/v1/groups/{group}/switchover", new { });
+        await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(async () => await RoleStatusAsync(standby) == HttpStatusCode.OK && await RoleStatusAsync(active) == HttpStatusCode.ServiceUnavailable, "the role endpoints follow the switchover");
+
+        var epoch = (await cluster.GroupAsync(group)).GetProperty("epoch").GetInt64();
+        await Eventually.HoldsAsync(() => File.Exists(active.HookLog) && File.ReadAllLines(active.HookLog).Contains($"deactivate web {epoch} web"), "the old active ran its deactivation hook at the new epoch");
+        Assert.Contains($"activate web {epoch} web", File.ReadAllLines(standby.HookLog));
+        using var unknown = await Http.GetAsync(new Uri(standby.RoleEndpoint!, "roles/no-such-group"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private static async Task<HttpStatusCode> RoleStatusAsync(ClusterNode node)
+    {
+        using var response = await Http.GetAsync(new Uri(node.RoleEndpoint!, "roles/web"));
+        return response.StatusCode;
     }
 
     private static async Task CrashAsync(ClusterNode node)

@@ -32,15 +32,22 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <summary>Moments at which more than one member's service answered, with which.</summary>
     public List<string> Overlaps { get; } = [];
 
-    public static async Task<FailoverCluster> StartAsync(int nodes, params string[] serviceArguments)
+    public static async Task<FailoverCluster> StartAsync(int nodes, bool withHooksAndRoleEndpoints = false)
     {
         var cluster = new FailoverCluster(await RunningControlPlane.StartAsync(), RepositoryLayout.NewTemporaryDirectory("e2e-failover"));
         for (var i = 1; i <= nodes; i++)
         {
             var node = new ClusterNode($"node{i}", Path.Combine(cluster.Folder, $"node{i}"), RepositoryLayout.FreePort(), new TcpRelay(cluster.ControlPlane.Url.Port));
             Directory.CreateDirectory(node.Folder);
-            var web = TestServiceProgram.ProcessService("web", node.Port, node.StateFile, serviceArguments);
+            var web = TestServiceProgram.ProcessService("web", node.Port, node.StateFile);
             web["Probes"] = new[] { new { Kind = "http", Url = $"http://127.0.0.1:{node.Port}/health", Interval = "00:00:01", Timeout = "00:00:01" } };
+            if (withHooksAndRoleEndpoints)
+            {
+                const string Record = "echo \"$VIGIL_ROLE $VIGIL_GROUP $VIGIL_EPOCH $VIGIL_SERVICE\" >> \"$0\"";
+                web["Hooks"] = new { OnActivate = new[] { "/bin/sh", "-c", Record, node.HookLog }, OnDeactivate = new[] { "/bin/sh", "-c", Record, node.HookLog } };
+                node.RoleEndpoint = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}/");
+            }
+
             AgentConfigFile.Write(node.Folder, web);
             cluster.Nodes.Add(node);
             cluster.StartAgent(node);
@@ -55,7 +62,7 @@ public sealed class FailoverCluster : IAsyncDisposable
     }
 
     public void StartAgent(ClusterNode node) => node.Agent = ControlPlane.StartAgent(
-        node.Name, node.AgentData, configFile: Path.Combine(node.Folder, "agent.json"), controlPlaneUrl: node.Relay.Url);
+        node.Name, node.AgentData, configFile: Path.Combine(node.Folder, "agent.json"), controlPlaneUrl: node.Relay.Url, roleEndpoint: node.RoleEndpoint?.ToString());
 
     /// <summary>Creates the group over every node's <c>web</c> (node1 preferred) and waits until one member runs it.</summary>
     public async Task<Guid> CreateGroupAsync(object? policy = null)
@@ -157,6 +164,12 @@ public sealed class ClusterNode(string name, string folder, int port, TcpRelay r
     public string AgentData => Path.Combine(Folder, "agent");
 
     public string StateFile => Path.Combine(Folder, "web.state");
+
+    /// <summary>Where the activation hooks write "role group epoch service" lines.</summary>
+    public string HookLog => Path.Combine(Folder, "hooks.log");
+
+    /// <summary>The agent's role endpoint for load balancers, when the cluster has them.</summary>
+    public Uri? RoleEndpoint { get; set; }
 
     /// <summary>The service answers on its port (a connection is accepted) right now.</summary>
     public bool Answers()

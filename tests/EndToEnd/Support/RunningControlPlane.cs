@@ -88,10 +88,11 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     /// <summary>Starts an agent process; the same <paramref name="dataDirectory"/> means the same node.</summary>
     public ProductProcess StartAgent(
-        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null)
+        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null, string? roleEndpoint = null)
     {
         var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
         {
+            ["Agent__RoleEndpoint"] = roleEndpoint,
             ["VIGIL_AGENT_CONFIG"] = configFile,
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Agent__ControlPlaneUrl"] = (controlPlaneUrl ?? Url).ToString(),
