@@ -1,3 +1,5 @@
+using Vigil.ControlPlane.Failover;
+
 namespace Vigil.ControlPlane.Tests.Failover;
 
 /// <summary>
@@ -38,6 +40,22 @@ public sealed class FailoverInvariantTests
             world.Run(TimeSpan.FromMinutes(2), faultsPerSecond: 1.0);
             Assert.True(world.Violations.Count == 0, $"seed {seed}: {string.Join("; ", world.Violations.Take(5))}");
         }
+    }
+
+    [Fact]
+    public void With_isolation_KeepRunning_an_unreachable_active_is_never_replaced_so_there_are_never_two_actives()
+    {
+        var policy = new GroupPolicy { Isolation = Vigil.Shared.Roles.IsolationPolicy.KeepRunning, Cooldown = TimeSpan.FromSeconds(5), MaxFailovers = 1000 };
+        var transitions = 0;
+        for (var seed = 2000; seed < 2000 + Seeds; seed++)
+        {
+            var world = new FailoverWorld(seed, policy: policy);
+            world.Run(TimeSpan.FromMinutes(2), faultsPerSecond: 0.3);
+            Assert.True(world.Violations.Count == 0, $"seed {seed}: {string.Join("; ", world.Violations.Take(5))}");
+            transitions += world.ControlPlane.Completed;
+        }
+
+        Assert.True(transitions > Seeds, $"only {transitions} transitions completed over {Seeds} seeds");
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal sealed class FailoverWorld
         foreach (var agent in Agents)
         {
             // The group existed before: every member has been told it stands by at epoch 0.
-            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = 3000 });
+            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = 3000, Isolation = policy?.Isolation ?? IsolationPolicy.Stop });
             agent.Start(Now);
         }
 

@@ -212,7 +212,7 @@ internal sealed class SimulatedControlPlane(Guid groupId, IReadOnlyList<Simulate
         };
     }
 
-    private RoleGrant Grant() => new() { GroupId = groupId, GroupName = "sim", Epoch = Epoch, LeaseMs = (int)Lease.TotalMilliseconds };
+    private RoleGrant Grant() => new() { GroupId = groupId, GroupName = "sim", Epoch = Epoch, LeaseMs = (int)Lease.TotalMilliseconds, Isolation = policy.Isolation };
 
     private SimulatedAgent Agent(Guid memberId) => agents.First(a => a.MemberId == memberId);
 
