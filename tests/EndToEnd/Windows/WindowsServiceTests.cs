@@ -86,6 +86,65 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         }
     }
 
+    [Fact]
+    public async Task A_windows_kind_member_of_a_failover_group_is_stopped_by_its_agent_when_the_role_moves_to_a_Linux_member()
+    {
+        await using var controlPlane = await RunningControlPlane.StartAsync();
+        using var api = new NodesApi(controlPlane.Url);
+        using var http = new HttpClient { BaseAddress = controlPlane.Url, Timeout = TimeSpan.FromSeconds(10) };
+        var folder = RepositoryLayout.NewTemporaryDirectory("wine-group");
+        var port = RepositoryLayout.FreePort();
+        var configFile = WriteAgentConfig(folder, controlPlane.Url, port);
+        var linuxPort = RepositoryLayout.FreePort();
+        var linuxFolder = Directory.CreateDirectory(Path.Combine(folder, "linux")).FullName;
+        var linuxConfig = AgentConfigFile.Write(linuxFolder, TestServiceProgram.ProcessService("testsvc", linuxPort, Path.Combine(linuxFolder, "testsvc.state")));
+        var linux = controlPlane.StartAgent("linux-node", Path.Combine(linuxFolder, "agent"), configFile: linuxConfig);
+
+        await wine.CreateServiceAsync(SupervisedService, wine.TestServiceExe, "--port", $"{port}", "--name", "wine-svc");
+        await wine.CreateServiceAsync(AgentService, wine.AgentExe, "--config", WineHost.WindowsPath(configFile));
+        try
+        {
+            await wine.StartServiceAsync(AgentService);
+            await WaitForHealthAsync(api, "Healthy", folder);
+            await Eventually.HoldsAsync(async () => await api.HealthOfAsync("linux-node", "testsvc") == "Healthy", "the Linux member runs");
+            var wineId = (await api.NodeAsync(NodeName))!.Value.GetProperty("id").GetGuid();
+            var linuxId = (await api.NodeAsync("linux-node"))!.Value.GetProperty("id").GetGuid();
+
+            // The Wine member is preferred: it keeps the service, the Linux member stands by.
+            using var created = await http.PostAsJsonAsync(
+                new Uri("/api/v1/groups", UriKind.Relative),
+                new { name = "mixed", members = new[] { new { nodeId = wineId, service = "testsvc", priority = 1 }, new { nodeId = linuxId, service = "testsvc", priority = 2 } } },
+                TestContext.Current.CancellationToken);
+            var group = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+            await Eventually.HoldsAsync(async () => await ActiveOfAsync(http, group) == NodeName && await wine.StateOfAsync(SupervisedService) == "RUNNING", "the Wine member is active", TimeSpan.FromSeconds(60));
+            await Eventually.HoldsAsync(async () => await api.HealthOfAsync("linux-node", "testsvc") == "Stopped", "the Linux member stands by");
+
+            // A switchover: the Wine agent stops its Windows service through the SCM before the Linux member starts.
+            using (await http.PostAsJsonAsync(new Uri($"/api/v1/groups/{group}/switchover", UriKind.Relative), new { }, TestContext.Current.CancellationToken))
+            {
+            }
+
+            await Eventually.HoldsAsync(async () => await ActiveOfAsync(http, group) == "linux-node" && await api.HealthOfAsync("linux-node", "testsvc") == "Healthy", "the Linux member took over", TimeSpan.FromSeconds(60));
+            Assert.Equal("STOPPED", await wine.StateOfAsync(SupervisedService));
+            var stopped = (await api.ServiceAsync(NodeName, "testsvc"))!.Value.GetProperty("reason").GetString();
+            Assert.Contains("standby in group mixed", stopped, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await linux.DisposeAsync();
+            await wine.StopServiceAsync(AgentService);
+            await wine.DeleteServiceAsync(AgentService);
+            await wine.DeleteServiceAsync(SupervisedService);
+            StrayProcesses.KillMentioning(folder);
+        }
+    }
+
+    private static async Task<string?> ActiveOfAsync(HttpClient http, Guid group)
+    {
+        var view = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/groups/{group}", UriKind.Relative));
+        return view.GetProperty("transition").ValueKind == JsonValueKind.Null ? view.GetProperty("activeNodeName").GetString() : null;
+    }
+
     private static string WriteAgentConfig(string folder, Uri controlPlane, int port)
     {
         var path = Path.Combine(folder, "agent.json");
