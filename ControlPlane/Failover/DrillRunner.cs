@@ -60,11 +60,14 @@ public sealed partial class DrillRunner(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        _running[groupId] = new RunningDrill(groupId, drill.Id, time.GetTimestamp(), view.Definition.Epoch, view.Definition.RtoObjectiveSeconds);
+        var running = _running[groupId] = new RunningDrill(groupId, drill.Id, time.GetTimestamp(), view.Definition.Epoch, view.Definition.RtoObjectiveSeconds);
         LogDrillStarted(view.Definition.Name, kind, trigger);
         if (kind == DrillKind.Switchover)
         {
-            groups.Switchover(groupId, null, "switchover drill");
+            if (groups.Switchover(groupId, null, "switchover drill").Result is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult refused)
+            {
+                await EndAsync(running, null, null, false, DrillOutcome.Failed, $"the switchover was refused: {refused.ProblemDetails.Detail}", null, cancellationToken);
+            }
         }
         else
         {

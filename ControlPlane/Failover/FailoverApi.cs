@@ -83,7 +83,7 @@ public static class FailoverApi
         return TypedResults.Ok(new PagedResult<HistoryResponse>([.. items.Select(HistoryResponse.From)], number, size, total));
     }
 
-    internal static async Task<Results<Accepted<Drill>, ValidationProblem, ProblemHttpResult>> StartDrill(
+    internal static async Task<Results<Accepted<DrillResponse>, ValidationProblem, ProblemHttpResult>> StartDrill(
         [Description("The group's id (a GUID).")] string id, DrillBody? body, FailoverCoordinator coordinator, DrillRunner drills, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var groupId) || coordinator.View(groupId) is null)
@@ -99,10 +99,10 @@ public static class FailoverApi
         }
 
         var (drill, refusal) = await drills.StartAsync(groupId, kind, "operator", cancellationToken);
-        return drill is null ? GroupProblems.Conflict($"The drill cannot start: {refusal}.") : TypedResults.Accepted($"/api/v1/drills/{drill.Id}", drill);
+        return drill is null ? GroupProblems.Conflict($"The drill cannot start: {refusal}.") : TypedResults.Accepted($"/api/v1/drills/{drill.Id}", DrillResponse.From(drill));
     }
 
-    internal static async Task<Results<Ok<PagedResult<Drill>>, ValidationProblem, ProblemHttpResult>> ListDrills(
+    internal static async Task<Results<Ok<PagedResult<DrillResponse>>, ValidationProblem, ProblemHttpResult>> ListDrills(
         [Description("The group's id (a GUID).")] string id,
         FailoverCoordinator coordinator,
         DrillRunner drills,
@@ -123,11 +123,11 @@ public static class FailoverApi
         }
 
         var (items, total) = await drills.ListAsync(groupId, number, size, cancellationToken);
-        return TypedResults.Ok(new PagedResult<Drill>(items, number, size, total));
+        return TypedResults.Ok(new PagedResult<DrillResponse>([.. items.Select(DrillResponse.From)], number, size, total));
     }
 
-    internal static async Task<Results<Ok<Drill>, ProblemHttpResult>> GetDrill([Description("The drill's id (a GUID).")] string id, DrillRunner drills, CancellationToken cancellationToken) =>
+    internal static async Task<Results<Ok<DrillResponse>, ProblemHttpResult>> GetDrill([Description("The drill's id (a GUID).")] string id, DrillRunner drills, CancellationToken cancellationToken) =>
         Guid.TryParse(id, out var drillId) && await drills.FindAsync(drillId, cancellationToken) is { } drill
-            ? TypedResults.Ok(drill)
+            ? TypedResults.Ok(DrillResponse.From(drill))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Drill not found.", detail: $"No drill has the id '{id}'.");
 }

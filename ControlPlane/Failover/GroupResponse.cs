@@ -104,3 +104,22 @@ public sealed record HistoryResponse(
     public static HistoryResponse From(FailoverRecord r) => new(
         r.Id, r.Kind, r.FromNodeId, r.ToNodeId, r.Service, r.Epoch, r.Reason, r.DetectedAt, r.DecidedAt, r.CommandedAt, r.ConfirmedAt, r.RtoMs, r.Outcome, r.Overlap, r.DrillId);
 }
+
+/// <summary>A drill and its report.</summary>
+public sealed record DrillResponse(
+    Guid Id,
+    Guid GroupId,
+    DrillKind Kind,
+    string Trigger,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    long? DetectionMs,
+    long? RtoMs,
+    int RtoObjectiveSeconds,
+    bool Overlap,
+    DrillOutcome Outcome,
+    string? Message)
+{
+    public static DrillResponse From(Drill d) => new(
+        d.Id, d.GroupId, d.Kind, d.Trigger, d.StartedAt, d.FinishedAt, d.DetectionMs, d.RtoMs, d.RtoObjectiveSeconds, d.Overlap, d.Outcome, d.Message);
+}
