@@ -39,7 +39,7 @@ public sealed class HealingTests
     {
         var port = RepositoryLayout.FreePort();
         await using var node = await SupervisedNode.StartAsync("e2e-loop");
-        var looping = TestServiceProgram.ProcessService("loop", port, node.StateFile("loop"), "--exit-after", "0.3", "--exit-code", "2");
+        var looping = TestServiceProgram.ProcessService("loop", port, node.StateFile("loop"), "--exit-after", "0.8", "--exit-code", "2");
         looping["Restart"] = new { InitialDelay = "00:00:00.200", MaxRestarts = 3 };
         AgentConfigFile.Rewrite(node.ConfigFile, looping);
 
