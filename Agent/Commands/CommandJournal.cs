@@ -19,7 +19,7 @@ public sealed class CommandJournal
     public CommandJournal(string dataDirectory)
     {
         _path = Path.Combine(dataDirectory, "commands.json");
-        foreach (var outcome in Load())
+        foreach (var outcome in Load().OfType<CommandOutcome>())
         {
             Remember(outcome);
         }

@@ -58,6 +58,12 @@ public sealed class RoleHookRunner(TimeProvider time)
                 process.Kill(entireProcessTree: true);
                 return $"{role} hook '{hook[0]}' did not finish within {timeout}; killed";
             }
+            catch (OperationCanceledException)
+            {
+                // The command's deadline or the agent's stop: the hook does not outlive it.
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
 
             return process.ExitCode == 0 ? null : $"{role} hook '{hook[0]}' exited with code {process.ExitCode}: {Kept(output)}";
         }

@@ -73,6 +73,11 @@ public sealed class RoleBook
     /// <summary>Records the epoch without taking the role, e.g. when an activation hook failed.</summary>
     public void SeeEpoch(RoleGrant grant, string service)
     {
+        if (ForService(service) is { } other && other.GroupId != grant.GroupId)
+        {
+            return;
+        }
+
         if (Find(grant.GroupId) is not { } current || current.Epoch < grant.Epoch)
         {
             _roles[grant.GroupId] = GroupRole.From(grant, service, active: false);

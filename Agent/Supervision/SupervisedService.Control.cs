@@ -117,9 +117,10 @@ public sealed partial class SupervisedService
         {
             using var allowance = new CancellationTokenSource(fencing ? FenceStopAllowance : Timeout.InfiniteTimeSpan, _time);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, allowance.Token);
-            await _manager.StopAsync(stop.Token);
+            var stopping = _manager.StopAsync(stop.Token);
+            await (fencing ? stopping.WaitAsync(FenceStopAllowance, _time, cancellationToken) : stopping);
         }
-        catch (Exception exception) when (exception is ServiceOperationException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception exception) when (exception is ServiceOperationException or TimeoutException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             _events.Record(AgentEventKind.ServiceExited, Name, $"did not stop in time ({reason}); ending its processes");
             await KillQuietlyAsync(cancellationToken);

@@ -346,7 +346,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
     {
         // Only what can act in the current state counts, so an unknown or unstartable service never spins.
         var next = _pollInterval;
-        if (_startDue is { } due && _lastState == ServiceState.Stopped)
+        if (_startDue is { } due && _lastState == ServiceState.Stopped && _permission.MayStart && !_heldByOperator)
         {
             next = Min(next, due - Now);
         }
