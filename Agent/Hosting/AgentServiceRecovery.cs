@@ -7,12 +7,12 @@ namespace Vigil.Agent.Hosting;
 
 /// <summary>
 /// When the agent runs as a Windows service it makes the service control manager restart it if it
-/// ever dies: recovery actions "restart after 5 s", set at each start so that an install by hand
+/// ever dies: recovery actions "restart after 1 s", set at each start so that an install by hand
 /// (sc.exe create) is covered as well as the MSI.
 /// </summary>
 public static partial class AgentServiceRecovery
 {
-    public static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
 
     public static void EnsureRestartOnFailure(ILogger logger)
     {

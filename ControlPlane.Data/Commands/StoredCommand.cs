@@ -30,7 +30,7 @@ public sealed class StoredCommand
 
     public CommandState State { get; set; }
 
-    /// <summary>Who asked: <c>api</c>, <c>failover</c>, <c>switchover</c>, <c>drill</c>.</summary>
+    /// <summary>Who asked: <c>api</c> (an operator), <c>failover</c> (the failover engine, switchovers included), <c>drill</c>.</summary>
     public required string Origin { get; set; }
 
     /// <summary>The caller's Idempotency-Key: the same key always names this command.</summary>

@@ -93,6 +93,17 @@ public sealed partial class DrillRunner(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A drill under way when the control plane stopped can no longer be timed.
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            await db.Drills.Where(d => d.Outcome == DrillOutcome.Running).ExecuteUpdateAsync(
+                set => set.SetProperty(d => d.Outcome, DrillOutcome.Failed)
+                    .SetProperty(d => d.FinishedAt, now)
+                    .SetProperty(d => d.Message, "the control plane restarted during the drill"),
+                cancellationToken);
+        }
+
         coordinator.TransitionEnded += OnTransitionEnded;
         foreach (var view in coordinator.Views())
         {

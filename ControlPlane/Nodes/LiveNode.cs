@@ -99,6 +99,9 @@ internal sealed class LiveNode
         HeartbeatInterval = TimeSpan.FromMilliseconds(registration.HeartbeatIntervalMs);
         Labels = new Dictionary<string, string>(registration.Labels);
         _connectionId = connectionId;
+
+        // Roles a previous run of the agent reported are not known to hold any more; the next heartbeat says.
+        Roles = [];
         return Heard(timestamp, now, "agent registered");
     }
 
