@@ -125,6 +125,8 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        // The loop runs beside its caller, never inside the supervisor's lock.
+        await Task.Yield();
         while (!cancellationToken.IsCancellationRequested)
         {
             try

@@ -34,14 +34,16 @@ public sealed partial class CommandPipeline(
 
     public async Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await TrySubmitAsync(request, cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The state writer stored the node meanwhile, or the same key raced in: look again.
-            return await TrySubmitAsync(request, cancellationToken);
+            try
+            {
+                return await TrySubmitAsync(request, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < 4)
+            {
+                // The state writer stored the node meanwhile, or the same key raced in (the next look finds it): look again.
+            }
         }
     }
 
@@ -53,7 +55,9 @@ public sealed partial class CommandPipeline(
             return new SubmitResult(earlier, Replayed: true, KeyConflict: earlier.RequestFingerprint != request.Fingerprint);
         }
 
+        // Whole milliseconds: what every provider stores, so a read gives back the times the POST answered.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var settings = options.Value;
         var isRole = request.Role is not null;
         var command = new StoredCommand

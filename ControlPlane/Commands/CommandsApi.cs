@@ -59,7 +59,7 @@ public static class CommandsApi
         }
 
         CommandKind kind = default;
-        if (!Enum.TryParse(request.Kind, ignoreCase: true, out kind) || !OperatorKinds.Contains(kind) || int.TryParse(request.Kind, out _))
+        if (request.Kind is null || request.Kind.Contains(',', StringComparison.Ordinal) || !Enum.TryParse(request.Kind, ignoreCase: true, out kind) || !OperatorKinds.Contains(kind) || int.TryParse(request.Kind, out _))
         {
             errors["kind"] = [$"must be one of {string.Join(", ", OperatorKinds.Select(k => k.ToString().ToLowerInvariant()))}"];
         }

@@ -47,7 +47,7 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, Node
                 await db.SaveChangesAsync(cancellationToken);
                 return;
             }
-            catch (DbUpdateException) when (attempt == 1)
+            catch (DbUpdateException) when (attempt < 4)
             {
                 // The state writer stored a member's node meanwhile: look again.
             }

@@ -1,4 +1,10 @@
+using Vigil.Benchmarks.Failover;
 using Vigil.Benchmarks.Simulator;
+
+if (args is ["failover", .. var failoverArgs])
+{
+    return await FailoverBenchmark.RunAsync(failoverArgs);
+}
 
 SimulatorSettings settings;
 try
