@@ -8,6 +8,7 @@ using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
 using Vigil.Shared.Services;
+using Vigil.TestSupport;
 
 namespace Vigil.ControlPlane.Tests.Failover;
 
@@ -73,8 +74,11 @@ public sealed class GroupsApiElectionTests : IAsyncLifetime
         Assert.True(lease.LeaseMs > 0);
         Assert.Empty(standbyAck.Leases);
         Assert.Equal((_a.NodeId, 1L), (group.ActiveNodeId, group.Epoch));
-        var history = await _http.GetFromJsonAsync<PagedResult<HistoryResponse>>(
-            new Uri($"/api/v1/groups/{group.Id}/history", UriKind.Relative), CommandsAndGroupsClient.Json, TestContext.Current.CancellationToken);
+        PagedResult<HistoryResponse>? history = null;
+        await Eventually.HoldsAsync(
+            async () => (history = await _http.GetFromJsonAsync<PagedResult<HistoryResponse>>(
+                new Uri($"/api/v1/groups/{group.Id}/history", UriKind.Relative), CommandsAndGroupsClient.Json, TestContext.Current.CancellationToken))!.Items.All(h => h.Outcome != TransitionOutcome.InProgress),
+            "the election is confirmed at the coordinator's next look");
         var election = Assert.Single(history!.Items);
         Assert.Equal((TransitionKind.Election, _a.NodeId, 1L, TransitionOutcome.Completed), (election.Kind, election.ToNodeId, election.Epoch, election.Outcome));
         Assert.NotNull(election.ConfirmedAt);
