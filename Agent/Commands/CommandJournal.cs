@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Agent.Storage;
 using Vigil.Shared.Commands;
 
 namespace Vigil.Agent.Commands;
@@ -38,10 +39,7 @@ public sealed class CommandJournal
         lock (_gate)
         {
             Remember(outcome);
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_order, Json));
-            File.Move(temporary, _path, overwrite: true);
+            DurableFile.Write(_path, JsonSerializer.Serialize(_order, Json));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Vigil.Agent.Storage;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Validation;
 
@@ -141,7 +142,7 @@ public sealed partial class EventOutbox : IDisposable
             _acknowledged = upTo;
             _acknowledgedInFile += removed;
             IsFresh = false;
-            WriteAtomically(_acknowledgedPath, upTo.ToString(CultureInfo.InvariantCulture));
+            DurableFile.Write(_acknowledgedPath, upTo.ToString(CultureInfo.InvariantCulture));
             if (_acknowledgedInFile >= CompactAfterAcknowledged)
             {
                 Compact();
@@ -180,7 +181,7 @@ public sealed partial class EventOutbox : IDisposable
 
                 _nextSequence = next;
                 _acknowledged = lastStored;
-                WriteAtomically(_acknowledgedPath, lastStored.ToString(CultureInfo.InvariantCulture));
+                DurableFile.Write(_acknowledgedPath, lastStored.ToString(CultureInfo.InvariantCulture));
                 Compact();
                 LogRenumbered(lastStored);
             }
@@ -252,25 +253,11 @@ public sealed partial class EventOutbox : IDisposable
 
     private void WritePendingFile()
     {
-        WriteAtomically(_eventsPath, string.Concat(_pending.Select(e => JsonSerializer.Serialize(e, Json) + "\n")));
+        DurableFile.Write(_eventsPath, string.Concat(_pending.Select(e => JsonSerializer.Serialize(e, Json) + "\n")));
         _acknowledgedInFile = 0;
     }
 
     private FileStream OpenForAppend() => new(_eventsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
-
-    private static void WriteAtomically(string path, string content)
-    {
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(content);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

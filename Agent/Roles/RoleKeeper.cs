@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Vigil.Agent.Events;
+using Vigil.Agent.Storage;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
@@ -240,10 +241,7 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
 
     private void Save()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temporary = _path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(_book.Roles.Select(r => r with { LeaseExpiresAt = null }).ToList(), Json));
-        File.Move(temporary, _path, overwrite: true);
+        DurableFile.Write(_path, JsonSerializer.Serialize(_book.Roles.Select(r => r with { LeaseExpiresAt = null }).ToList(), Json));
     }
 
     private List<GroupRole> Load()

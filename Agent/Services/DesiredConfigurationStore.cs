@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Agent.Storage;
 using Vigil.Shared.Messages;
 
 namespace Vigil.Agent.Services;
@@ -45,10 +46,7 @@ public sealed class DesiredConfigurationStore
                 return false;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(configuration, Json));
-            File.Move(temporary, _path, overwrite: true);
+            DurableFile.Write(_path, JsonSerializer.Serialize(configuration, Json));
             _current = configuration;
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Vigil.Agent.Storage;
 
 namespace Vigil.Agent.Supervision.ProcessServices;
 
@@ -26,9 +27,7 @@ public sealed record ProcessRecord(int ProcessId, DateTime StartedAtUtc, string 
 
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this));
-        File.Move(temporary, path, overwrite: true);
+        DurableFile.Write(path, JsonSerializer.Serialize(this));
     }
 
     /// <summary>The live process this record describes, or null when it has ended (or the id now belongs to another).</summary>
