@@ -43,7 +43,7 @@ public sealed class QueryParameters
             return null;
         }
 
-        if (!text.Contains(',', StringComparison.Ordinal) && System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(text, out _))
+        if (BodyChecks.TryParseName<TEnum>(text, out var value))
         {
             return value;
         }

@@ -59,13 +59,13 @@ public static class CommandsApi
         }
 
         CommandKind kind = default;
-        if (request.Kind is null || request.Kind.Contains(',', StringComparison.Ordinal) || !Enum.TryParse(request.Kind, ignoreCase: true, out kind) || !OperatorKinds.Contains(kind) || int.TryParse(request.Kind, out _))
+        if (request.Kind is null || !BodyChecks.TryParseName(request.Kind, out kind) || !OperatorKinds.Contains(kind))
         {
             errors["kind"] = [$"must be one of {string.Join(", ", OperatorKinds.Select(k => k.ToString().ToLowerInvariant()))}"];
         }
 
-        RequireRange(errors, "timeToLiveSeconds", request.TimeToLiveSeconds, 1, 86_400);
-        RequireRange(errors, "timeoutSeconds", request.TimeoutSeconds, 1, 3_600);
+        BodyChecks.Range(errors, "timeToLiveSeconds", request.TimeToLiveSeconds, 1, 86_400);
+        BodyChecks.Range(errors, "timeoutSeconds", request.TimeoutSeconds, 1, 3_600);
         if (idempotencyKey is { Length: 0 or > 128 })
         {
             errors["Idempotency-Key"] = ["must be 1 to 128 characters"];
@@ -143,13 +143,5 @@ public static class CommandsApi
         var (items, total) = await pipeline.ListAsync(filter, cancellationToken);
         var responses = items.Select(c => CommandResponse.From(c, registry.Find(c.NodeId)?.Name)).ToList();
         return TypedResults.Ok(new PagedResult<CommandResponse>(responses, filter.Page, filter.PageSize, total));
-    }
-
-    private static void RequireRange(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
-    {
-        if (value is { } set && (set < min || set > max))
-        {
-            errors[field] = [$"must be from {min} to {max}"];
-        }
     }
 }

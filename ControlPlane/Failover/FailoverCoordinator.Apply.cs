@@ -61,7 +61,7 @@ public sealed partial class FailoverCoordinator
             case FailoverDecision.Abandon abandon:
                 lock (group)
                 {
-                    (group.Failures.TryGetValue(abandon.MemberId, out var failures) ? failures : group.Failures[abandon.MemberId] = []).Add(time.GetTimestamp());
+                    group.RecordFailure(abandon.MemberId, time.GetTimestamp());
                     if (group.Definition.ActiveMemberId == abandon.MemberId)
                     {
                         group.ActivationFailure = abandon.Reason;
@@ -150,7 +150,7 @@ public sealed partial class FailoverCoordinator
                 group.RecentFailovers.Add(time.GetTimestamp());
                 if (from is not null)
                 {
-                    (group.Failures.TryGetValue(from.MemberId, out var failures) ? failures : group.Failures[from.MemberId] = []).Add(time.GetTimestamp());
+                    group.RecordFailure(from.MemberId, time.GetTimestamp());
                 }
             }
 

@@ -1,4 +1,5 @@
 using Quartz;
+using Vigil.ControlPlane.Api;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.Shared.Roles;
@@ -79,18 +80,18 @@ public static class GroupValidator
         var policy = request.Policy ?? new PolicyRequest();
         var isolation = Parse<IsolationPolicy>(policy.Isolation, IsolationPolicy.Stop, "policy.isolation", errors);
         var failback = Parse<FailbackMode>(policy.Failback, FailbackMode.Manual, "policy.failback", errors);
-        Range(errors, "policy.failbackAfterSeconds", policy.FailbackAfterSeconds, 0, 86_400);
-        Range(errors, "policy.failbackWindowStartHour", policy.FailbackWindowStartHour, 0, 23);
-        Range(errors, "policy.failbackWindowEndHour", policy.FailbackWindowEndHour, 0, 23);
+        BodyChecks.Range(errors, "policy.failbackAfterSeconds", policy.FailbackAfterSeconds, 0, 86_400);
+        BodyChecks.Range(errors, "policy.failbackWindowStartHour", policy.FailbackWindowStartHour, 0, 23);
+        BodyChecks.Range(errors, "policy.failbackWindowEndHour", policy.FailbackWindowEndHour, 0, 23);
         if (policy.FailbackWindowStartHour.HasValue != policy.FailbackWindowEndHour.HasValue)
         {
             Fail("policy.failbackWindowEndHour", "a failback window needs both its start and its end hour");
         }
 
-        Range(errors, "policy.cooldownSeconds", policy.CooldownSeconds, 0, 86_400);
-        Range(errors, "policy.maxFailovers", policy.MaxFailovers, 1, 100);
-        Range(errors, "policy.maxFailoversPeriodSeconds", policy.MaxFailoversPeriodSeconds, 60, 604_800);
-        Range(errors, "rtoObjectiveSeconds", request.RtoObjectiveSeconds, 1, 3_600);
+        BodyChecks.Range(errors, "policy.cooldownSeconds", policy.CooldownSeconds, 0, 86_400);
+        BodyChecks.Range(errors, "policy.maxFailovers", policy.MaxFailovers, 1, 100);
+        BodyChecks.Range(errors, "policy.maxFailoversPeriodSeconds", policy.MaxFailoversPeriodSeconds, 60, 604_800);
+        BodyChecks.Range(errors, "rtoObjectiveSeconds", request.RtoObjectiveSeconds, 1, 3_600);
         var schedule = string.IsNullOrWhiteSpace(request.Drills?.Schedule) ? null : request.Drills.Schedule.Trim();
         if (schedule is not null && (schedule.Length > 128 || !IsCron(schedule)))
         {
@@ -133,7 +134,7 @@ public static class GroupValidator
             return fallback;
         }
 
-        if (!text.Contains(',', StringComparison.Ordinal) && Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _))
+        if (BodyChecks.TryParseName<T>(text, out var value))
         {
             return value;
         }
@@ -152,14 +153,6 @@ public static class GroupValidator
         catch (FormatException)
         {
             return false;
-        }
-    }
-
-    private static void Range(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
-    {
-        if (value is { } set && (set < min || set > max))
-        {
-            errors[field] = [$"must be from {min} to {max}"];
         }
     }
 }

@@ -60,6 +60,16 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     public Dictionary<Guid, List<long>> Failures { get; } = [];
 
+    public void RecordFailure(Guid memberId, long at)
+    {
+        if (!Failures.TryGetValue(memberId, out var failures))
+        {
+            Failures[memberId] = failures = [];
+        }
+
+        failures.Add(at);
+    }
+
     public GroupPolicy Policy => new()
     {
         Isolation = Definition.Isolation,
