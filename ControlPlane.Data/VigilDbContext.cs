@@ -1,13 +1,16 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Data.Audit;
 using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Configurations;
 using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Data.Nodes;
+using Vigil.ControlPlane.Data.Security;
 
 namespace Vigil.ControlPlane.Data;
 
-public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : DbContext(options)
+public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : IdentityDbContext<VigilUser>(options)
 {
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -29,8 +32,19 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : D
 
     public DbSet<Drill> Drills => Set<Drill>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<EnrollmentToken> EnrollmentTokens => Set<EnrollmentToken>();
+
+    public DbSet<EnrolledAgent> Agents => Set<EnrolledAgent>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,5 +1,6 @@
 using Vigil.ControlPlane.Agents;
 using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Components;
 using Vigil.ControlPlane.Configurations;
@@ -14,6 +15,7 @@ builder.AddVigilLogging();
 builder.AddNodes();
 builder.AddVigilDatabase();
 builder.AddEvents();
+builder.AddAuditTrail();
 builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
@@ -27,6 +29,7 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.UseStatusCodePages();
     app.UseVigilRequestLogging();
     app.UseAuthentication();
+    app.UseApiAudit();
     app.UseAuthorization();
     app.UseAntiforgery();
 

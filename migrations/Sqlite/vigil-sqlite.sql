@@ -183,3 +183,155 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261123065856_CommandsAndFailoverGroups', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "Agents" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_Agents" PRIMARY KEY,
+    "NodeId" TEXT NOT NULL,
+    "HostName" TEXT NOT NULL,
+    "SecretHash" BLOB NOT NULL,
+    "EnrollmentTokenId" TEXT NULL,
+    "EnrolledAt" INTEGER NOT NULL,
+    "EnrolledFrom" TEXT NULL,
+    "State" TEXT NOT NULL,
+    "ApprovedAt" INTEGER NULL,
+    "ApprovedBy" TEXT NULL,
+    "RevokedAt" INTEGER NULL,
+    "RevokedBy" TEXT NULL,
+    "LastConnectedAt" INTEGER NULL
+);
+
+CREATE TABLE "ApiKeys" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_ApiKeys" PRIMARY KEY,
+    "Name" TEXT NOT NULL,
+    "Role" TEXT NOT NULL,
+    "SecretHash" BLOB NOT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "CreatedBy" TEXT NOT NULL,
+    "ExpiresAt" INTEGER NULL,
+    "LastUsedAt" INTEGER NULL,
+    "RevokedAt" INTEGER NULL
+);
+
+CREATE TABLE "AspNetRoles" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AspNetRoles" PRIMARY KEY,
+    "Name" TEXT NULL,
+    "NormalizedName" TEXT NULL,
+    "ConcurrencyStamp" TEXT NULL
+);
+
+CREATE TABLE "AspNetUsers" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AspNetUsers" PRIMARY KEY,
+    "CreatedAt" INTEGER NOT NULL,
+    "MustChangePassword" INTEGER NOT NULL,
+    "LastSignInAt" INTEGER NULL,
+    "UserName" TEXT NULL,
+    "NormalizedUserName" TEXT NULL,
+    "Email" TEXT NULL,
+    "NormalizedEmail" TEXT NULL,
+    "EmailConfirmed" INTEGER NOT NULL,
+    "PasswordHash" TEXT NULL,
+    "SecurityStamp" TEXT NULL,
+    "ConcurrencyStamp" TEXT NULL,
+    "PhoneNumber" TEXT NULL,
+    "PhoneNumberConfirmed" INTEGER NOT NULL,
+    "TwoFactorEnabled" INTEGER NOT NULL,
+    "LockoutEnd" INTEGER NULL,
+    "LockoutEnabled" INTEGER NOT NULL,
+    "AccessFailedCount" INTEGER NOT NULL
+);
+
+CREATE TABLE "AuditLog" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_AuditLog" PRIMARY KEY AUTOINCREMENT,
+    "At" INTEGER NOT NULL,
+    "Actor" TEXT NOT NULL,
+    "Action" TEXT NOT NULL,
+    "Target" TEXT NULL,
+    "SourceAddress" TEXT NULL,
+    "Outcome" TEXT NOT NULL,
+    "Detail" TEXT NULL
+);
+
+CREATE TABLE "EnrollmentTokens" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_EnrollmentTokens" PRIMARY KEY,
+    "Name" TEXT NOT NULL,
+    "SecretHash" BLOB NOT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "CreatedBy" TEXT NOT NULL,
+    "ExpiresAt" INTEGER NOT NULL,
+    "MaxUses" INTEGER NOT NULL,
+    "Uses" INTEGER NOT NULL,
+    "RequiresApproval" INTEGER NOT NULL,
+    "RevokedAt" INTEGER NULL
+);
+
+CREATE TABLE "AspNetRoleClaims" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_AspNetRoleClaims" PRIMARY KEY AUTOINCREMENT,
+    "RoleId" TEXT NOT NULL,
+    "ClaimType" TEXT NULL,
+    "ClaimValue" TEXT NULL,
+    CONSTRAINT "FK_AspNetRoleClaims_AspNetRoles_RoleId" FOREIGN KEY ("RoleId") REFERENCES "AspNetRoles" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserClaims" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_AspNetUserClaims" PRIMARY KEY AUTOINCREMENT,
+    "UserId" TEXT NOT NULL,
+    "ClaimType" TEXT NULL,
+    "ClaimValue" TEXT NULL,
+    CONSTRAINT "FK_AspNetUserClaims_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserLogins" (
+    "LoginProvider" TEXT NOT NULL,
+    "ProviderKey" TEXT NOT NULL,
+    "ProviderDisplayName" TEXT NULL,
+    "UserId" TEXT NOT NULL,
+    CONSTRAINT "PK_AspNetUserLogins" PRIMARY KEY ("LoginProvider", "ProviderKey"),
+    CONSTRAINT "FK_AspNetUserLogins_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserRoles" (
+    "UserId" TEXT NOT NULL,
+    "RoleId" TEXT NOT NULL,
+    CONSTRAINT "PK_AspNetUserRoles" PRIMARY KEY ("UserId", "RoleId"),
+    CONSTRAINT "FK_AspNetUserRoles_AspNetRoles_RoleId" FOREIGN KEY ("RoleId") REFERENCES "AspNetRoles" ("Id") ON DELETE CASCADE,
+    CONSTRAINT "FK_AspNetUserRoles_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserTokens" (
+    "UserId" TEXT NOT NULL,
+    "LoginProvider" TEXT NOT NULL,
+    "Name" TEXT NOT NULL,
+    "Value" TEXT NULL,
+    CONSTRAINT "PK_AspNetUserTokens" PRIMARY KEY ("UserId", "LoginProvider", "Name"),
+    CONSTRAINT "FK_AspNetUserTokens_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_Agents_NodeId" ON "Agents" ("NodeId");
+
+CREATE INDEX "IX_ApiKeys_Name" ON "ApiKeys" ("Name");
+
+CREATE INDEX "IX_AspNetRoleClaims_RoleId" ON "AspNetRoleClaims" ("RoleId");
+
+CREATE UNIQUE INDEX "RoleNameIndex" ON "AspNetRoles" ("NormalizedName");
+
+CREATE INDEX "IX_AspNetUserClaims_UserId" ON "AspNetUserClaims" ("UserId");
+
+CREATE INDEX "IX_AspNetUserLogins_UserId" ON "AspNetUserLogins" ("UserId");
+
+CREATE INDEX "IX_AspNetUserRoles_RoleId" ON "AspNetUserRoles" ("RoleId");
+
+CREATE INDEX "EmailIndex" ON "AspNetUsers" ("NormalizedEmail");
+
+CREATE UNIQUE INDEX "UserNameIndex" ON "AspNetUsers" ("NormalizedUserName");
+
+CREATE INDEX "IX_AuditLog_Action_At" ON "AuditLog" ("Action", "At");
+
+CREATE INDEX "IX_AuditLog_Actor_At" ON "AuditLog" ("Actor", "At");
+
+CREATE INDEX "IX_AuditLog_At" ON "AuditLog" ("At");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261123093915_UsersKeysAgentsAudit', '10.0.15');
+
+COMMIT;

@@ -1,0 +1,16 @@
+namespace Vigil.ControlPlane.Audit;
+
+public static class AuditSetup
+{
+    /// <summary>The audit trail, and its writer for entries kept while the database was away.</summary>
+    public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditTrail>());
+        builder.Services.AddHostedService<AuditRetryWriter>();
+        return builder;
+    }
+
+    /// <summary>Audits every API request that may change something; after authentication, so it knows who.</summary>
+    public static IApplicationBuilder UseApiAudit(this IApplicationBuilder app) => app.UseMiddleware<ApiAuditMiddleware>();
+}
