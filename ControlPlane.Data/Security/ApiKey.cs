@@ -1,8 +1,8 @@
 namespace Vigil.ControlPlane.Data.Security;
 
 /// <summary>
-/// A key for the REST API with one role. The key itself is shown once, at creation; only the
-/// SHA-256 of its secret part is kept (the secret is 256 random bits, so no slow hash is needed).
+/// A key for the REST API with one role. The key itself is shown once, at creation; only its
+/// SHA-256 is kept (it holds 256 random bits, so no slow hash is needed).
 /// </summary>
 public sealed class ApiKey
 {
@@ -12,7 +12,7 @@ public sealed class ApiKey
 
     public required string Role { get; set; }
 
-    /// <summary>SHA-256 of the secret, compared in fixed time.</summary>
+    /// <summary>SHA-256 of the whole key; the key is found by it.</summary>
     public required byte[] SecretHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

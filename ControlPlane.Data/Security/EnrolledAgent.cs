@@ -1,6 +1,6 @@
 namespace Vigil.ControlPlane.Data.Security;
 
-/// <summary>An agent's own credential, bound to one node id. Only the SHA-256 of its secret is kept.</summary>
+/// <summary>An agent's own credential, bound to one node id. Only its SHA-256 is kept.</summary>
 public sealed class EnrolledAgent
 {
     /// <summary>The credential's public id (the part before the secret).</summary>

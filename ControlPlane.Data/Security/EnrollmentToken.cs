@@ -2,7 +2,7 @@ namespace Vigil.ControlPlane.Data.Security;
 
 /// <summary>
 /// Lets agents enrol: each use registers one agent and gives it its own credential. Shown once at
-/// creation; only the SHA-256 of its secret is kept.
+/// creation; only its SHA-256 is kept.
 /// </summary>
 public sealed class EnrollmentToken
 {

@@ -14,6 +14,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         key.Property(k => k.SecretHash).HasMaxLength(32);
         key.Property(k => k.CreatedBy).HasMaxLength(SecurityLimits.ActorMaxLength);
         key.HasIndex(k => k.Name);
+        key.HasIndex(k => k.SecretHash).IsUnique();
     }
 }
 
@@ -28,6 +29,7 @@ internal sealed class EnrollmentTokenConfiguration : IEntityTypeConfiguration<En
         token.Property(t => t.CreatedBy).HasMaxLength(SecurityLimits.ActorMaxLength);
         // Two enrolments racing for the last use: the second one's update fails and is refused.
         token.Property(t => t.Uses).IsConcurrencyToken();
+        token.HasIndex(t => t.SecretHash).IsUnique();
     }
 }
 
@@ -44,6 +46,7 @@ internal sealed class EnrolledAgentConfiguration : IEntityTypeConfiguration<Enro
         agent.Property(a => a.ApprovedBy).HasMaxLength(SecurityLimits.ActorMaxLength);
         agent.Property(a => a.RevokedBy).HasMaxLength(SecurityLimits.ActorMaxLength);
         agent.HasIndex(a => a.NodeId);
+        agent.HasIndex(a => a.SecretHash).IsUnique();
     }
 }
 

@@ -6,9 +6,11 @@ namespace Vigil.ControlPlane.Security;
 
 /// <summary>
 /// The shape of every secret Vigil hands out (API keys, enrollment tokens, agent credentials):
-/// <c>{kind}_{id}_{secret}</c>, where <c>kind</c> tells what it is (<c>vk</c>, <c>vet</c>, <c>vac</c>),
-/// <c>id</c> is the row's id (32 hex digits) and <c>secret</c> 256 random bits in base64url. Only
-/// the SHA-256 of the secret part is stored; a presented secret is compared in fixed time.
+/// <c>{kind}_{id}_{random}</c>, where <c>kind</c> tells what it is (<c>vk</c>, <c>vet</c>, <c>vac</c>),
+/// <c>id</c> is the row's id (32 hex digits, so a secret found in a file can be traced to its row)
+/// and <c>random</c> 256 random bits in base64url. Only the SHA-256 of the whole text is stored,
+/// indexed, and a presented secret is found by its hash: with 256 random bits a fast hash is safe,
+/// and nothing comparable to a password is ever kept.
 /// </summary>
 public static class Secrets
 {
@@ -16,39 +18,22 @@ public static class Secrets
     public const string EnrollmentTokenKind = "vet";
     public const string AgentCredentialKind = "vac";
 
-    private const int SecretBytes = 32;
+    /// <summary>Longer presented texts are refused before hashing.</summary>
+    public const int MaxLength = 200;
+
+    private const int RandomBytes = 32;
 
     /// <summary>A new secret for row <paramref name="id"/>: the text to hand out once, and the hash to store.</summary>
     public static (string Text, byte[] Hash) Create(string kind, Guid id)
     {
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
-        return ($"{kind}_{id:N}_{secret}", Hash(secret));
+        var text = $"{kind}_{id:N}_{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(RandomBytes))}";
+        return (text, Hash(text));
     }
 
-    /// <summary>The row id and secret of a presented text of the given kind, or false when it has not that shape.</summary>
-    public static bool TryParse(string? text, string kind, out Guid id, out string secret)
-    {
-        id = Guid.Empty;
-        secret = "";
-        if (text is null || text.Length > 200 || !text.StartsWith(kind + "_", StringComparison.Ordinal))
-        {
-            return false;
-        }
+    /// <summary>The stored form of a presented secret (SHA-256 of its UTF-8 text).</summary>
+    public static byte[] Hash(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 
-        var rest = text.AsSpan(kind.Length + 1);
-        var separator = rest.IndexOf('_');
-        if (separator != 32 || !Guid.TryParseExact(rest[..separator], "N", out id) || rest.Length == separator + 1)
-        {
-            return false;
-        }
-
-        secret = rest[(separator + 1)..].ToString();
-        return true;
-    }
-
-    /// <summary>True when <paramref name="secret"/> hashes to <paramref name="storedHash"/>; fixed time.</summary>
-    public static bool Matches(string secret, byte[] storedHash) =>
-        CryptographicOperations.FixedTimeEquals(Hash(secret), storedHash);
-
-    private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+    /// <summary>True for a text that may be a secret: not empty, not longer than <see cref="MaxLength"/>, no whitespace.</summary>
+    public static bool IsPlausible(string? text) =>
+        !string.IsNullOrEmpty(text) && text.Length <= MaxLength && !text.Any(char.IsWhiteSpace);
 }

@@ -360,7 +360,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [Agents] (
@@ -383,7 +383,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [ApiKeys] (
@@ -402,7 +402,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -416,7 +416,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -444,7 +444,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AuditLog] (
@@ -462,7 +462,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [EnrollmentTokens] (
@@ -482,7 +482,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -497,7 +497,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -512,7 +512,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -527,7 +527,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -541,7 +541,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -556,7 +556,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_Agents_NodeId] ON [Agents] ([NodeId]);
@@ -564,7 +564,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Agents_SecretHash] ON [Agents] ([SecretHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_ApiKeys_Name] ON [ApiKeys] ([Name]);
@@ -572,7 +580,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ApiKeys_SecretHash] ON [ApiKeys] ([SecretHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -580,7 +596,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -588,7 +604,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -596,7 +612,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -604,7 +620,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -612,7 +628,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -620,7 +636,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -628,7 +644,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AuditLog_Action_At] ON [AuditLog] ([Action], [At]);
@@ -636,7 +652,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AuditLog_Actor_At] ON [AuditLog] ([Actor], [At]);
@@ -644,7 +660,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     CREATE INDEX [IX_AuditLog_At] ON [AuditLog] ([At]);
@@ -652,11 +668,19 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261123093924_UsersKeysAgentsAudit'
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_EnrollmentTokens_SecretHash] ON [EnrollmentTokens] ([SecretHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123094553_UsersKeysAgentsAudit'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261123093924_UsersKeysAgentsAudit', N'10.0.15');
+    VALUES (N'20261123094553_UsersKeysAgentsAudit', N'10.0.15');
 END;
 
 COMMIT;

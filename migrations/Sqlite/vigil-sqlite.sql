@@ -309,7 +309,11 @@ CREATE TABLE "AspNetUserTokens" (
 
 CREATE INDEX "IX_Agents_NodeId" ON "Agents" ("NodeId");
 
+CREATE UNIQUE INDEX "IX_Agents_SecretHash" ON "Agents" ("SecretHash");
+
 CREATE INDEX "IX_ApiKeys_Name" ON "ApiKeys" ("Name");
+
+CREATE UNIQUE INDEX "IX_ApiKeys_SecretHash" ON "ApiKeys" ("SecretHash");
 
 CREATE INDEX "IX_AspNetRoleClaims_RoleId" ON "AspNetRoleClaims" ("RoleId");
 
@@ -331,7 +335,9 @@ CREATE INDEX "IX_AuditLog_Actor_At" ON "AuditLog" ("Actor", "At");
 
 CREATE INDEX "IX_AuditLog_At" ON "AuditLog" ("At");
 
+CREATE UNIQUE INDEX "IX_EnrollmentTokens_SecretHash" ON "EnrollmentTokens" ("SecretHash");
+
 INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-VALUES ('20261123093915_UsersKeysAgentsAudit', '10.0.15');
+VALUES ('20261123094405_UsersKeysAgentsAudit', '10.0.15');
 
 COMMIT;

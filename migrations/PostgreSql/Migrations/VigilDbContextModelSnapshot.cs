@@ -716,6 +716,9 @@ namespace Vigil.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Name");
 
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
                     b.ToTable("ApiKeys", (string)null);
                 });
 
@@ -774,6 +777,9 @@ namespace Vigil.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("NodeId");
 
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
                     b.ToTable("Agents", (string)null);
                 });
 
@@ -818,6 +824,9 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
 
                     b.ToTable("EnrollmentTokens", (string)null);
                 });

@@ -718,6 +718,9 @@ namespace Vigil.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Name");
 
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
                     b.ToTable("ApiKeys", (string)null);
                 });
 
@@ -776,6 +779,9 @@ namespace Vigil.Migrations.SqlServer.Migrations
 
                     b.HasIndex("NodeId");
 
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
                     b.ToTable("Agents", (string)null);
                 });
 
@@ -820,6 +826,9 @@ namespace Vigil.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
 
                     b.ToTable("EnrollmentTokens", (string)null);
                 });

@@ -699,6 +699,9 @@ namespace Vigil.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Name");
 
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
                     b.ToTable("ApiKeys", (string)null);
                 });
 
@@ -757,6 +760,9 @@ namespace Vigil.Migrations.Sqlite.Migrations
 
                     b.HasIndex("NodeId");
 
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
                     b.ToTable("Agents", (string)null);
                 });
 
@@ -801,6 +807,9 @@ namespace Vigil.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
 
                     b.ToTable("EnrollmentTokens", (string)null);
                 });

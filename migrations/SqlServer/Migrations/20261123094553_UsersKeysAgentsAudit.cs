@@ -246,9 +246,21 @@ namespace Vigil.Migrations.SqlServer.Migrations
                 column: "NodeId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Agents_SecretHash",
+                table: "Agents",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_Name",
                 table: "ApiKeys",
                 column: "Name");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_SecretHash",
+                table: "ApiKeys",
+                column: "SecretHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -303,6 +315,12 @@ namespace Vigil.Migrations.SqlServer.Migrations
                 name: "IX_AuditLog_At",
                 table: "AuditLog",
                 column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EnrollmentTokens_SecretHash",
+                table: "EnrollmentTokens",
+                column: "SecretHash",
+                unique: true);
         }
 
         /// <inheritdoc />
