@@ -9,6 +9,7 @@ using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
+using Vigil.ControlPlane.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVigilLogging();
@@ -20,6 +21,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddAgentHub();
+builder.AddVigilSecurity();
 builder.AddVigilApi();
 builder.AddDashboard();
 
@@ -28,18 +30,25 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.UseVigilExceptionHandler();
     app.UseStatusCodePages();
     app.UseVigilRequestLogging();
+    app.UseVigilSecurityHeaders();
     app.UseAuthentication();
+    app.UsePasswordChangeGate();
     app.UseApiAudit();
+    app.UseCrossSiteRefusal();
+    app.UseRateLimiter();
     app.UseAuthorization();
     app.UseAntiforgery();
 
     app.MapHealthEndpoints();
     app.MapAgentHub();
-    app.MapNodesApi();
-    app.MapConfigurationsApi();
-    app.MapEventsApi();
-    app.MapCommandsApi();
-    app.MapFailoverApi();
+    app.MapAccountEndpoints();
+
+    var api = app.MapGroup("").RequireApiRoles();
+    api.MapNodesApi();
+    api.MapConfigurationsApi();
+    api.MapEventsApi();
+    api.MapCommandsApi();
+    api.MapFailoverApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });
