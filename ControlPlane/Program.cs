@@ -33,6 +33,7 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.MapHealthEndpoints();
     app.MapAgentHub();
     app.MapNodesApi();
+    app.MapServicesApi();
     app.MapConfigurationsApi();
     app.MapEventsApi();
     app.MapCommandsApi();
