@@ -39,6 +39,15 @@ cleanup() {
 trap cleanup EXIT
 export TMPDIR="$run_dir"
 
+# The OpenAPI linter the tests run on the control plane's document, pinned by tests/openapi-lint/package-lock.json.
+if [ ! -d tests/openapi-lint/node_modules ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js 20.19 or later with npm is required for the OpenAPI linter: https://nodejs.org/en/download" >&2
+    exit 1
+  fi
+  (cd tests/openapi-lint && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 dotnet build ControlPlane.sln -c Release --nologo -v quiet
 
 # The Windows agent as shipped: one self-contained win-x64 file (built, not run: Wine cannot load a
