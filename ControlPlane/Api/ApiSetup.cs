@@ -53,7 +53,16 @@ public static class ApiSetup
     {
         // The description of the API is no secret; the operations it lists ask for their own credentials.
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle(OpenApiDescription.Title)).AllowAnonymous();
+        // Everything the page needs comes from the control plane: no web fonts, telemetry or hosted assistants.
+        app.MapScalarApiReference(options => options
+                .WithTitle(OpenApiDescription.Title)
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .AddPreferredSecuritySchemes(OpenApiSecurity.ApiKeyScheme))
+            .AllowAnonymous();
         return app;
     }
 }
