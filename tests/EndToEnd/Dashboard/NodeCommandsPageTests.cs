@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Vigil.EndToEnd.Tests.Dashboard;
 
-/// <summary>An operator restarts a real service from its node's page and follows the command to its end, then finds it among all commands.</summary>
+/// <summary>An operator restarts a real service from its node's page, by keyboard, and follows the command to its end, then finds it among all commands.</summary>
 public sealed class NodeCommandsPageTests(Browser browser)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Patience = new() { Timeout = 30_000 };
@@ -23,8 +23,9 @@ public sealed class NodeCommandsPageTests(Browser browser)
 
         var page = await dashboard.OpenAsync($"/nodes/{nodeId}");
         var web = page.Locator("tr", new() { Has = page.GetByTestId("service-name").GetByText("web", new() { Exact = true }) });
-        await web.GetByRole(AriaRole.Button, new() { Name = "Restart web" }).ClickAsync();
-        await Support.Dashboard.ConfirmAsync(page, "Restart");
+        // By keyboard alone: Tab to the service's restart button, Enter, then Tab to the dialog's Restart, Enter.
+        await Support.Dashboard.TabToAndPressAsync(page, web.GetByRole(AriaRole.Button, new() { Name = "Restart web" }));
+        await Support.Dashboard.TabToAndPressAsync(page, page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Restart", Exact = true }), maxTabs: 10);
 
         var command = page.GetByTestId("commands-table").GetByTestId("command-row").First;
         await Expect(command.GetByTestId("command-kind")).ToHaveTextAsync("Restart");

@@ -17,6 +17,23 @@ public sealed class Dashboard(Browser browser, Uri controlPlane)
         return page;
     }
 
+    /// <summary>Moves the focus with the Tab key, as a keyboard user would, until it is on <paramref name="target"/>, then presses Enter.</summary>
+    public static async Task TabToAndPressAsync(IPage page, ILocator target, int maxTabs = 100)
+    {
+        await target.WaitForAsync();
+        for (var tabs = 0; tabs < maxTabs; tabs++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await target.EvaluateAsync<bool>("element => element === document.activeElement"))
+            {
+                await page.Keyboard.PressAsync("Enter");
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"{maxTabs} presses of Tab never reached {target}.");
+    }
+
     /// <summary>Answers the open confirmation dialog with its button named <paramref name="answer"/>.</summary>
     public static Task ConfirmAsync(IPage page, string answer) =>
         page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = answer, Exact = true }).ClickAsync();
