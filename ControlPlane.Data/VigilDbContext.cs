@@ -3,6 +3,7 @@ using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Configurations;
 using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Failover;
+using Vigil.ControlPlane.Data.Metrics;
 using Vigil.ControlPlane.Data.Nodes;
 
 namespace Vigil.ControlPlane.Data;
@@ -28,6 +29,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : D
     public DbSet<FailoverRecord> FailoverHistory => Set<FailoverRecord>();
 
     public DbSet<Drill> Drills => Set<Drill>();
+
+    public DbSet<NodeMetricRollup> NodeMetricRollups => Set<NodeMetricRollup>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
