@@ -6,6 +6,7 @@ using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
+using Vigil.ControlPlane.Metrics;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
 
@@ -17,6 +18,7 @@ builder.AddEvents();
 builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
+builder.AddMetricsHistory();
 builder.AddAgentHub();
 builder.AddVigilApi();
 builder.AddDashboard();
@@ -37,6 +39,7 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.MapEventsApi();
     app.MapCommandsApi();
     app.MapFailoverApi();
+    app.MapMetricsApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });
