@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.ControlPlane.Nodes;
 
@@ -14,7 +15,8 @@ public static class MetricsApi
             .WithName("GetNodeMetrics")
             .WithSummary("Gets a node's host CPU and memory history: minute points up to 24 h, hourly points beyond, and the minute still open.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -37,6 +39,16 @@ public static class MetricsApi
             return NodeProblems.NotFound(id);
         }
 
-        return TypedResults.Ok(NodeMetricsResponse.Of(await history.ReadAsync(nodeId, metricRange, cancellationToken)));
+        try
+        {
+            return TypedResults.Ok(NodeMetricsResponse.Of(await history.ReadAsync(nodeId, metricRange, cancellationToken)));
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The database is unavailable.",
+                detail: "The metric history cannot be read right now; minutes completed meanwhile are kept and stored when the database answers. Try again when the control plane reports ready (/readyz).");
+        }
     }
 }

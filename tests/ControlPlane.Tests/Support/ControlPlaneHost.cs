@@ -32,7 +32,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<ControlPlaneHost> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the app registered its own, e.g. a fake <see cref="TimeProvider"/>.</param>
+    public static async Task<ControlPlaneHost> StartAsync(
+        TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var logs = new CapturedLogs();
         var all = new Dictionary<string, string?>
@@ -58,7 +60,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+            host.ConfigureServices(registered =>
+            {
+                registered.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+                services?.Invoke(registered);
+            });
         });
         factory.UseKestrel();
         await Task.Run(factory.StartServer);
