@@ -5,6 +5,7 @@ using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Configurations;
 using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Failover;
+using Vigil.ControlPlane.Data.Metrics;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Data.Security;
 
@@ -39,6 +40,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : I
     public DbSet<EnrolledAgent> Agents => Set<EnrolledAgent>();
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    public DbSet<NodeMetricRollup> NodeMetricRollups => Set<NodeMetricRollup>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -685,3 +685,51 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123103905_NodeMetricRollups'
+)
+BEGIN
+    CREATE TABLE [NodeMetricRollups] (
+        [Id] bigint NOT NULL IDENTITY,
+        [NodeId] uniqueidentifier NOT NULL,
+        [Resolution] nvarchar(8) NOT NULL,
+        [BucketStart] datetimeoffset NOT NULL,
+        [CpuAverage] float NOT NULL,
+        [CpuMax] float NOT NULL,
+        [MemoryUsedAverage] bigint NOT NULL,
+        [MemoryTotal] bigint NOT NULL,
+        [SampleCount] int NOT NULL,
+        CONSTRAINT [PK_NodeMetricRollups] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123103905_NodeMetricRollups'
+)
+BEGIN
+    CREATE INDEX [IX_NodeMetricRollups_NodeId_Resolution_BucketStart] ON [NodeMetricRollups] ([NodeId], [Resolution], [BucketStart]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123103905_NodeMetricRollups'
+)
+BEGIN
+    CREATE INDEX [IX_NodeMetricRollups_Resolution_BucketStart] ON [NodeMetricRollups] ([Resolution], [BucketStart]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261123103905_NodeMetricRollups'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261123103905_NodeMetricRollups', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -341,3 +341,25 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261123094405_UsersKeysAgentsAudit', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "NodeMetricRollups" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_NodeMetricRollups" PRIMARY KEY AUTOINCREMENT,
+    "NodeId" TEXT NOT NULL,
+    "Resolution" TEXT NOT NULL,
+    "BucketStart" INTEGER NOT NULL,
+    "CpuAverage" REAL NOT NULL,
+    "CpuMax" REAL NOT NULL,
+    "MemoryUsedAverage" INTEGER NOT NULL,
+    "MemoryTotal" INTEGER NOT NULL,
+    "SampleCount" INTEGER NOT NULL
+);
+
+CREATE INDEX "IX_NodeMetricRollups_NodeId_Resolution_BucketStart" ON "NodeMetricRollups" ("NodeId", "Resolution", "BucketStart");
+
+CREATE INDEX "IX_NodeMetricRollups_Resolution_BucketStart" ON "NodeMetricRollups" ("Resolution", "BucketStart");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261123103858_NodeMetricRollups', '10.0.15');
+
+COMMIT;

@@ -586,6 +586,49 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                     b.ToTable("FailoverHistory", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Metrics.NodeMetricRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("CpuAverage")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("CpuMax")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("MemoryTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryUsedAverage")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Resolution", "BucketStart");
+
+                    b.HasIndex("NodeId", "Resolution", "BucketStart");
+
+                    b.ToTable("NodeMetricRollups", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.Node", b =>
                 {
                     b.Property<Guid>("Id")

@@ -588,6 +588,49 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.ToTable("FailoverHistory", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Metrics.NodeMetricRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<double>("CpuAverage")
+                        .HasColumnType("float");
+
+                    b.Property<double>("CpuMax")
+                        .HasColumnType("float");
+
+                    b.Property<long>("MemoryTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryUsedAverage")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Resolution", "BucketStart");
+
+                    b.HasIndex("NodeId", "Resolution", "BucketStart");
+
+                    b.ToTable("NodeMetricRollups", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.Node", b =>
                 {
                     b.Property<Guid>("Id")

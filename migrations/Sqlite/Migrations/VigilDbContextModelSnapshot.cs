@@ -571,6 +571,47 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.ToTable("FailoverHistory", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Metrics.NodeMetricRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("CpuAverage")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("CpuMax")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("MemoryTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemoryUsedAverage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Resolution", "BucketStart");
+
+                    b.HasIndex("NodeId", "Resolution", "BucketStart");
+
+                    b.ToTable("NodeMetricRollups", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Nodes.Node", b =>
                 {
                     b.Property<Guid>("Id")

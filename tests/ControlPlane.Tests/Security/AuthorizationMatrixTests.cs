@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/v1/nodes/{id}"] = Need.Viewer,
         ["GET /api/v1/services"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}/configuration"] = Need.Viewer,
+        ["GET /api/v1/nodes/{id}/metrics"] = Need.Viewer,
         ["PUT /api/v1/nodes/{id}/configuration"] = Need.Operator,
         ["GET /api/v1/events"] = Need.Viewer,
         ["POST /api/v1/commands"] = Need.Operator,

@@ -35,6 +35,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
+    /// <param name="services">Replaces services after the app registered its own, e.g. a fake <see cref="TimeProvider"/>.</param>
     public static async Task<ControlPlaneHost> StartAsync(
         TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
@@ -68,11 +69,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureServices(collection => collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
-            if (services is not null)
+            host.ConfigureServices(registered =>
             {
-                host.ConfigureServices(services);
-            }
+                registered.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+                services?.Invoke(registered);
+            });
         });
         factory.UseKestrel();
         await Task.Run(factory.StartServer);
