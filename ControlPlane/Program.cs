@@ -9,6 +9,7 @@ using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
+using Vigil.ControlPlane.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVigilLogging();
@@ -20,6 +21,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddAgentHub();
+builder.AddAdministration();
 builder.AddVigilApi();
 builder.AddDashboard();
 
@@ -40,6 +42,9 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.MapEventsApi();
     app.MapCommandsApi();
     app.MapFailoverApi();
+    app.MapUsersApi();
+    app.MapApiKeysApi();
+    app.MapAuditApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });
