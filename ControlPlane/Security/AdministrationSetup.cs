@@ -7,6 +7,8 @@ public static class AdministrationSetup
     {
         builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddSingleton<ApiKeyIssuer>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<DashboardActions>();
         return builder;
     }
 }
