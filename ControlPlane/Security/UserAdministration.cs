@@ -78,7 +78,7 @@ public sealed class UserAdministration(
             errors["email"] = ["must be an e-mail address such as ops@example.com"];
         }
 
-        var role = RoleOf(request.Role, errors);
+        var role = UserRules.RoleOf(request.Role, errors);
         if (request.Password is { Length: 0 })
         {
             errors["password"] = ["must not be empty; leave it out to have one generated"];
@@ -104,13 +104,13 @@ public sealed class UserAdministration(
         var created = await users.CreateAsync(user, request.Password ?? generated!);
         if (!created.Succeeded)
         {
-            return AdministrationResult.Invalid<CreatedUserResponse>(ErrorsOf(created), "The user is not valid.");
+            return AdministrationResult.Invalid<CreatedUserResponse>(UserRules.ErrorsOf(created), "The user is not valid.");
         }
 
         var added = await users.AddToRoleAsync(user, role!);
         if (!added.Succeeded)
         {
-            return AdministrationResult.Invalid<CreatedUserResponse>(ErrorsOf(added), "The user is not valid.");
+            return AdministrationResult.Invalid<CreatedUserResponse>(UserRules.ErrorsOf(added), "The user is not valid.");
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -120,7 +120,7 @@ public sealed class UserAdministration(
     public async Task<AdministrationResult<UserResponse>> ChangeRoleAsync(string id, ChangeRoleRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var role = RoleOf(request.Role, errors);
+        var role = UserRules.RoleOf(request.Role, errors);
         if (errors.Count > 0)
         {
             return AdministrationResult.Invalid<UserResponse>(errors, "The role is not valid.");
@@ -147,9 +147,9 @@ public sealed class UserAdministration(
 
             await EnsureRoleAsync(role!);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            Check(await users.RemoveFromRolesAsync(user, current));
-            Check(await users.AddToRoleAsync(user, role!));
-            Check(await users.UpdateSecurityStampAsync(user));
+            UserRules.Check(await users.RemoveFromRolesAsync(user, current));
+            UserRules.Check(await users.AddToRoleAsync(user, role!));
+            UserRules.Check(await users.UpdateSecurityStampAsync(user));
             await transaction.CommitAsync(cancellationToken);
             return AdministrationResult.Done<UserResponse>(UserResponse.From(user, role!, time.GetUtcNow()));
         }
@@ -170,12 +170,12 @@ public sealed class UserAdministration(
         var password = PasswordGenerator.Create(identity.Value.Password);
         foreach (var validator in users.PasswordValidators)
         {
-            Check(await validator.ValidateAsync(users, user, password));
+            UserRules.Check(await validator.ValidateAsync(users, user, password));
         }
 
         user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
         user.MustChangePassword = true;
-        Check(await users.UpdateSecurityStampAsync(user));
+        UserRules.Check(await users.UpdateSecurityStampAsync(user));
         return AdministrationResult.Done<OneTimePasswordResponse>(new OneTimePasswordResponse(await ResponseAsync(user), password));
     }
 
@@ -202,7 +202,7 @@ public sealed class UserAdministration(
 
             user.LockoutEnabled = true;
             user.LockoutEnd = DateTimeOffset.MaxValue;
-            Check(await users.UpdateSecurityStampAsync(user));
+            UserRules.Check(await users.UpdateSecurityStampAsync(user));
             return AdministrationResult.Done<UserResponse>(await ResponseAsync(user));
         }
         finally
@@ -221,7 +221,7 @@ public sealed class UserAdministration(
 
         user.LockoutEnd = null;
         user.AccessFailedCount = 0;
-        Check(await users.UpdateSecurityStampAsync(user));
+        UserRules.Check(await users.UpdateSecurityStampAsync(user));
         return AdministrationResult.Done<UserResponse>(await ResponseAsync(user));
     }
 
@@ -246,47 +246,12 @@ public sealed class UserAdministration(
             }
 
             var response = await ResponseAsync(user);
-            Check(await users.DeleteAsync(user));
+            UserRules.Check(await users.DeleteAsync(user));
             return AdministrationResult.Done<UserResponse>(response);
         }
         finally
         {
             AdminChanges.Release();
-        }
-    }
-
-    private static string? RoleOf(string? text, Dictionary<string, string[]> errors)
-    {
-        var role = VigilRoles.Parse(text);
-        if (role is null)
-        {
-            errors["role"] = [$"must be one of {string.Join(", ", VigilRoles.All)}"];
-        }
-
-        return role;
-    }
-
-    /// <summary>Identity's messages, each under the field it is about.</summary>
-    private static Dictionary<string, string[]> ErrorsOf(IdentityResult result) =>
-        result.Errors
-            .GroupBy(e => FieldOf(e.Code))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
-
-    private static string FieldOf(string code) => code switch
-    {
-        _ when code.StartsWith("Password", StringComparison.Ordinal) => "password",
-        _ when code.Contains("Email", StringComparison.Ordinal) => "email",
-        _ when code.Contains("UserName", StringComparison.Ordinal) => "userName",
-        _ when code.Contains("Role", StringComparison.Ordinal) => "role",
-        _ => "user",
-    };
-
-    /// <summary>A failure where none is expected (a concurrent change, a store error) is an error, not a refusal.</summary>
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
     }
 
@@ -327,7 +292,7 @@ public sealed class UserAdministration(
             var created = await roles.CreateAsync(new IdentityRole(role));
             if (!created.Succeeded && !await roles.RoleExistsAsync(role))
             {
-                Check(created);
+                UserRules.Check(created);
             }
         }
     }
