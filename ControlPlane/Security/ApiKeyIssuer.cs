@@ -9,7 +9,7 @@ namespace Vigil.ControlPlane.Security;
 /// <see cref="IssueAsync"/>; only its SHA-256 is stored. Keys always expire: 90 days unless asked
 /// otherwise, at most <see cref="MaxLifetime"/>.
 /// </summary>
-public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, TimeProvider time)
+public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, ApiKeyCache cache, TimeProvider time)
 {
     public const int DefaultLifetimeDays = 90;
     public const int MaxLifetimeDays = 365;
@@ -105,6 +105,9 @@ public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, Ti
             key.RevokedAt = now;
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        // The authentication handler keeps recently read keys for a while; this one must not be.
+        cache.Forget(id);
 
         return AdministrationResult.Done<ApiKeyResponse>(ApiKeyResponse.From(key, now));
     }

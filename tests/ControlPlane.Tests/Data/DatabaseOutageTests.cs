@@ -33,6 +33,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await using var steady = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken);
         await steady.RegisterAsync();
         await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(steady.NodeId) is not null, "the first node is stored");
+        // The API key is checked once while the database is up; during the outage its last check stands.
+        Assert.NotNull(await api.FindAsync(steady.NodeId));
 
         await _server.StopAsync(TestContext.Current.CancellationToken);
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reports the outage");
