@@ -17,7 +17,7 @@ public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, Ap
 
     public async Task<AdministrationResult<CreatedApiKeyResponse>> IssueAsync(CreateApiKeyRequest request, string createdBy, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name))
@@ -78,7 +78,7 @@ public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, Ap
         var items = await keys.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Now();
         return ([.. items.Select(k => ApiKeyResponse.From(k, now))], total);
     }
 
@@ -99,7 +99,7 @@ public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, Ap
             return AdministrationResult.NotFound<ApiKeyResponse>("API key not found.", $"No API key has the id '{id}'.");
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         if (key.RevokedAt is null)
         {
             key.RevokedAt = now;
@@ -110,6 +110,13 @@ public sealed class ApiKeyIssuer(IDbContextFactory<VigilDbContext> databases, Ap
         cache.Forget(id);
 
         return AdministrationResult.Done<ApiKeyResponse>(ApiKeyResponse.From(key, now));
+    }
+
+    /// <summary>Now, to the millisecond: what is answered equals what is read back later from any database.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     private static DateTimeOffset? ExpiryOf(CreateApiKeyRequest request, DateTimeOffset now, Dictionary<string, string[]> errors)
