@@ -16,7 +16,7 @@ public sealed class AdministrationPagesTests(Browser browser)
 
         await page.GotoAsync(new Uri(controlPlane.Url, "/admin/users").ToString());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true })).ToBeVisibleAsync();
-        await CreateAsync(page, "new-user-name", "pat", "Create user");
+        await CreateAsync(page, "User name", "pat", "Create user");
         var password = await page.GetByTestId("one-time-secret").GetByRole(AriaRole.Textbox).InputValueAsync();
         Assert.True(password.Length >= 20, $"generated password '{password.Length}' characters long");
         await Expect(page.GetByTestId("user-name").GetByText("pat", new() { Exact = true })).ToBeVisibleAsync();
@@ -24,7 +24,7 @@ public sealed class AdministrationPagesTests(Browser browser)
         await Expect(page.GetByTestId("one-time-secret")).ToHaveCountAsync(0);
 
         await page.GotoAsync(new Uri(controlPlane.Url, "/admin/api-keys").ToString());
-        await CreateAsync(page, "new-key-name", "e2e-script", "Create key");
+        await CreateAsync(page, "Name", "e2e-script", "Create key");
         var key = await page.GetByTestId("one-time-secret").GetByRole(AriaRole.Textbox).InputValueAsync();
         Assert.StartsWith("vk_", key, StringComparison.Ordinal);
         var keyRow = page.Locator("tr", new() { Has = page.GetByTestId("key-name").GetByText("e2e-script", new() { Exact = true }) });
@@ -40,12 +40,13 @@ public sealed class AdministrationPagesTests(Browser browser)
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
 
         await page.GotoAsync(new Uri(controlPlane.Url, "/audit").ToString());
-        await page.GetByLabel("Actor").FillAsync("admin");
+        await FilterAsync(page, "Actor", "admin", "^/api/v1/audit\\.csv\\?actor=admin$");
         var actions = page.GetByTestId("audit-action");
         await Expect(actions.GetByText("RevokeApiKey", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(actions.GetByText("CreateApiKey", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(actions.GetByText("CreateUser", new() { Exact = true })).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("audit-export")).ToHaveAttributeAsync("href", new Regex("^/api/v1/audit\\.csv\\?actor=admin$"));
+        await Expect(page.GetByTestId("audit-actor").GetByText("admin", new() { Exact = true }).First).ToBeVisibleAsync();
+        Assert.All(await page.GetByTestId("audit-actor").AllInnerTextsAsync(), actor => Assert.Equal("admin", actor));
         var export = await page.APIRequest.GetAsync(new Uri(controlPlane.Url, "/api/v1/audit.csv?actor=admin").ToString());
         var csv = await export.TextAsync();
         Assert.Contains(",admin,CreateUser,", csv, StringComparison.Ordinal);
@@ -53,13 +54,33 @@ public sealed class AdministrationPagesTests(Browser browser)
         Assert.DoesNotContain(key, csv, StringComparison.Ordinal);
     }
 
-    /// <summary>Fills the create form's name field and submits it, retrying until the page is interactive and shows the one-time secret.</summary>
-    private static async Task CreateAsync(IPage page, string nameField, string name, string button)
+    /// <summary>Types a filter, retrying until the page is interactive and the export link carries it.</summary>
+    private static async Task FilterAsync(IPage page, string label, string value, string exportLink)
+    {
+        var export = page.GetByTestId("audit-export");
+        for (var attempt = 0; attempt < 20 && !Regex.IsMatch(await export.GetAttributeAsync("href") ?? "", exportLink); attempt++)
+        {
+            await page.GetByLabel(label, new() { Exact = true }).FillAsync(value);
+            try
+            {
+                await Expect(export).ToHaveAttributeAsync("href", new Regex(exportLink), new() { Timeout = 1_000 });
+            }
+            catch (PlaywrightException)
+            {
+                // The circuit was not connected yet: the value never reached the server; type it again.
+            }
+        }
+
+        await Expect(export).ToHaveAttributeAsync("href", new Regex(exportLink));
+    }
+
+    /// <summary>Fills the create form's name field (found by its label) and submits it, retrying until the page is interactive and shows the one-time secret.</summary>
+    private static async Task CreateAsync(IPage page, string nameLabel, string name, string button)
     {
         var secret = page.GetByTestId("one-time-secret");
         for (var attempt = 0; attempt < 20 && await secret.CountAsync() == 0; attempt++)
         {
-            await page.GetByTestId(nameField).Locator("input").FillAsync(name);
+            await page.GetByLabel(nameLabel, new() { Exact = true }).FillAsync(name);
             await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
             try
             {
