@@ -46,6 +46,7 @@ return await builder.Build().RunUntilStoppedAsync(app =>
 
     var api = app.MapGroup("").RequireApiRoles();
     api.MapNodesApi();
+    api.MapServicesApi();
     api.MapConfigurationsApi();
     api.MapEventsApi();
     api.MapCommandsApi();

@@ -27,6 +27,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         ["GET /api/v1/nodes"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}"] = Need.Viewer,
+        ["GET /api/v1/services"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}/configuration"] = Need.Viewer,
         ["PUT /api/v1/nodes/{id}/configuration"] = Need.Operator,
         ["GET /api/v1/events"] = Need.Viewer,

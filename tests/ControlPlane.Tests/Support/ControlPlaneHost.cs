@@ -35,7 +35,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<ControlPlaneHost> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ControlPlaneHost> StartAsync(
+        TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var logs = new CapturedLogs();
         var all = new Dictionary<string, string?>
@@ -67,7 +68,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+            host.ConfigureServices(collection => collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+            if (services is not null)
+            {
+                host.ConfigureServices(services);
+            }
         });
         factory.UseKestrel();
         await Task.Run(factory.StartServer);
