@@ -14,10 +14,18 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/v1").WithTags("Audit log").RequireAuthorization(VigilPolicies.Operator);
-        audit.MapGet("/audit", ListEntries).WithName("ListAuditEntries").WithSummary("Lists audit entries, newest first, filtered and paged.");
+        audit.MapGet("/audit", ListEntries).WithName("ListAuditEntries")
+            .WithSummary("Lists audit entries.")
+            .WithDescription("Newest first, filtered by actor, action, target, outcome and time, paged.")
+            .Responds<PagedResult<AuditEntryResponse>>(StatusCodes.Status200OK, "A page of audit entries.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A filter is not valid; `errors` names it.")
+            .NeedsTheDatabase();
         audit.MapGet("/audit.csv", ExportEntries).WithName("ExportAuditEntries")
-            .WithSummary("Every audit entry that matches the filters as CSV (RFC 4180), newest first, streamed.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .WithSummary("Exports audit entries as CSV.")
+            .WithDescription("Every entry that matches the filters, newest first, streamed as RFC 4180 CSV; a field that a spreadsheet would run as a formula starts with a quote (').")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A filter is not valid; `errors` names it.")
+            .NeedsTheDatabase();
         return app;
     }
 

@@ -12,12 +12,30 @@ public static class ApiKeysApi
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(VigilPolicies.Admin);
-        keys.MapGet("/", ListKeys).WithName("ListApiKeys").WithSummary("Lists API keys, newest first, without their secrets.");
+        keys.MapGet("/", ListKeys).WithName("ListApiKeys")
+            .WithSummary("Lists API keys.")
+            .WithDescription("Newest first, without their secrets.")
+            .Responds<PagedResult<ApiKeyResponse>>(StatusCodes.Status200OK, "A page of API keys.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.")
+            .NeedsTheDatabase();
         keys.MapPost("/", CreateKey).WithName("CreateApiKey")
-            .WithSummary("Creates an API key with one role; the key is in this response only. It expires after 90 days unless asked otherwise, at most 365.");
-        keys.MapGet("/{id}", GetKey).WithName("GetApiKey").WithSummary("Gets one API key, without its secret.").ProducesProblem(StatusCodes.Status404NotFound);
-        keys.MapPost("/{id}/revoke", RevokeKey).WithName("RevokeApiKey").WithSummary("Revokes an API key at once; the key stays listed as revoked.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Creates an API key with one role.")
+            .WithDescription("The key is in this response only. It expires after 90 days unless asked otherwise, at most after 365.")
+            .Responds<CreatedApiKeyResponse>(StatusCodes.Status201Created, "The key was created; Location names it.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The key is not valid (a name in use, an unknown role, an expiry out of range); `errors` names each field.")
+            .NeedsTheDatabase();
+        keys.MapGet("/{id}", GetKey).WithName("GetApiKey")
+            .WithSummary("Gets one API key.")
+            .WithDescription("Without its secret.")
+            .Responds<ApiKeyResponse>(StatusCodes.Status200OK, "The key.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No API key has this id.")
+            .NeedsTheDatabase();
+        keys.MapPost("/{id}/revoke", RevokeKey).WithName("RevokeApiKey")
+            .WithSummary("Revokes an API key.")
+            .WithDescription("At once; the key stays listed as revoked. Revoking it again changes nothing.")
+            .Responds<ApiKeyResponse>(StatusCodes.Status200OK, "The key, revoked.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No API key has this id.")
+            .NeedsTheDatabase();
         return app;
     }
 

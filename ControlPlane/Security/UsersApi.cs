@@ -14,21 +14,58 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(VigilPolicies.Admin);
-        users.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("Lists users by name, filtered by role or name, paged.");
+        users.MapGet("/", ListUsers).WithName("ListUsers")
+            .WithSummary("Lists users.")
+            .WithDescription("Sorted by name, filtered by role or a part of the name, paged.")
+            .Responds<PagedResult<UserResponse>>(StatusCodes.Status200OK, "A page of users.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.")
+            .NeedsTheDatabase();
         users.MapPost("/", CreateUser).WithName("CreateUser")
-            .WithSummary("Creates a user with one role; without a password, one is generated and returned once. The user must change it at the first sign-in.");
-        users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("Gets one user.").ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPut("/{id}/role", ChangeRole).WithName("ChangeUserRole").WithSummary("Gives the user another role; their sessions end.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Creates a user with one role.")
+            .WithDescription("Without a password one is generated and returned once, in this response. Either way the user must choose a new password at the first sign-in.")
+            .Responds<CreatedUserResponse>(StatusCodes.Status201Created, "The user was created; Location names it.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The user is not valid (a name in use, an unknown role, a password against the rules); `errors` names each field.")
+            .NeedsTheDatabase();
+        users.MapGet("/{id}", GetUser).WithName("GetUser")
+            .WithSummary("Gets one user.")
+            .WithDescription("Never a password hash or a security stamp.")
+            .Responds<UserResponse>(StatusCodes.Status200OK, "The user.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No user has this id.")
+            .NeedsTheDatabase();
+        users.MapPut("/{id}/role", ChangeRole).WithName("ChangeUserRole")
+            .WithSummary("Gives a user another role.")
+            .WithDescription("The user's sessions end at their next validation.")
+            .Responds<UserResponse>(StatusCodes.Status200OK, "The user with the new role.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The role is not Admin, Operator or Viewer; `errors` names it.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No user has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The user is the last enabled admin.")
+            .NeedsTheDatabase();
         users.MapPost("/{id}/reset-password", ResetPassword).WithName("ResetUserPassword")
-            .WithSummary("Sets a generated password, returned once, that must be changed at the next sign-in; the user's sessions end.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPost("/{id}/lock", Lock).WithName("LockUser").WithSummary("Disables the user until unlocked; their sessions end.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        users.MapPost("/{id}/unlock", Unlock).WithName("UnlockUser").WithSummary("Enables a disabled user and ends a lockout after failed sign-ins.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapDelete("/{id}", DeleteUser).WithName("DeleteUser").WithSummary("Deletes a user; not yourself, not the last enabled admin.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Sets a new one-time password.")
+            .WithDescription("The password is generated, returned once, and must be changed at the next sign-in; the user's sessions end.")
+            .Responds<OneTimePasswordResponse>(StatusCodes.Status200OK, "The user and the one-time password.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No user has this id.")
+            .NeedsTheDatabase();
+        users.MapPost("/{id}/lock", Lock).WithName("LockUser")
+            .WithSummary("Disables a user until unlocked.")
+            .WithDescription("The user cannot sign in, and their sessions end.")
+            .Responds<UserResponse>(StatusCodes.Status200OK, "The user, disabled.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No user has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The user is yourself or the last enabled admin.")
+            .NeedsTheDatabase();
+        users.MapPost("/{id}/unlock", Unlock).WithName("UnlockUser")
+            .WithSummary("Enables a disabled user.")
+            .WithDescription("Also ends a lockout after failed sign-ins.")
+            .Responds<UserResponse>(StatusCodes.Status200OK, "The user, enabled.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No user has this id.")
+            .NeedsTheDatabase();
+        users.MapDelete("/{id}", DeleteUser).WithName("DeleteUser")
+            .WithSummary("Deletes a user.")
+            .WithDescription("Not yourself, and not the last enabled admin.")
+            .Responds(StatusCodes.Status204NoContent, "The user was deleted.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No user has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The user is yourself or the last enabled admin.")
+            .NeedsTheDatabase();
         return app;
     }
 
