@@ -24,6 +24,7 @@ builder.AddFailover();
 builder.AddMetricsHistory();
 builder.AddAgentHub();
 builder.AddVigilSecurity();
+builder.AddAdministration();
 builder.AddVigilApi();
 builder.AddDashboard();
 
@@ -53,6 +54,9 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     api.MapCommandsApi();
     api.MapFailoverApi();
     api.MapMetricsApi();
+    api.MapUsersApi();
+    api.MapApiKeysApi();
+    api.MapAuditApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

@@ -22,6 +22,9 @@ public sealed class OpenApiDescription : IOpenApiDocumentTransformer
         ["Events"] = "What agents reported (service exits, restarts, probe results) and what failover groups did.",
         ["Commands"] = "Operator commands for a managed service (restart, start, stop, pause, continue), delivered to the node's agent.",
         ["Failover groups"] = "Groups of members (a managed service on a node) of which one is active: elections, switchovers, history and drills.",
+        ["Users"] = "People who sign in, each with one role (Admin, Operator, Viewer); for admins only.",
+        ["API keys"] = "Keys for scripts and other systems, each with one role, shown once; for admins only.",
+        ["Audit log"] = "Who did what, to which target, from where, when, and how it ended; for operators and admins.",
     };
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

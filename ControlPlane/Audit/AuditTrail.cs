@@ -11,6 +11,7 @@ namespace Vigil.ControlPlane.Audit;
 /// </summary>
 internal sealed partial class AuditTrail(
     IDbContextFactory<VigilDbContext> databases,
+    AuditFeed feed,
     TimeProvider time,
     ILogger<AuditTrail> logger) : IAuditTrail
 {
@@ -61,6 +62,7 @@ internal sealed partial class AuditTrail(
 
         db.AuditLog.AddRange(entries);
         await db.SaveChangesAsync(cancellationToken);
+        feed.Publish();
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length];

@@ -46,6 +46,20 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/v1/groups/{id}/drills"] = Need.Operator,
         ["GET /api/v1/groups/{id}/drills"] = Need.Viewer,
         ["GET /api/v1/drills/{id}"] = Need.Viewer,
+        ["GET /api/v1/users"] = Need.Admin,
+        ["POST /api/v1/users"] = Need.Admin,
+        ["GET /api/v1/users/{id}"] = Need.Admin,
+        ["PUT /api/v1/users/{id}/role"] = Need.Admin,
+        ["POST /api/v1/users/{id}/reset-password"] = Need.Admin,
+        ["POST /api/v1/users/{id}/lock"] = Need.Admin,
+        ["POST /api/v1/users/{id}/unlock"] = Need.Admin,
+        ["DELETE /api/v1/users/{id}"] = Need.Admin,
+        ["GET /api/v1/api-keys"] = Need.Admin,
+        ["POST /api/v1/api-keys"] = Need.Admin,
+        ["GET /api/v1/api-keys/{id}"] = Need.Admin,
+        ["POST /api/v1/api-keys/{id}/revoke"] = Need.Admin,
+        ["GET /api/v1/audit"] = Need.Operator,
+        ["GET /api/v1/audit.csv"] = Need.Operator,
     };
 
     private readonly TestDatabase _database = TestDatabase.Sqlite();
