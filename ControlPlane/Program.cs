@@ -20,6 +20,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddAgentHub();
+builder.AddEnrollmentRateLimit();
 builder.AddVigilApi();
 builder.AddDashboard();
 
@@ -31,10 +32,13 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.UseAuthentication();
     app.UseApiAudit();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.UseAntiforgery();
 
     app.MapHealthEndpoints();
     app.MapAgentHub();
+    app.MapAgentsApi();
+    app.MapEnrollmentTokensApi();
     app.MapNodesApi();
     app.MapConfigurationsApi();
     app.MapEventsApi();
