@@ -32,7 +32,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<ControlPlaneHost> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ControlPlaneHost> StartAsync(
+        TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var logs = new CapturedLogs();
         var all = new Dictionary<string, string?>
@@ -43,6 +44,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["Database:LastSeenFlushInterval"] = "00:00:00.200",
             ["Agents:EnrollmentToken"] = EnrollmentToken,
             ["Liveness:SweepInterval"] = "00:00:00.050",
+            ["RateLimits:EnrollmentPerMinute"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -58,7 +60,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureServices(services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+            host.ConfigureServices(collection =>
+            {
+                collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+                services?.Invoke(collection);
+            });
         });
         factory.UseKestrel();
         await Task.Run(factory.StartServer);
