@@ -74,7 +74,7 @@ fi
 cat <<MSG
 
   Vigil is running.
-    Dashboard:        $url/nodes
+    Dashboard:        $url/   (user admin; at the first start its one-time password is printed above)
     REST API:         $url/api/v1/nodes   (interactive page: $url/scalar/v1)
     Enrollment token: $token_file (agents on other machines need it)
   Press Ctrl+C to stop.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine: Debian
-# packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, Node.js for
+# the OpenAPI linter: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +12,7 @@ fi
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 { command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; } || missing+=(wine wine64)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
@@ -38,6 +39,11 @@ cleanup() {
 }
 trap cleanup EXIT
 export TMPDIR="$run_dir"
+
+# The OpenAPI linter the tests run on the control plane's document, pinned by tests/openapi-lint/package-lock.json.
+if [ ! -d tests/openapi-lint/node_modules ]; then
+  (cd tests/openapi-lint && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 dotnet build ControlPlane.sln -c Release --nologo -v quiet
 

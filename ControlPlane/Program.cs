@@ -9,6 +9,7 @@ using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
+using Vigil.ControlPlane.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVigilLogging();
@@ -20,7 +21,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddAgentHub();
-builder.AddEnrollmentRateLimit();
+builder.AddVigilSecurity();
 builder.AddVigilApi();
 builder.AddDashboard();
 
@@ -29,21 +30,28 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     app.UseVigilExceptionHandler();
     app.UseStatusCodePages();
     app.UseVigilRequestLogging();
+    app.UseVigilSecurityHeaders();
     app.UseAuthentication();
+    app.UsePasswordChangeGate();
     app.UseApiAudit();
-    app.UseAuthorization();
+    app.UseCrossSiteRefusal();
     app.UseRateLimiter();
+    app.UseAuthorization();
     app.UseAntiforgery();
 
     app.MapHealthEndpoints();
     app.MapAgentHub();
-    app.MapAgentsApi();
-    app.MapEnrollmentTokensApi();
-    app.MapNodesApi();
-    app.MapConfigurationsApi();
-    app.MapEventsApi();
-    app.MapCommandsApi();
-    app.MapFailoverApi();
+    app.MapAccountEndpoints();
+
+    var api = app.MapGroup("").RequireApiRoles();
+    api.MapNodesApi();
+    api.MapServicesApi();
+    api.MapConfigurationsApi();
+    api.MapEventsApi();
+    api.MapCommandsApi();
+    api.MapFailoverApi();
+    api.MapAgentsApi();
+    api.MapEnrollmentTokensApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

@@ -11,15 +11,12 @@ namespace Vigil.ControlPlane.Agents;
 /// <summary>REST surface of agents: enrolment (anonymous, rate limited) and the admin's list, approve, revoke and forget.</summary>
 public static class AgentsApi
 {
-    /// <summary>The rate limiter policy of enrolment: per remote address, <c>RateLimits:EnrollmentPerMinute</c>.</summary>
-    public const string EnrollmentRateLimitPolicy = "enrollment";
-
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
         var agents = app.MapGroup("/api/v1/agents").WithTags("Agents");
         agents.MapPost("/enroll", Enroll)
             .AllowAnonymous()
-            .RequireRateLimiting(EnrollmentRateLimitPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Enrollment)
             .WithName("EnrollAgent")
             .WithSummary("Enrols an agent with an enrollment token and returns its own credential, once. A node enrolling again replaces its older credential.")
             .ProducesValidationProblem()

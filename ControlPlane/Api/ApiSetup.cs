@@ -26,13 +26,13 @@ public static class ApiSetup
             }
         });
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi("v1", options =>
         {
-            document.Info.Title = "Vigil control plane API";
-            document.Info.Description = "Nodes, their liveness and their agents' reports.";
-            document.Info.Version = "v1";
-            return Task.CompletedTask;
-        }));
+            options.AddDocumentTransformer<OpenApiDescription>();
+            options.AddDocumentTransformer<OpenApiSecurity>();
+            options.AddOperationTransformer<OpenApiSecurity>();
+            options.AddOperationTransformer<OpenApiProblems>();
+        });
         return builder;
     }
 
@@ -51,8 +51,18 @@ public static class ApiSetup
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and the interactive page at <c>/scalar/v1</c>.</summary>
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi();
-        app.MapScalarApiReference(options => options.WithTitle("Vigil API"));
+        // The description of the API is no secret; the operations it lists ask for their own credentials.
+        app.MapOpenApi().AllowAnonymous();
+        // Everything the page needs comes from the control plane: no web fonts, telemetry or hosted assistants.
+        app.MapScalarApiReference(options => options
+                .WithTitle(OpenApiDescription.Title)
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .AddPreferredSecuritySchemes(OpenApiSecurity.ApiKeyScheme))
+            .AllowAnonymous();
         return app;
     }
 }

@@ -18,15 +18,27 @@ public static class CommandsApi
         var commands = app.MapGroup("/api/v1/commands").WithTags("Commands");
         commands.MapPost("/", PostCommand)
             .WithName("PostCommand")
-            .WithSummary("Stores a command for a managed service on a node and delivers it to the node's agent, at once or when it next connects. An Idempotency-Key header makes a retry return the same command instead of a second one.")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithSummary("Sends a command to a managed service on a node.")
+            .WithDescription("Stores the command and delivers it to the node's agent, at once or when it next connects; its state follows at the returned location. An Idempotency-Key header makes a retry return the same command instead of a second one.")
+            .Responds<CommandResponse>(StatusCodes.Status201Created, "The command was stored; Location names it.")
+            .Responds<CommandResponse>(StatusCodes.Status200OK, "A retry with the same Idempotency-Key: the command stored the first time (header Idempotent-Replayed: true).")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The command is not valid (unknown node or service, a kind operators may not send, a value out of range); `errors` names each field.")
+            .RespondsWithProblem(StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was used for a different command.")
+            .NeedsTheDatabase();
         commands.MapGet("/", ListCommands)
             .WithName("ListCommands")
-            .WithSummary("Lists commands, newest first, filtered and paged.");
+            .WithSummary("Lists commands, newest first, filtered and paged.")
+            .WithDescription("Operators' commands and the role commands failover groups send.")
+            .Responds<PagedResult<CommandResponse>>(StatusCodes.Status200OK, "One page of commands.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.")
+            .NeedsTheDatabase();
         commands.MapGet("/{id}", GetCommand)
             .WithName("GetCommand")
             .WithSummary("Gets one command and its state.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Pending until delivered, Sent until the agent answers, then Succeeded, Failed, TimedOut or Expired.")
+            .Responds<CommandResponse>(StatusCodes.Status200OK, "The command.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No command has this id.")
+            .NeedsTheDatabase();
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Vigil.ControlPlane.Api;
 using Vigil.ControlPlane.Nodes;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
@@ -18,11 +19,18 @@ public static class ConfigurationsApi
         configuration.MapGet("/", GetConfiguration)
             .WithName("GetNodeConfiguration")
             .WithSummary("Gets the managed services the control plane wants on the node.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Version 0 with no services when none was ever set.")
+            .Responds<DesiredConfiguration>(StatusCodes.Status200OK, "The node's desired configuration and its version.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.")
+            .NeedsTheDatabase();
         configuration.MapPut("/", PutConfiguration)
             .WithName("PutNodeConfiguration")
-            .WithSummary("Replaces the managed services the control plane wants on the node; the agent applies them at once when connected, or when it next connects.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Replaces the managed services the control plane wants on the node.")
+            .WithDescription("The agent applies them at once when connected, or when it next connects. Each change gets the next version number.")
+            .Responds<DesiredConfiguration>(StatusCodes.Status200OK, "The stored configuration with its new version.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A service definition is not valid; `errors` names each field by its path, such as `services[0].probes[1].interval`.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.")
+            .NeedsTheDatabase();
         return app;
     }
 

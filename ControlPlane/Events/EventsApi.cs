@@ -15,7 +15,11 @@ public static class EventsApi
         app.MapGroup("/api/v1/events").WithTags("Events")
             .MapGet("/", ListEvents)
             .WithName("ListEvents")
-            .WithSummary("Lists events reported by agents, newest first, filtered and paged.");
+            .WithSummary("Lists events reported by agents, newest first, filtered and paged.")
+            .WithDescription("Agents' events (a service exited, was restarted, a probe failed, ...) and failover groups' elections, failovers, switchovers and failbacks.")
+            .Responds<PagedResult<EventResponse>>(StatusCodes.Status200OK, "One page of events.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.")
+            .NeedsTheDatabase();
         return app;
     }
 

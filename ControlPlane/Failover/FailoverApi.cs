@@ -12,28 +12,77 @@ public static class FailoverApi
     public static IEndpointRouteBuilder MapFailoverApi(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/api/v1/groups").WithTags("Failover groups");
-        groups.MapGet("/", ListGroups).WithName("ListGroups").WithSummary("Lists failover groups with their live status.");
+        groups.MapGet("/", ListGroups).WithName("ListGroups")
+            .WithSummary("Lists failover groups with their live status.")
+            .WithDescription("Sorted by name. Read from the control plane's memory: it answers while the database is down.")
+            .Responds<IReadOnlyList<GroupResponse>>(StatusCodes.Status200OK, "Every failover group.");
         groups.MapPost("/", (GroupRequest request, FailoverGroups service, CancellationToken cancellationToken) => service.CreateAsync(request, cancellationToken))
-            .WithName("CreateGroup").WithSummary("Creates a failover group; it elects its active member at once.");
-        groups.MapGet("/{id}", GetGroup).WithName("GetGroup").WithSummary("Gets one failover group.").ProducesProblem(StatusCodes.Status404NotFound);
-        groups.MapPut("/{id}", UpdateGroup).WithName("UpdateGroup").WithSummary("Replaces a group's members and policy; the active member must stay.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        groups.MapDelete("/{id}", DeleteGroup).WithName("DeleteGroup").WithSummary("Deletes a group; its members' services return to plain supervision.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("CreateGroup")
+            .WithSummary("Creates a failover group.")
+            .WithDescription("The group elects its active member at once: the reachable member with a ready service and the best priority.")
+            .Responds<GroupResponse>(StatusCodes.Status201Created, "The group was created; Location names it.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The group is not valid (a name in use, an unknown node, a member in another group, a policy value out of range); `errors` names each field.")
+            .NeedsTheDatabase();
+        groups.MapGet("/{id}", GetGroup).WithName("GetGroup")
+            .WithSummary("Gets one failover group.")
+            .WithDescription("Its definition, policy, live status and members.")
+            .Responds<GroupResponse>(StatusCodes.Status200OK, "The group.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.");
+        groups.MapPut("/{id}", UpdateGroup).WithName("UpdateGroup")
+            .WithSummary("Replaces a group's members and policy.")
+            .WithDescription("The active member must stay: switch over to another member before removing it.")
+            .Responds<GroupResponse>(StatusCodes.Status200OK, "The group as changed.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The group is not valid; `errors` names each field.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The change would remove the active member, or the active member changed while the request ran.")
+            .NeedsTheDatabase();
+        groups.MapDelete("/{id}", DeleteGroup).WithName("DeleteGroup")
+            .WithSummary("Deletes a failover group.")
+            .WithDescription("Its members' services return to plain supervision.")
+            .Responds(StatusCodes.Status204NoContent, "The group was deleted.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .NeedsTheDatabase();
         groups.MapPost("/{id}/switchover", Switchover).WithName("Switchover")
-            .WithSummary("Moves the active role gracefully, to the given node or the best standby: the old member stops before the new one starts.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Moves the active role gracefully, to the given node or the best standby.")
+            .WithDescription("The old member stops before the new one starts. The switchover runs after the answer; follow it on the group.")
+            .Responds<GroupResponse>(StatusCodes.Status202Accepted, "The switchover was asked for; the group as it is now.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "`targetNodeId` is not a member node of the group.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The group cannot switch over now (a transition is under way, no active member, or no ready target); `detail` says why.");
         groups.MapPost("/{id}/confirm-down", ConfirmDown).WithName("ConfirmNodeDown")
-            .WithSummary("An operator confirms a member's unreachable node is down (isolation KeepRunning), so the group may fail over.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        groups.MapGet("/{id}/history", History).WithName("GroupHistory").WithSummary("The group's failovers and switchovers with their timelines and RTO, newest first.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        groups.MapPost("/{id}/drills", StartDrill).WithName("StartDrill").WithSummary("Runs a drill now: a switchover or a fault injection; the report follows at /api/v1/drills/{id}.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        groups.MapGet("/{id}/drills", ListDrills).WithName("ListDrills").WithSummary("The group's drills and their reports, newest first.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/api/v1/drills/{id}", GetDrill).WithTags("Failover groups").WithName("GetDrill").WithSummary("One drill's report.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Confirms that a member's unreachable node is down, so the group may fail over.")
+            .WithDescription("For groups whose isolation policy is KeepRunning: the control plane does not fail over from an unreachable node until an operator confirms it is down.")
+            .Responds<GroupResponse>(StatusCodes.Status202Accepted, "The confirmation was recorded; the group as it is now.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "`nodeId` is not a member node of the group.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The node is reachable: it is not down.");
+        groups.MapGet("/{id}/history", History).WithName("GroupHistory")
+            .WithSummary("Lists the group's failovers and switchovers, newest first.")
+            .WithDescription("Each with its timeline and the recovery time (RTO) it took.")
+            .Responds<PagedResult<HistoryResponse>>(StatusCodes.Status200OK, "One page of the group's history.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .NeedsTheDatabase();
+        groups.MapPost("/{id}/drills", StartDrill).WithName("StartDrill")
+            .WithSummary("Runs a drill now: a switchover or a fault injection.")
+            .WithDescription("The drill runs after the answer; its report follows at /api/v1/drills/{id}.")
+            .Responds<DrillResponse>(StatusCodes.Status202Accepted, "The drill started; Location names its report.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "`kind` is not a drill kind.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The drill cannot start now (another drill or a transition is under way, or no standby is ready); `detail` says why.")
+            .NeedsTheDatabase();
+        groups.MapGet("/{id}/drills", ListDrills).WithName("ListDrills")
+            .WithSummary("Lists the group's drills and their reports, newest first.")
+            .Responds<PagedResult<DrillResponse>>(StatusCodes.Status200OK, "One page of the group's drills.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No failover group has this id.")
+            .NeedsTheDatabase();
+        app.MapGet("/api/v1/drills/{id}", GetDrill).WithTags("Failover groups").WithName("GetDrill")
+            .WithSummary("Gets one drill's report.")
+            .WithDescription("Its kind, outcome, detection time and the recovery time (RTO) it measured against the objective.")
+            .Responds<DrillResponse>(StatusCodes.Status200OK, "The drill.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No drill has this id.")
+            .NeedsTheDatabase();
         return app;
     }
 

@@ -13,11 +13,16 @@ public static class NodesApi
         var nodes = app.MapGroup("/api/v1/nodes").WithTags("Nodes");
         nodes.MapGet("/", ListNodes)
             .WithName("ListNodes")
-            .WithSummary("Lists nodes with their live state, filtered and paged.");
+            .WithSummary("Lists nodes with their live state, filtered and paged.")
+            .WithDescription("Sorted by name. Read from the control plane's memory: it answers while the database is down.")
+            .Responds<PagedResult<NodeResponse>>(StatusCodes.Status200OK, "One page of nodes.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A query parameter is not valid; `errors` names it.");
         nodes.MapGet("/{id}", GetNode)
             .WithName("GetNode")
             .WithSummary("Gets one node by id.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("The node's liveness, host metrics, managed services and failover roles as its agent last reported them.")
+            .Responds<NodeResponse>(StatusCodes.Status200OK, "The node.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.");
         return app;
     }
 

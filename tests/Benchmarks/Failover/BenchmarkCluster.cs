@@ -12,6 +12,7 @@ namespace Vigil.Benchmarks.Failover;
 public sealed class BenchmarkCluster : IAsyncDisposable
 {
     public const string EnrollmentToken = "bench-enrollment-token-0123456789";
+    public const string AdminApiKey = "bench-admin-api-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly List<BenchmarkNode> _nodes = [];
@@ -48,6 +49,7 @@ public sealed class BenchmarkCluster : IAsyncDisposable
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Agents__EnrollmentToken"] = EnrollmentToken,
+            ["Security__InitialAdminApiKey"] = AdminApiKey,
         }, "--DataDirectory", data);
         var cluster = new BenchmarkCluster(folder, url, controlPlane, time);
         cluster._started.Add(controlPlane);

@@ -8,7 +8,7 @@ namespace Vigil.Benchmarks.Failover;
 public sealed class GroupApi(Uri controlPlane) : IDisposable
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-    private readonly HttpClient _http = new() { BaseAddress = controlPlane, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new() { BaseAddress = controlPlane, Timeout = TimeSpan.FromSeconds(10), DefaultRequestHeaders = { { "X-API-Key", BenchmarkCluster.AdminApiKey } } };
 
     /// <summary>The id the control plane gave the node with this name, or null while it has not registered.</summary>
     public async Task<Guid?> NodeIdAsync(string name, CancellationToken cancellationToken)

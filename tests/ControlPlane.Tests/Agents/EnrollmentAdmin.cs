@@ -1,42 +1,22 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Vigil.ControlPlane.Security;
 using Vigil.ControlPlane.Tests.Support;
 
 namespace Vigil.ControlPlane.Tests.Agents;
 
-/// <summary>
-/// Admin calls to the enrolment endpoints. Until the control plane's own sign-in is in place, tests
-/// authenticate as an admin with a test-only scheme: any request carrying <see cref="Header"/>.
-/// </summary>
+/// <summary>Admin calls to the enrolment endpoints, with the host's Admin API key.</summary>
 public sealed class EnrollmentAdmin(HttpClient http)
 {
-    public const string Header = "X-Test-Admin";
-    public const string Name = "test-admin";
-    private const string SchemeName = "TestAdmin";
+    /// <summary>The actor that admin changes are recorded under: the host's initial Admin API key.</summary>
+    public const string Name = "key:";
 
     public HttpClient Http { get; } = http;
 
-    public static Action<IServiceCollection> Authentication => services =>
-    {
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestAdminHandler>(SchemeName, _ => { });
-        services.AddAuthorizationBuilder()
-            .AddPolicy(VigilPolicies.Admin, policy => policy.AddAuthenticationSchemes(SchemeName).RequireRole(VigilRoles.Admin));
-    };
-
     public static async Task<(ControlPlaneHost Host, EnrollmentAdmin Admin)> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = await ControlPlaneHost.StartAsync(database, settings, Authentication);
-        var http = host.CreateHttpClient();
-        http.DefaultRequestHeaders.Add(Header, "yes");
-        return (host, new EnrollmentAdmin(http));
+        var host = await ControlPlaneHost.StartAsync(database, settings);
+        return (host, new EnrollmentAdmin(host.CreateHttpClient()));
     }
 
     /// <summary>Creates a token and returns its id and secret text.</summary>
@@ -84,20 +64,5 @@ public sealed class EnrollmentAdmin(HttpClient http)
         }
 
         return null;
-    }
-
-    private sealed class TestAdminHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (!Request.Headers.ContainsKey(Header))
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Name), new Claim(ClaimTypes.Role, VigilRoles.Admin)], SchemeName);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
-        }
     }
 }

@@ -93,7 +93,8 @@ public sealed class EnrollmentApiTests : IAsyncLifetime
     {
         const string unknown = "vet_00000000000000000000000000000000_not-a-real-secret";
 
-        using var response = await _host.CreateHttpClient().PostAsJsonAsync(
+        using var anonymous = _host.CreateAnonymousClient();
+        using var response = await anonymous.PostAsJsonAsync(
             "/api/v1/agents/enroll", new { token = unknown, nodeId = Guid.NewGuid(), hostName = "web-01" }, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
@@ -140,7 +141,8 @@ public sealed class EnrollmentApiTests : IAsyncLifetime
     [Fact]
     public async Task Token_and_agent_administration_needs_an_admin()
     {
-        using var anonymous = _host.CreateHttpClient();
+        using var anonymous = _host.CreateAnonymousClient();
+        using var viewerless = _host.CreateHttpClient("no-such-key-0123456789");
 
         using var tokens = await anonymous.GetAsync(new Uri("/api/v1/enrollment-tokens", UriKind.Relative), TestContext.Current.CancellationToken);
         using var create = await anonymous.PostAsJsonAsync("/api/v1/enrollment-tokens", new { name = "x" }, TestContext.Current.CancellationToken);
@@ -149,6 +151,8 @@ public sealed class EnrollmentApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, tokens.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, create.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, agents.StatusCode);
+        using var withWrongKey = await viewerless.GetAsync(new Uri("/api/v1/agents", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, withWrongKey.StatusCode);
     }
 
     [Theory]

@@ -35,6 +35,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(steady.NodeId) is not null, "the first node is stored");
         var dyingId = Guid.NewGuid();
         await (await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken, dyingId)).DisposeAsync(); // enrolled while the database is up
+        // The API key is checked once while the database is up; during the outage its last check stands.
+        Assert.NotNull(await api.FindAsync(steady.NodeId));
 
         await _server.StopAsync(TestContext.Current.CancellationToken);
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reports the outage");

@@ -17,6 +17,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 {
     public const string EnrollmentToken = "test-enrollment-token-0123456789";
 
+    /// <summary>The Admin API key every host is started with (<c>Security:InitialAdminApiKey</c>).</summary>
+    public const string AdminApiKey = "test-admin-api-key-0123456789abcdefghijklmnopqrstuvwxyz";
+
     private readonly WebApplicationFactory<Program> _factory;
 
     private ControlPlaneHost(WebApplicationFactory<Program> factory, Uri address, CapturedLogs logs)
@@ -44,7 +47,12 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["Database:LastSeenFlushInterval"] = "00:00:00.200",
             ["Agents:EnrollmentToken"] = EnrollmentToken,
             ["Liveness:SweepInterval"] = "00:00:00.050",
-            ["RateLimits:EnrollmentPerMinute"] = "100000",
+            ["Security:InitialAdminApiKey"] = AdminApiKey,
+            ["Security:InitialAdminPassword"] = AdminPassword,
+            // Tests send many requests and enrol many agents from one address; the limits have tests of their own.
+            ["RateLimits:ApiPerMinute"] = "1000000",
+            ["RateLimits:EnrollmentPerMinute"] = "1000000",
+            ["RateLimits:LoginPerMinute"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -60,11 +68,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureServices(collection =>
+            host.ConfigureServices(collection => collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+            if (services is not null)
             {
-                collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
-                services?.Invoke(collection);
-            });
+                host.ConfigureServices(services);
+            }
         });
         factory.UseKestrel();
         await Task.Run(factory.StartServer);
@@ -73,7 +81,25 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         return new ControlPlaneHost(factory, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)), logs);
     }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = Address };
+    /// <summary>The password of the first admin, <c>admin</c> (<c>Security:InitialAdminPassword</c>).</summary>
+    public const string AdminPassword = "test-admin-password-0123456789";
+
+    /// <summary>A client of the REST API with the Admin API key.</summary>
+    public HttpClient CreateHttpClient() => CreateHttpClient(AdminApiKey);
+
+    /// <summary>A client with the given API key, or none when null.</summary>
+    public HttpClient CreateHttpClient(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    public HttpClient CreateAnonymousClient() => CreateHttpClient(apiKey: null);
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();

@@ -18,7 +18,7 @@ public sealed class OperatorCommandTests
         web["Restart"] = new { InitialDelay = "00:00:00.200", MaxRestarts = 0 };
         AgentConfigFile.Rewrite(node.ConfigFile, web);
         await node.WaitForHealthAsync("web", "Healthy");
-        using var http = new HttpClient { BaseAddress = node.ControlPlane.Url };
+        using var http = node.ControlPlane.CreateHttpClient();
         var nodeId = (await node.Api.NodeAsync(node.NodeName))!.Value.GetProperty("id").GetGuid();
 
         await RunAsync(http, nodeId, "stop", "stopped; held stopped");
@@ -50,7 +50,7 @@ public sealed class OperatorCommandTests
         var port = RepositoryLayout.FreePort();
         await using var node = await SupervisedNode.StartAsync("e2e-away", TestServiceProgram.ProcessService("web", port, Path.Combine(Path.GetTempPath(), $"away-{port}.state")));
         await node.WaitForHealthAsync("web", "Healthy");
-        using var http = new HttpClient { BaseAddress = node.ControlPlane.Url };
+        using var http = node.ControlPlane.CreateHttpClient();
         var nodeId = (await node.Api.NodeAsync(node.NodeName))!.Value.GetProperty("id").GetGuid();
         var pid = (await node.Api.ServiceAsync(node.NodeName, "web"))!.Value.GetProperty("processId").GetInt32();
 

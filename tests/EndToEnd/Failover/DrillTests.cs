@@ -38,7 +38,7 @@ public sealed class DrillTests
     {
         await using var cluster = await FailoverCluster.StartAsync(2);
         var group = await cluster.CreateGroupAsync();
-        using var http = new HttpClient { BaseAddress = cluster.ControlPlane.Url };
+        using var http = cluster.ControlPlane.CreateHttpClient();
         var definition = await cluster.GroupAsync(group);
         using var put = await http.PutAsJsonAsync(
             new Uri($"/api/v1/groups/{group}", UriKind.Relative),
@@ -64,7 +64,7 @@ public sealed class DrillTests
 
     private static async Task<JsonElement> FinishedDrillAsync(FailoverCluster cluster, Guid drillId)
     {
-        using var http = new HttpClient { BaseAddress = cluster.ControlPlane.Url };
+        using var http = cluster.ControlPlane.CreateHttpClient();
         JsonElement report = default;
         await Eventually.HoldsAsync(
             async () => (report = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/drills/{drillId}", UriKind.Relative))).GetProperty("outcome").GetString() != "Running",

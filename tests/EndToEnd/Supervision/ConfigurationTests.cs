@@ -69,7 +69,7 @@ public sealed class ConfigurationTests
         await using var node = await SupervisedNode.StartAsync("e2e-desired");
         await Eventually.HoldsAsync(async () => await node.Api.NodeAsync(node.NodeName) is not null, "the node registered");
         var nodeId = (await node.Api.NodeAsync(node.NodeName))!.Value.GetProperty("id").GetString();
-        using var http = new HttpClient { BaseAddress = node.ControlPlane.Url };
+        using var http = node.ControlPlane.CreateHttpClient();
 
         using (var response = await http.PutAsJsonAsync(new Uri($"/api/v1/nodes/{nodeId}/configuration", UriKind.Relative), new { services = new[] { HealingTests.WebService(node, port, name: "remote") } }, TestContext.Current.CancellationToken))
         {

@@ -39,6 +39,24 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A page of its own browser context (its own cookies) signed in to the dashboard at <paramref name="controlPlane"/>.</summary>
+    public async Task<IPage> NewSignedInPageAsync(Uri controlPlane, string userName = "admin", string password = RunningControlPlane.AdminPassword)
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page, controlPlane, userName, password);
+        return page;
+    }
+
+    /// <summary>Signs in through the sign-in form, as a person would, and waits until the dashboard shows the user.</summary>
+    public static async Task SignInAsync(IPage page, Uri controlPlane, string userName, string password)
+    {
+        await page.GotoAsync(new Uri(controlPlane, "/account/login").ToString());
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null)

@@ -20,7 +20,7 @@ public sealed class FailoverCluster : IAsyncDisposable
     {
         ControlPlane = controlPlane;
         Folder = folder;
-        _http = new HttpClient { BaseAddress = controlPlane.Url, Timeout = TimeSpan.FromSeconds(10) };
+        _http = controlPlane.CreateHttpClient(TimeSpan.FromSeconds(10));
     }
 
     public RunningControlPlane ControlPlane { get; }

@@ -6,7 +6,7 @@ namespace Vigil.EndToEnd.Tests.Support;
 /// <summary>Reads a node's liveness over the public REST API, as an operator's script would.</summary>
 public sealed class NodesApi(Uri controlPlane) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = controlPlane, Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http = RunningControlPlane.AdminClient(controlPlane, TimeSpan.FromSeconds(5));
 
     /// <summary>The liveness of the node with this name, or null when there is none (or no answer).</summary>
     public async Task<string?> LivenessOfAsync(string nodeName)

@@ -6,25 +6,37 @@ namespace Vigil.EndToEnd.Tests.Support;
 public sealed class RunningControlPlane : IAsyncDisposable
 {
     public const string EnrollmentToken = "e2e-enrollment-token-0123456789";
+
+    /// <summary>The Admin API key the control plane is started with (<c>Security:InitialAdminApiKey</c>).</summary>
+    public const string AdminApiKey = "e2e-admin-api-key-0123456789abcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>The first admin's password (<c>Security:InitialAdminPassword</c>); the user is <c>admin</c>.</summary>
+    public const string AdminPassword = "e2e-admin-password-0123456789";
     private readonly string _dataDirectory;
     private readonly List<ProductProcess> _agents = [];
 
-    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory)
+    private readonly bool _configuredAdminPassword;
+
+    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword)
     {
         Process = process;
         Url = url;
         _dataDirectory = dataDirectory;
+        _configuredAdminPassword = configuredAdminPassword;
     }
+
+    public string DataDirectory => _dataDirectory;
 
     public ProductProcess Process { get; private set; }
 
     public Uri Url { get; }
 
-    public static async Task<RunningControlPlane> StartAsync()
+    /// <param name="configuredAdminPassword">False: the first admin gets a one-time password, printed once.</param>
+    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true)
     {
         var url = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}");
         var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
-        var running = new RunningControlPlane(Launch(url, data), url, data);
+        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword), url, data, configuredAdminPassword);
         await running.WaitUntilReadyAsync();
         return running;
     }
@@ -45,18 +57,34 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        Process = Launch(Url, _dataDirectory);
+        Process = Launch(Url, _dataDirectory, _configuredAdminPassword);
         await WaitUntilReadyAsync();
     }
 
-    private static ProductProcess Launch(Uri url, string dataDirectory) =>
+    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword) =>
         ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DataDirectory"] = dataDirectory,
             ["Agents__EnrollmentToken"] = EnrollmentToken,
+            ["Security__InitialAdminApiKey"] = AdminApiKey,
+            ["Security__InitialAdminPassword"] = configuredAdminPassword ? AdminPassword : null,
+            ["RateLimits__ApiPerMinute"] = "1000000",
+            ["RateLimits__EnrollmentPerMinute"] = "1000000",
+            ["RateLimits__LoginPerMinute"] = "1000000",
         });
+
+    /// <summary>A client of the REST API with the Admin API key.</summary>
+    public HttpClient CreateHttpClient(TimeSpan? timeout = null) => AdminClient(Url, timeout);
+
+    /// <summary>A client of the control plane at <paramref name="url"/> with the Admin API key the tests start it with.</summary>
+    public static HttpClient AdminClient(Uri url, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = url, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.Add("X-API-Key", AdminApiKey);
+        return client;
+    }
 
     private async Task WaitUntilReadyAsync()
     {

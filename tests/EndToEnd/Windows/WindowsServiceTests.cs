@@ -91,7 +91,7 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
     {
         await using var controlPlane = await RunningControlPlane.StartAsync();
         using var api = new NodesApi(controlPlane.Url);
-        using var http = new HttpClient { BaseAddress = controlPlane.Url, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = controlPlane.CreateHttpClient(TimeSpan.FromSeconds(10));
         var folder = RepositoryLayout.NewTemporaryDirectory("wine-group");
         var port = RepositoryLayout.FreePort();
         var configFile = WriteAgentConfig(folder, controlPlane.Url, port);

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Vigil.ControlPlane.Api;
+
+/// <summary>
+/// The document's front matter: what the API is, its tags with their descriptions, a relative server
+/// (only <c>/</c>: a client resolves paths against the control plane it fetched the document from), and the
+/// problem-details schemas every error response refers to.
+/// </summary>
+public sealed class OpenApiDescription : IOpenApiDocumentTransformer
+{
+    public const string Title = "Vigil control plane API";
+
+    /// <summary>Every tag of <c>/api/v1</c> and what its operations are about.</summary>
+    public static IReadOnlyDictionary<string, string> Tags { get; } = new Dictionary<string, string>
+    {
+        ["Nodes"] = "The servers that run a Vigil agent: their liveness, host metrics and the managed services they last reported.",
+        ["Services"] = "Managed services across every node, as their agents last reported them.",
+        ["Configuration"] = "The managed services the control plane wants on a node; its agent applies them.",
+        ["Events"] = "What agents reported (service exits, restarts, probe results) and what failover groups did.",
+        ["Commands"] = "Operator commands for a managed service (restart, start, stop, pause, continue), delivered to the node's agent.",
+        ["Failover groups"] = "Groups of members (a managed service on a node) of which one is active: elections, switchovers, history and drills.",
+    };
+
+    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = Title,
+            Version = "v1",
+            Description = """
+                Nodes, their managed services, desired configurations, commands, events and failover groups of a Vigil control plane.
+
+                Errors are RFC 9457 problem details (`application/problem+json`); a request that is not valid answers 400 with `errors` naming each parameter or field at fault. Enumerations are written and read as names (`"Alive"`). Lists are paged with `page` (from 1) and `pageSize` (1 to 500) and answer `items`, `page`, `pageSize` and `totalCount`.
+                """,
+        };
+
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The control plane that serves this document." }];
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+        {
+            if (tag.Name is { } name && Tags.TryGetValue(name, out var description))
+            {
+                tag.Description = description;
+            }
+        }
+
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        foreach (var (id, type) in new[] { (OpenApiProblems.ProblemSchema, typeof(ProblemDetails)), (OpenApiProblems.ValidationProblemSchema, typeof(HttpValidationProblemDetails)) })
+        {
+            if (!document.Components.Schemas.ContainsKey(id))
+            {
+                document.Components.Schemas[id] = await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken);
+            }
+        }
+    }
+}
