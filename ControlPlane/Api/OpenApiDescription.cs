@@ -22,6 +22,8 @@ public sealed class OpenApiDescription : IOpenApiDocumentTransformer
         ["Events"] = "What agents reported (service exits, restarts, probe results) and what failover groups did.",
         ["Commands"] = "Operator commands for a managed service (restart, start, stop, pause, continue), delivered to the node's agent.",
         ["Failover groups"] = "Groups of members (a managed service on a node) of which one is active: elections, switchovers, history and drills.",
+        ["Agents"] = "Agents' enrolment with a token, and the enrolled agents an admin approves, revokes and forgets.",
+        ["Enrollment tokens"] = "Tokens that let agents enrol, each shown once at creation: created, listed and revoked by admins.",
     };
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
