@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using Vigil.ControlPlane.Components.Shared;
 
 namespace Vigil.ControlPlane.Components;
 
@@ -12,6 +13,7 @@ public static class DashboardSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<OperatorActions>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Events;
@@ -56,6 +57,11 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
             events = events.Where(e => e.Kind == kind);
         }
 
+        if (query.Members is { } members)
+        {
+            events = events.Where(OfAny(members));
+        }
+
         if (query.From is { } from)
         {
             events = events.Where(e => e.ReceivedAt >= from);
@@ -73,6 +79,21 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
             .Take(query.PageSize)
             .ToListAsync(cancellationToken);
         return (items, total);
+    }
+
+    /// <summary>e => (e.NodeId == n1 && e.Service == s1) || ...: events of a failover group's members.</summary>
+    private static Expression<Func<StoredEvent, bool>> OfAny(IReadOnlyList<(Guid NodeId, string Service)> members)
+    {
+        var e = Expression.Parameter(typeof(StoredEvent), "e");
+        Expression any = Expression.Constant(false);
+        foreach (var (nodeId, service) in members)
+        {
+            any = Expression.OrElse(any, Expression.AndAlso(
+                Expression.Equal(Expression.Property(e, nameof(StoredEvent.NodeId)), Expression.Constant(nodeId)),
+                Expression.Equal(Expression.Property(e, nameof(StoredEvent.Service)), Expression.Constant(service, typeof(string)))));
+        }
+
+        return Expression.Lambda<Func<StoredEvent, bool>>(any, e);
     }
 
     private async Task<int> InsertMissingAsync(Guid nodeId, IReadOnlyList<AgentEvent> batch, CancellationToken cancellationToken)
@@ -109,4 +130,8 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
 }
 
 /// <summary>Which events to list, and which page.</summary>
-public sealed record EventQuery(Guid? NodeId, string? Service, string? Kind, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
+public sealed record EventQuery(Guid? NodeId, string? Service, string? Kind, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize)
+{
+    /// <summary>Only events of these (node, service) pairs, e.g. a failover group's members; null: any.</summary>
+    public IReadOnlyList<(Guid NodeId, string Service)>? Members { get; init; }
+}

@@ -83,10 +83,11 @@ public sealed partial class DrillRunner(
         return await db.Drills.AsNoTracking().FirstOrDefaultAsync(d => d.Id == drillId, cancellationToken);
     }
 
-    public async Task<(List<Drill> Items, int Total)> ListAsync(Guid groupId, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>Drills of one group, or of every group when <paramref name="groupId"/> is null, newest first.</summary>
+    public async Task<(List<Drill> Items, int Total)> ListAsync(Guid? groupId, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var drills = db.Drills.AsNoTracking().Where(d => d.GroupId == groupId);
+        var drills = groupId is { } id ? db.Drills.AsNoTracking().Where(d => d.GroupId == id) : db.Drills.AsNoTracking();
         var total = await drills.CountAsync(cancellationToken);
         return (await drills.OrderByDescending(d => d.StartedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken), total);
     }

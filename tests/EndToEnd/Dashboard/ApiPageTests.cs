@@ -33,6 +33,12 @@ public sealed class ApiPageTests(Browser browser)
             await Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = tag, Exact = true })).ToBeVisibleAsync(Patience);
         }
 
+        var failoverGroups = sidebar.GetByRole(AriaRole.Button, new() { Name = "Open Group - Failover groups" });
+        if (await failoverGroups.CountAsync() > 0)
+        {
+            await failoverGroups.ClickAsync();
+        }
+
         await Expect(OperationLink(sidebar, "Lists failover groups with their live status.")).ToBeVisibleAsync(Patience);
         await sidebar.GetByRole(AriaRole.Button, new() { Name = "Open Group - Services" }).ClickAsync();
         await Expect(OperationLink(sidebar, "Lists the managed services of every node, filtered and paged.")).ToBeVisibleAsync(Patience);

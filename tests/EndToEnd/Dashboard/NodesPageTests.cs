@@ -16,8 +16,7 @@ public sealed class NodesPageTests(Browser browser)
         await using var controlPlane = await RunningControlPlane.StartAsync();
         var agentData = RepositoryLayout.NewTemporaryDirectory("e2e-agent");
         var agent = controlPlane.StartAgent("e2e-web-01", agentData);
-        var page = await browser.NewSignedInPageAsync(controlPlane.Url);
-        await page.GotoAsync(new Uri(controlPlane.Url, "/nodes").ToString());
+        var page = await new Support.Dashboard(browser, controlPlane.Url).OpenAsync("/nodes");
         var liveness = LivenessOf(page, "e2e-web-01");
 
         await Expect(liveness).ToHaveTextAsync("Alive", Patience);

@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Vigil.EndToEnd.Tests.Support;
+using Vigil.TestSupport;
+
+namespace Vigil.EndToEnd.Tests.Dashboard;
+
+/// <summary>Every operational page, in the light and the dark theme, has no serious or critical axe violation.</summary>
+public sealed class AccessibilityTests(Browser browser)
+{
+    [Fact]
+    public async Task Every_page_passes_axe_without_serious_or_critical_violations_in_both_themes()
+    {
+        await using var node = await SupervisedNode.StartAsync("e2e-dash-axe");
+        AgentConfigFile.Rewrite(node.ConfigFile, TestServiceProgram.ProcessService("web", RepositoryLayout.FreePort(), node.StateFile("web")));
+        await node.WaitForHealthAsync("web", "Healthy");
+        var nodeId = (await node.Api.NodeAsync(node.NodeName))!.Value.GetProperty("id").GetGuid();
+        using var http = node.ControlPlane.CreateHttpClient();
+        using var created = await http.PostAsJsonAsync(
+            new Uri("/api/v1/groups", UriKind.Relative),
+            new { name = "web", members = new[] { new { nodeId, service = "web", priority = 1 } } },
+            TestContext.Current.CancellationToken);
+        var groupId = JsonDocument.Parse(await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetGuid();
+        var dashboard = new Support.Dashboard(browser, node.ControlPlane.Url);
+        var violations = new List<string>();
+
+        foreach (var path in new[] { "/", "/nodes", $"/nodes/{nodeId}", "/groups", $"/groups/{groupId}", "/groups/new", "/events", "/commands", "/drills" })
+        {
+            var page = await dashboard.OpenAsync(path);
+            await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).First.WaitForAsync();
+            violations.AddRange(await SeriousViolationsAsync(page, $"{path} (light)"));
+            if (path == $"/groups/{groupId}")
+            {
+                await page.GetByTestId("edit-group").ClickAsync();
+                await page.GetByTestId("group-form").WaitForAsync();
+                violations.AddRange(await SeriousViolationsAsync(page, $"{path} with its form open"));
+            }
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Use dark theme" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Use light theme" }).WaitForAsync();
+            violations.AddRange(await SeriousViolationsAsync(page, $"{path} (dark)"));
+            await page.Context.CloseAsync();
+        }
+
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string where)
+    {
+        // Colours are measured as they end, not halfway through a theme's transition.
+        await page.AddStyleTagAsync(new() { Content = "*, *::before, *::after { transition: none !important; animation: none !important; }" });
+        var result = await page.RunAxe();
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}");
+    }
+}
