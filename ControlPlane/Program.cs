@@ -57,6 +57,8 @@ return await builder.Build().RunUntilStoppedAsync(app =>
     api.MapUsersApi();
     api.MapApiKeysApi();
     api.MapAuditApi();
+    api.MapAgentsApi();
+    api.MapEnrollmentTokensApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

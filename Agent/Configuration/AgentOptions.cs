@@ -8,7 +8,10 @@ public sealed class AgentOptions
     /// <summary>Base address of the control plane, e.g. <c>http://controlplane:5080</c>.</summary>
     public string ControlPlaneUrl { get; set; } = "";
 
-    /// <summary>The control plane's enrollment token, sent as a bearer token. Never logged.</summary>
+    /// <summary>
+    /// An enrollment token from the control plane, used only to enrol when the agent has no credential
+    /// (in <c>credential</c> in the data directory); not needed after that. Never logged.
+    /// </summary>
     public string EnrollmentToken { get; set; } = "";
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);

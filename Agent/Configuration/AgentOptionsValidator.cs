@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Vigil.Agent.Identity;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Protocol;
 using Vigil.Shared.Validation;
@@ -17,9 +18,10 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:ControlPlaneUrl must be an absolute http or https URL (was '{options.ControlPlaneUrl}').");
         }
 
-        if (string.IsNullOrWhiteSpace(options.EnrollmentToken))
+        if (string.IsNullOrWhiteSpace(options.EnrollmentToken)
+            && (string.IsNullOrWhiteSpace(options.DataDirectory) || !AgentCredentialFile.ExistsIn(options.DataDirectory)))
         {
-            errors.Add("Agent:EnrollmentToken is required: set it to the control plane's Agents:EnrollmentToken.");
+            errors.Add("Agent:EnrollmentToken is required until the agent has enrolled: set it to an enrollment token from the control plane (Admin → Enrollment tokens).");
         }
 
         var intervalMs = options.HeartbeatInterval.TotalMilliseconds;

@@ -10,8 +10,17 @@ public enum ConnectionFailureKind
     /// <summary>Network, a stopped or restarting control plane, a timeout: waiting is the remedy.</summary>
     Unreachable,
 
-    /// <summary>The control plane answered 401: the enrollment token is wrong.</summary>
+    /// <summary>The hub answered 401: the agent's credential is revoked or unknown to the control plane.</summary>
+    CredentialRefused,
+
+    /// <summary>The enrolment answered 401: the enrollment token is wrong, expired, used up or revoked.</summary>
     TokenRefused,
+
+    /// <summary>The enrolment answered 403: this node's agent is revoked until an admin forgets it.</summary>
+    AgentRevoked,
+
+    /// <summary>The agent is enrolled and waits for an admin's approval.</summary>
+    AwaitingApproval,
 
     /// <summary>The hub refused a call (e.g. an unsupported protocol version) with its own message.</summary>
     AgentRefused,
@@ -20,15 +29,25 @@ public enum ConnectionFailureKind
 /// <summary>A failed connection or call, classified, with a reason fit for one log line.</summary>
 public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Reason)
 {
+    /// <summary>What the hub says to an agent that is enrolled but not approved yet.</summary>
+    public const string AwaitingApprovalMark = "waiting for approval";
+
     public static ConnectionFailure Of(Exception exception)
     {
-        if (exception is HubException refused)
+        switch (exception)
         {
-            return new(ConnectionFailureKind.AgentRefused, refused.Message);
+            case EnrolmentRefusedException { Status: HttpStatusCode.Forbidden } revoked:
+                return new(ConnectionFailureKind.AgentRevoked, revoked.Title);
+            case EnrolmentRefusedException token:
+                return new(ConnectionFailureKind.TokenRefused, token.Title);
+            case HubException pending when pending.Message.Contains(AwaitingApprovalMark, StringComparison.Ordinal):
+                return new(ConnectionFailureKind.AwaitingApproval, pending.Message);
+            case HubException refused:
+                return new(ConnectionFailureKind.AgentRefused, refused.Message);
         }
 
         return IsUnauthorized(exception)
-            ? new(ConnectionFailureKind.TokenRefused, Describe(exception))
+            ? new(ConnectionFailureKind.CredentialRefused, Describe(exception))
             : new(ConnectionFailureKind.Unreachable, Describe(exception));
     }
 

@@ -15,13 +15,15 @@ using Vigil.Shared.Messages;
 namespace Vigil.Agent.Connection;
 
 /// <summary>
-/// Keeps the agent connected to the control plane, forever: connect, register, then run an
-/// <see cref="AgentSession"/>; when anything fails, wait a backoff delay and start over. On a graceful
-/// stop it tells the control plane, so the node is not taken for crashed.
+/// Keeps the agent connected to the control plane, forever: enrol once if the agent has no credential,
+/// connect with the credential, register, then run an <see cref="AgentSession"/>; when anything fails,
+/// wait a backoff delay and start over. On a graceful stop it tells the control plane, so the node is
+/// not taken for crashed.
 /// </summary>
 internal sealed partial class ControlPlaneConnection(
     IOptions<AgentOptions> options,
     NodeIdentityHolder identity,
+    AgentEnrolment enrolment,
     IHostMetricsReader metrics,
     IServiceReports services,
     EventOutbox outbox,
@@ -32,18 +34,27 @@ internal sealed partial class ControlPlaneConnection(
     ILogger<ControlPlaneConnection> logger) : BackgroundService
 {
     private static readonly TimeSpan StoppingNoticeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Retries after a refusal only an operator can lift (a revoked agent, a credential without a token to enrol again).</summary>
+    private static readonly TimeSpan RefusedRetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retries after a refused enrollment token, which takes an operator to fix, but may be a token not yet valid everywhere.</summary>
+    private static readonly TimeSpan TokenRetryDelay = TimeSpan.FromMinutes(1);
     private readonly AgentOptions _options = options.Value;
     private readonly ReconnectBackoff _backoff = new(options.Value.Reconnect, Random.Shared.NextDouble);
     private long _sequence;
     private bool _outageReported;
     private ConnectionFailure? _lastFailure;
     private long? _registeredAt;
+    private string? _credential;
+    private bool _enrolAgain;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var hub = AgentHubEndpoint.For(_options.ControlPlaneUri);
         while (!stoppingToken.IsCancellationRequested)
         {
+            ConnectionFailure? failure = null;
             try
             {
                 await RunConnectionAsync(hub, stoppingToken);
@@ -55,10 +66,11 @@ internal sealed partial class ControlPlaneConnection(
             catch (Exception exception)
             {
                 EndOutageIfTheSessionHeld();
-                ReportFailure(hub, exception);
+                failure = ConnectionFailure.Of(exception);
+                ReportFailure(hub, failure);
             }
 
-            var delay = _backoff.Next();
+            var delay = DelayAfter(failure);
             LogRetrying(delay);
             try
             {
@@ -73,7 +85,8 @@ internal sealed partial class ControlPlaneConnection(
 
     private async Task RunConnectionAsync(Uri hub, CancellationToken stoppingToken)
     {
-        await using var connection = Build(hub);
+        var credential = await CredentialAsync(stoppingToken);
+        await using var connection = Build(hub, credential);
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Exception? closeReason = null;
         connection.Closed += error =>
@@ -121,12 +134,35 @@ internal sealed partial class ControlPlaneConnection(
         }
     }
 
-    private HubConnection Build(Uri hub) => new HubConnectionBuilder()
+    /// <summary>The stored credential; enrolment first when there is none, or when the control plane no longer knows it.</summary>
+    private async Task<string> CredentialAsync(CancellationToken stoppingToken)
+    {
+        if (_credential is null && !_enrolAgain)
+        {
+            _credential = enrolment.StoredCredential();
+        }
+
+        if (_credential is null || _enrolAgain)
+        {
+            if (!enrolment.HasToken)
+            {
+                throw new InvalidOperationException(
+                    "This agent has no credential and no Agent:EnrollmentToken to enrol with: set the token and restart the agent.");
+            }
+
+            _credential = await enrolment.EnrolAsync(stoppingToken);
+            _enrolAgain = false;
+        }
+
+        return _credential;
+    }
+
+    private static HubConnection Build(Uri hub, string credential) => new HubConnectionBuilder()
         .WithUrl(hub, connection =>
         {
             connection.Transports = HttpTransportType.WebSockets;
             connection.SkipNegotiation = true;
-            connection.AccessTokenProvider = () => Task.FromResult<string?>(_options.EnrollmentToken);
+            connection.AccessTokenProvider = () => Task.FromResult<string?>(credential);
         })
         .AddMessagePackProtocol()
         .Build();
@@ -152,12 +188,36 @@ internal sealed partial class ControlPlaneConnection(
     private TimeSpan StableSession => TimeSpan.FromTicks(Math.Max(_options.HeartbeatInterval.Ticks * 3, _options.Reconnect.MaxDelay.Ticks));
 
     /// <summary>
+    /// The wait before the next attempt: the backoff, or longer after a refusal that waiting alone does
+    /// not lift. A credential the control plane does not know is replaced by enrolling again, when the
+    /// agent has a token.
+    /// </summary>
+    private TimeSpan DelayAfter(ConnectionFailure? failure)
+    {
+        var delay = _backoff.Next();
+        switch (failure?.Kind)
+        {
+            case ConnectionFailureKind.CredentialRefused when enrolment.HasToken:
+                _enrolAgain = true;
+                return delay;
+            case ConnectionFailureKind.CredentialRefused:
+            case ConnectionFailureKind.AgentRevoked:
+                _enrolAgain = enrolment.HasToken;
+                return delay > RefusedRetryDelay ? delay : RefusedRetryDelay;
+            case ConnectionFailureKind.TokenRefused:
+                _enrolAgain = true;
+                return delay > TokenRetryDelay ? delay : TokenRetryDelay;
+            default:
+                return delay;
+        }
+    }
+
+    /// <summary>
     /// Each kind of failure is reported once per outage (a warning for an unreachable control plane,
     /// an error for a refused token or agent); repeats go to Debug, so a long outage does not flood the log.
     /// </summary>
-    private void ReportFailure(Uri hub, Exception exception)
+    private void ReportFailure(Uri hub, ConnectionFailure failure)
     {
-        var failure = ConnectionFailure.Of(exception);
         if (_outageReported && failure.Repeats(_lastFailure))
         {
             LogStillFailing(failure.Reason);
@@ -172,7 +232,19 @@ internal sealed partial class ControlPlaneConnection(
                 LogRefused(hub, failure.Reason);
                 break;
             case ConnectionFailureKind.TokenRefused:
-                LogTokenRefused(hub);
+                LogTokenRefused(hub, failure.Reason, TokenRetryDelay);
+                break;
+            case ConnectionFailureKind.CredentialRefused when enrolment.HasToken:
+                LogCredentialUnknown(hub);
+                break;
+            case ConnectionFailureKind.CredentialRefused:
+                LogCredentialRefused(hub, RefusedRetryDelay);
+                break;
+            case ConnectionFailureKind.AgentRevoked:
+                LogRevoked(hub, failure.Reason, RefusedRetryDelay);
+                break;
+            case ConnectionFailureKind.AwaitingApproval:
+                LogAwaitingApproval(hub, failure.Reason);
                 break;
             default:
                 LogUnreachable(hub, failure.Reason);
@@ -186,8 +258,20 @@ internal sealed partial class ControlPlaneConnection(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost touch with the control plane at {Hub}; retrying until it answers. {Reason}")]
     private partial void LogUnreachable(Uri hub, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane at {Hub} refused the enrollment token (401). Check Agent:EnrollmentToken against the control plane's Agents:EnrollmentToken")]
-    private partial void LogTokenRefused(Uri hub);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane at {Hub} refused the enrollment token (401): {Reason} Check Agent:EnrollmentToken with an administrator (Admin → Enrollment tokens); retrying every {Delay}")]
+    private partial void LogTokenRefused(Uri hub, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The control plane at {Hub} does not accept this agent's credential (401); enrolling again with Agent:EnrollmentToken")]
+    private partial void LogCredentialUnknown(Uri hub);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane at {Hub} refused this agent's credential (401): the agent was revoked, or the control plane does not know it (a new database?). Set Agent:EnrollmentToken to enrol again; retrying every {Delay}")]
+    private partial void LogCredentialRefused(Uri hub, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane at {Hub} has revoked this agent: {Reason} An administrator must forget the revoked agent (Admin → Agents) before this node can enrol again; retrying every {Delay}")]
+    private partial void LogRevoked(Uri hub, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This agent is waiting for approval by an administrator of the control plane at {Hub} (Admin → Agents); retrying until approved. {Reason}")]
+    private partial void LogAwaitingApproval(Uri hub, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The control plane at {Hub} refused this agent: {Reason}")]
     private partial void LogRefused(Uri hub, string reason);

@@ -66,6 +66,7 @@ public static class AgentServices
     public static HostApplicationBuilder AddControlPlaneConnection(this HostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<NodeIdentityHolder>();
+        builder.Services.AddSingleton<AgentEnrolment>();
         builder.Services.AddHostedService<ControlPlaneConnection>();
         return builder;
     }

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Configurations;
+using Vigil.ControlPlane.Data.Security;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
+using Vigil.ControlPlane.Security;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
@@ -18,11 +20,14 @@ namespace Vigil.ControlPlane.Agents;
 /// <summary>
 /// Where agents connect. A thin shell: it checks who is calling and what they sent, then hands the
 /// message to the <see cref="NodeRegistry"/>. Refusals are <see cref="HubException"/>s, whose message
-/// reaches the agent; the connection stays open so the agent can correct itself.
+/// reaches the agent; the connection stays open so the agent can correct itself. Each connection
+/// speaks for the one node its credential was enrolled for.
 /// </summary>
-[Authorize(AuthenticationSchemes = EnrollmentTokenHandler.SchemeName)]
+[Authorize(Policy = VigilPolicies.Agent)]
 internal sealed partial class AgentHub(
     NodeRegistry registry,
+    Enrollment enrollment,
+    AgentConnections connections,
     EventStore events,
     DesiredConfigurations configurations,
     CommandPipeline commands,
@@ -45,6 +50,21 @@ internal sealed partial class AgentHub(
         if (errors.Count > 0)
         {
             throw Refuse(MessageValidator.Describe("registration", errors));
+        }
+
+        var credential = Credential;
+        if (credential.State == EnrolledAgentState.Pending)
+        {
+            throw Refuse(
+                $"This agent is waiting for approval: an administrator must approve agent {credential.AgentId} (node {credential.NodeId}) before it may register.",
+                credential.NodeId);
+        }
+
+        if (registration!.NodeId != credential.NodeId)
+        {
+            throw Refuse(
+                $"This agent's credential was enrolled for node {credential.NodeId}; it cannot register as node {registration.NodeId}.",
+                credential.NodeId);
         }
 
         var node = registry.Register(registration!, Context.ConnectionId);
@@ -143,8 +163,22 @@ internal sealed partial class AgentHub(
         }
     }
 
+    public override async Task OnConnectedAsync()
+    {
+        var credential = Credential;
+        if (connections.Add(credential.AgentId, Context))
+        {
+            await enrollment.RecordConnectedAsync(credential.AgentId, Context.ConnectionAborted);
+        }
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        if (AgentCredentialHandler.CredentialOf(Context.User) is { } credential)
+        {
+            connections.Remove(credential.AgentId, Context.ConnectionId);
+        }
+
         if (Context.Items[NodeIdKey] is Guid nodeId)
         {
             registry.Disconnected(nodeId, Context.ConnectionId);
@@ -153,6 +187,10 @@ internal sealed partial class AgentHub(
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The credential this connection authenticated with (the hub admits no connection without one).</summary>
+    private AgentCredential Credential =>
+        AgentCredentialHandler.CredentialOf(Context.User) ?? throw new HubException("This connection has no agent credential.");
 
     private Guid RegisteredNode() =>
         Context.Items[NodeIdKey] is Guid nodeId ? nodeId : throw Refuse("Register before sending heartbeats or events.");

@@ -2,25 +2,32 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Security;
 using Vigil.Shared.Hubs;
 
 namespace Vigil.ControlPlane.Agents;
 
 public static class AgentHubSetup
 {
-    /// <summary>The agent hub over WebSockets with the JSON and MessagePack protocols, and agent authentication.</summary>
+    /// <summary>The agent hub over WebSockets with the JSON and MessagePack protocols, enrolment, and agent authentication.</summary>
     public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AgentsOptions>()
             .Bind(builder.Configuration.GetSection(AgentsOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentsOptions>, AgentsOptionsValidator>();
+        builder.Services.AddSingleton<AgentConnections>();
+        builder.Services.AddSingleton<Enrollment>();
+        builder.Services.AddSingleton<EnrollmentTokens>();
 
         // The agent scheme is used only where an endpoint asks for it, never for every request.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, EnrollmentTokenHandler>(EnrollmentTokenHandler.SchemeName, _ => { });
-        builder.Services.AddAuthorization();
+            .AddScheme<AuthenticationSchemeOptions, AgentCredentialHandler>(AgentCredentialHandler.SchemeName, _ => { });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(VigilPolicies.Agent, policy => policy
+                .AddAuthenticationSchemes(AgentCredentialHandler.SchemeName)
+                .RequireAuthenticatedUser());
 
         builder.Services.AddSignalR()
             .AddMessagePackProtocol()
@@ -38,10 +45,12 @@ public static class AgentHubSetup
     {
         app.MapHub<AgentHub>(AgentHubEndpoint.Path, connection => connection.Transports = HttpTransportType.WebSockets);
         var agents = app.ServiceProvider.GetRequiredService<IOptions<AgentsOptions>>().Value;
-        if (agents.EnrollmentToken.Length == 0)
+        if (agents.EnrollmentToken.Length > 0)
         {
             app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHubSetup))
-                .LogWarning("Agents:EnrollmentToken is not set: every agent will be refused until it is");
+                .LogWarning(
+                    "Agents:EnrollmentToken is set: a standing enrollment token with unlimited uses and no expiry. " +
+                    "It is a development option; in production leave it empty and create enrollment tokens under /admin/enrollment-tokens");
         }
 
         return app;

@@ -8,8 +8,9 @@ public sealed class AgentsOptions
     public const string Section = "Agents";
 
     /// <summary>
-    /// The shared secret every agent presents as a bearer token. Empty means no agent is accepted.
-    /// Per-agent credentials replace it once agents enrol.
+    /// A development option: a standing enrollment token (unlimited uses, no expiry, no approval) that
+    /// agents enrol with like any other. Empty (the default) means agents enrol only with tokens an
+    /// admin creates.
     /// </summary>
     public string EnrollmentToken { get; set; } = "";
 

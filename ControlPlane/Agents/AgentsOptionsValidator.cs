@@ -12,7 +12,7 @@ internal sealed class AgentsOptionsValidator : IValidateOptions<AgentsOptions>
         var errors = new List<string>();
         if (options.EnrollmentToken.Length is > 0 and < MinimumTokenLength)
         {
-            errors.Add($"Agents:EnrollmentToken must be at least {MinimumTokenLength} characters (or empty to refuse every agent).");
+            errors.Add($"Agents:EnrollmentToken must be at least {MinimumTokenLength} characters (or empty: agents enrol only with tokens an admin creates).");
         }
 
         if (options.MaximumMessageBytes is < AgentHubEndpoint.DefaultMaximumMessageBytes or > 16 * 1024 * 1024)

@@ -25,6 +25,8 @@ public sealed class OpenApiDescription : IOpenApiDocumentTransformer
         ["Users"] = "People who sign in, each with one role (Admin, Operator, Viewer); for admins only.",
         ["API keys"] = "Keys for scripts and other systems, each with one role, shown once; for admins only.",
         ["Audit log"] = "Who did what, to which target, from where, when, and how it ended; for operators and admins.",
+        ["Agents"] = "Agents' enrolment with a token, and the enrolled agents an admin approves, revokes and forgets.",
+        ["Enrollment tokens"] = "Tokens that let agents enrol, each shown once at creation: created, listed and revoked by admins.",
     };
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public static class LoggingSetup
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore.Database.Connection", LogEventLevel.Fatal)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore.Update", LogEventLevel.Fatal)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .MinimumLevel.Override("Vigil.ControlPlane.Agents.EnrollmentTokenHandler", LogEventLevel.Warning)
+            .MinimumLevel.Override("Vigil.ControlPlane.Agents.AgentCredentialHandler", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()

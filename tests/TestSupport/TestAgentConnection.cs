@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +17,21 @@ public enum HubWireProtocol
     Json,
 }
 
+/// <summary>What the control plane answered to an enrolment: the credential, or the refusal's status and title.</summary>
+public sealed record TestEnrolment(HttpStatusCode Status, Guid? AgentId, string? Credential, string? State, string? Title)
+{
+    public bool Enrolled => Credential is not null;
+}
+
 /// <summary>
 /// A real SignalR connection to the agent hub, speaking as an agent would, with helpers to build
-/// valid messages. Tests drive it step by step; the product's agent has its own loop.
+/// valid messages. Tests drive it step by step; the product's agent has its own loop. Like an agent,
+/// it enrols once per node with the enrollment token and connects with the credential it got.
 /// </summary>
 public sealed class TestAgentConnection : IAsyncDisposable
 {
+    private static readonly ConcurrentDictionary<(string ControlPlane, Guid NodeId), string> Credentials = new();
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private long _sequence;
 
     private TestAgentConnection(HubConnection connection, Guid nodeId, string nodeName)
@@ -35,6 +47,11 @@ public sealed class TestAgentConnection : IAsyncDisposable
 
     public string NodeName { get; }
 
+    /// <summary>
+    /// Enrols the node with <paramref name="token"/> (once per node and control plane; later calls reuse
+    /// the credential) and connects with its credential. A refused enrolment throws with the status
+    /// (e.g. 401). A null token connects with no credential at all.
+    /// </summary>
     public static async Task<TestAgentConnection> ConnectAsync(
         Uri controlPlane,
         string? token,
@@ -42,13 +59,69 @@ public sealed class TestAgentConnection : IAsyncDisposable
         string? nodeName = null,
         HubWireProtocol protocol = HubWireProtocol.MessagePack)
     {
+        var id = nodeId ?? Guid.NewGuid();
+        var name = nodeName ?? $"node-{id.ToString()[..8]}";
+        if (token is null)
+        {
+            return await ConnectWithCredentialAsync(controlPlane, null, id, name, protocol);
+        }
+
+        var key = (controlPlane.ToString(), id);
+        if (Credentials.TryGetValue(key, out var known))
+        {
+            try
+            {
+                return await ConnectWithCredentialAsync(controlPlane, known, id, name, protocol);
+            }
+            catch (Exception refused) when (refused.Message.Contains("'401'", StringComparison.Ordinal))
+            {
+                // The control plane no longer knows the credential (a new database): enrol again, as an agent does.
+                Credentials.TryRemove(key, out _);
+            }
+        }
+
+        var enrolment = await EnrollAsync(controlPlane, token, id, name);
+        if (!enrolment.Enrolled)
+        {
+            throw new HttpRequestException($"Enrolment refused: {(int)enrolment.Status} {enrolment.Title}", null, enrolment.Status);
+        }
+
+        Credentials[key] = enrolment.Credential!;
+        return await ConnectWithCredentialAsync(controlPlane, enrolment.Credential, id, name, protocol);
+    }
+
+    /// <summary>POST /api/v1/agents/enroll, as the agent sends it.</summary>
+    public static async Task<TestEnrolment> EnrollAsync(Uri controlPlane, string token, Guid nodeId, string hostName)
+    {
+        using var response = await Http.PostAsJsonAsync(
+            new Uri(controlPlane, "/api/v1/agents/enroll"), new { token, nodeId, hostName });
+        if (!response.IsSuccessStatusCode)
+        {
+            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                ? await response.Content.ReadFromJsonAsync<ProblemBody>()
+                : null;
+            return new TestEnrolment(response.StatusCode, null, null, null, problem?.Title);
+        }
+
+        var enrolled = await response.Content.ReadFromJsonAsync<EnrolledBody>();
+        return new TestEnrolment(response.StatusCode, enrolled!.AgentId, enrolled.Credential, enrolled.State, null);
+    }
+
+    /// <summary>Connects with an agent credential as it is (null: none), without enrolling.</summary>
+    public static async Task<TestAgentConnection> ConnectWithCredentialAsync(
+        Uri controlPlane,
+        string? credential,
+        Guid nodeId,
+        string? nodeName = null,
+        HubWireProtocol protocol = HubWireProtocol.MessagePack)
+    {
         var builder = new HubConnectionBuilder().WithUrl(AgentHubEndpoint.For(controlPlane), options =>
         {
             options.Transports = HttpTransportType.WebSockets;
             options.SkipNegotiation = true;
-            if (token is not null)
+            if (credential is not null)
             {
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.AccessTokenProvider = () => Task.FromResult<string?>(credential);
             }
         });
         if (protocol == HubWireProtocol.MessagePack)
@@ -57,9 +130,17 @@ public sealed class TestAgentConnection : IAsyncDisposable
         }
 
         var connection = builder.Build();
-        var id = nodeId ?? Guid.NewGuid();
-        var client = new TestAgentConnection(connection, id, nodeName ?? $"node-{id.ToString()[..8]}");
-        await connection.StartAsync();
+        var client = new TestAgentConnection(connection, nodeId, nodeName ?? $"node-{nodeId.ToString()[..8]}");
+        try
+        {
+            await connection.StartAsync();
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
         return client;
     }
 
@@ -125,4 +206,8 @@ public sealed class TestAgentConnection : IAsyncDisposable
     };
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+    private sealed record EnrolledBody(Guid AgentId, string Credential, string State);
+
+    private sealed record ProblemBody(string? Title);
 }

@@ -9,19 +9,19 @@ namespace Vigil.Agent.Tests.Connection;
 public sealed class ConnectionFailureTests
 {
     [Fact]
-    public void A_refused_websocket_upgrade_with_401_means_a_wrong_enrollment_token()
+    public void A_refused_websocket_upgrade_with_401_means_a_refused_credential()
     {
         var failure = ConnectionFailure.Of(new WebSocketException("The server returned status code '401' when status code '101' was expected."));
 
-        Assert.Equal(ConnectionFailureKind.TokenRefused, failure.Kind);
+        Assert.Equal(ConnectionFailureKind.CredentialRefused, failure.Kind);
     }
 
     [Fact]
-    public void A_401_answer_to_an_http_request_means_a_wrong_enrollment_token()
+    public void A_401_answer_to_an_http_request_means_a_refused_credential()
     {
         var failure = ConnectionFailure.Of(new InvalidOperationException("negotiation failed", new HttpRequestException("denied", null, HttpStatusCode.Unauthorized)));
 
-        Assert.Equal(ConnectionFailureKind.TokenRefused, failure.Kind);
+        Assert.Equal(ConnectionFailureKind.CredentialRefused, failure.Kind);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class ConnectionFailureTests
 
         Assert.False(unreachable.Repeats(null));
         Assert.True(new ConnectionFailure(ConnectionFailureKind.Unreachable, "timed out").Repeats(unreachable));
-        Assert.False(new ConnectionFailure(ConnectionFailureKind.TokenRefused, "401").Repeats(unreachable));
+        Assert.False(new ConnectionFailure(ConnectionFailureKind.CredentialRefused, "401").Repeats(unreachable));
         Assert.True(refused.Repeats(refused with { }));
         Assert.False(new ConnectionFailure(ConnectionFailureKind.AgentRefused, "node name taken").Repeats(refused));
     }

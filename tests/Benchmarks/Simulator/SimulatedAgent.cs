@@ -8,20 +8,47 @@ using Vigil.Shared.Protocol;
 
 namespace Vigil.Benchmarks.Simulator;
 
-/// <summary>One simulated agent: its own connection, registration, and heartbeats at a random phase.</summary>
+/// <summary>
+/// One simulated agent: enrolled once with the token, then its own connection (with its own
+/// credential), registration, and heartbeats at a random phase.
+/// </summary>
 public sealed class SimulatedAgent(int number, SimulatorSettings settings, SimulationCounters counters) : IAsyncDisposable
 {
     private readonly Guid _nodeId = Guid.NewGuid();
     private HubConnection? _connection;
+    private string? _credential;
     private long _sequence;
 
     public async Task<bool> ConnectAsync(CancellationToken cancellationToken)
     {
+        if (_credential is null)
+        {
+            Vigil.TestSupport.TestEnrolment enrolment;
+            try
+            {
+                enrolment = await Vigil.TestSupport.TestAgentConnection.EnrollAsync(settings.Url, settings.Token, _nodeId, $"sim-{number:D5}");
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                counters.RegistrationFailed(exception);
+                return false;
+            }
+
+            if (!enrolment.Enrolled)
+            {
+                counters.RegistrationFailed(new InvalidOperationException($"enrolment refused: {(int)enrolment.Status} {enrolment.Title}"));
+                return false;
+            }
+
+            _credential = enrolment.Credential;
+        }
+
+        var credential = _credential;
         var builder = new HubConnectionBuilder().WithUrl(AgentHubEndpoint.For(settings.Url), options =>
         {
             options.Transports = HttpTransportType.WebSockets;
             options.SkipNegotiation = true;
-            options.AccessTokenProvider = () => Task.FromResult<string?>(settings.Token);
+            options.AccessTokenProvider = () => Task.FromResult<string?>(credential);
         });
         if (!settings.Json)
         {

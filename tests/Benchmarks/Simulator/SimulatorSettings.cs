@@ -31,7 +31,7 @@ public sealed record SimulatorSettings
     public const string Usage = """
         Agent simulator: N simulated agents heartbeating into a running control plane.
           --url URL            control plane base address (default http://127.0.0.1:5080)
-          --token TOKEN        the control plane's Agents:EnrollmentToken (required)
+          --token TOKEN        an enrollment token (e.g. the control plane's Agents:EnrollmentToken; required): each simulated agent enrols with it first
           --agents N           simulated agents, one connection each (default 1000)
           --interval 1s        heartbeat interval (ms, s or m suffix)
           --ramp 30s           connect the agents spread over this time

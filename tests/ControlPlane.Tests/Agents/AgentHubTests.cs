@@ -49,12 +49,12 @@ public sealed class AgentHubTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_connection_without_a_token_is_refused_and_logged()
+    public async Task A_connection_without_a_credential_is_refused_and_logged()
     {
         var refusal = await Assert.ThrowsAnyAsync<Exception>(() => TestAgentConnection.ConnectAsync(_host.Address, token: null));
 
         Assert.Contains("401", refusal.Message, StringComparison.Ordinal);
-        Assert.True(_host.Logs.Contains(LogLevel.Warning, "Agent connection from", "refused", "no enrollment token presented"));
+        Assert.True(_host.Logs.Contains(LogLevel.Warning, "Agent connection from", "refused", "no agent credential presented"));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class AgentHubTests : IAsyncLifetime
         var refusal = await Assert.ThrowsAnyAsync<Exception>(() => TestAgentConnection.ConnectAsync(_host.Address, wrong));
 
         Assert.Contains("401", refusal.Message, StringComparison.Ordinal);
-        Assert.True(_host.Logs.Contains(LogLevel.Warning, "Agent connection from", "refused", "wrong enrollment token"));
+        Assert.True(_host.Logs.Contains(LogLevel.Warning, "Enrolment of node", "refused", "wrong enrollment token"));
         Assert.DoesNotContain(_host.Logs.Entries, e => e.Message.Contains(wrong, StringComparison.Ordinal));
     }
 

@@ -33,6 +33,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await using var steady = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken);
         await steady.RegisterAsync();
         await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(steady.NodeId) is not null, "the first node is stored");
+        var dyingId = Guid.NewGuid();
+        await (await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken, dyingId)).DisposeAsync(); // enrolled while the database is up
         // The API key is checked once while the database is up; during the outage its last check stands.
         Assert.NotNull(await api.FindAsync(steady.NodeId));
 
@@ -40,7 +42,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reports the outage");
 
         // While the database is away: a new node registers, heartbeats are acknowledged, and a node dies.
-        var dying = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken);
+        var dying = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken, dyingId);
         await dying.RegisterAsync(dying.Registration(intervalMs: 200));
         Assert.Equal(1, (await steady.HeartbeatAsync()).Sequence);
         await dying.DisposeAsync();

@@ -60,6 +60,17 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/v1/api-keys/{id}/revoke"] = Need.Admin,
         ["GET /api/v1/audit"] = Need.Operator,
         ["GET /api/v1/audit.csv"] = Need.Operator,
+        ["POST /api/v1/agents/enroll"] = Need.Anonymous,
+        ["GET /api/v1/agents"] = Need.Admin,
+        ["GET /api/v1/agents/{id}"] = Need.Admin,
+        ["POST /api/v1/agents/{id}/approve"] = Need.Admin,
+        ["POST /api/v1/agents/{id}/revoke"] = Need.Admin,
+        ["DELETE /api/v1/agents/{id}"] = Need.Admin,
+        ["POST /api/v1/enrollment-tokens"] = Need.Admin,
+        ["GET /api/v1/enrollment-tokens"] = Need.Admin,
+        ["GET /api/v1/enrollment-tokens/{id}"] = Need.Admin,
+        ["DELETE /api/v1/enrollment-tokens/{id}"] = Need.Admin,
+        ["POST /api/v1/enrollment-tokens/{id}/revoke"] = Need.Admin,
     };
 
     private readonly TestDatabase _database = TestDatabase.Sqlite();

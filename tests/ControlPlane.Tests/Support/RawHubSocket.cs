@@ -13,10 +13,12 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>Enrols a new node with <paramref name="token"/> and connects with its credential.</summary>
     public static async Task<RawHubSocket> ConnectAsync(Uri controlPlane, string token, CancellationToken cancellationToken)
     {
+        var enrolment = await Vigil.TestSupport.TestAgentConnection.EnrollAsync(controlPlane, token, Guid.NewGuid(), "raw-socket");
         var raw = new RawHubSocket();
-        raw._socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        raw._socket.Options.SetRequestHeader("Authorization", $"Bearer {enrolment.Credential ?? token}");
         var hub = new UriBuilder(AgentHubEndpoint.For(controlPlane)) { Scheme = "ws" }.Uri;
         await raw._socket.ConnectAsync(hub, cancellationToken);
         return raw;

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Vigil.ControlPlane.Agents;
+
+/// <summary>
+/// The live hub connections of each enrolled agent, so that revoking an agent ends its connections at
+/// once. An agent marked revoked here is aborted whether its connection arrives before or after the mark.
+/// </summary>
+public sealed class AgentConnections
+{
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, HubCallerContext>> _live = new();
+    private readonly ConcurrentDictionary<Guid, byte> _revoked = new();
+
+    /// <summary>Keeps <paramref name="context"/>; false (and the connection aborted) when the agent is revoked.</summary>
+    public bool Add(Guid agentId, HubCallerContext context)
+    {
+        _live.GetOrAdd(agentId, _ => new()).TryAdd(context.ConnectionId, context);
+        if (_revoked.ContainsKey(agentId))
+        {
+            context.Abort();
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Remove(Guid agentId, string connectionId)
+    {
+        if (_live.TryGetValue(agentId, out var contexts) && contexts.TryRemove(connectionId, out _) && contexts.IsEmpty)
+        {
+            _live.TryRemove(KeyValuePair.Create(agentId, contexts));
+        }
+    }
+
+    public bool IsConnected(Guid agentId) => _live.TryGetValue(agentId, out var contexts) && !contexts.IsEmpty;
+
+    /// <summary>
+    /// Marks the credential refused (revoked, or replaced by a new enrolment of its node) and aborts
+    /// its connections; returns how many there were.
+    /// </summary>
+    public int Revoke(Guid agentId)
+    {
+        _revoked[agentId] = 0;
+        if (!_live.TryGetValue(agentId, out var contexts))
+        {
+            return 0;
+        }
+
+        var aborted = 0;
+        foreach (var context in contexts.Values)
+        {
+            context.Abort();
+            aborted++;
+        }
+
+        return aborted;
+    }
+
+    /// <summary>The credential is gone from the database; nothing more to keep about it.</summary>
+    public void Forget(Guid agentId) => _revoked.TryRemove(agentId, out _);
+}
