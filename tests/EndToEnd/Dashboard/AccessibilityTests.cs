@@ -26,7 +26,11 @@ public sealed class AccessibilityTests(Browser browser)
         var dashboard = new Support.Dashboard(browser, node.ControlPlane.Url);
         var violations = new List<string>();
 
-        foreach (var path in new[] { "/", "/nodes", $"/nodes/{nodeId}", "/groups", $"/groups/{groupId}", "/groups/new", "/events", "/commands", "/drills" })
+        foreach (var path in new[]
+        {
+            "/", "/nodes", $"/nodes/{nodeId}", "/groups", $"/groups/{groupId}", "/groups/new", "/events", "/commands", "/drills",
+            "/audit", "/admin/users", "/admin/api-keys", "/admin/enrollment-tokens", "/admin/agents",
+        })
         {
             var page = await dashboard.OpenAsync(path);
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).First.WaitForAsync();
@@ -42,6 +46,25 @@ public sealed class AccessibilityTests(Browser browser)
             await page.GetByRole(AriaRole.Button, new() { Name = "Use light theme" }).WaitForAsync();
             violations.AddRange(await SeriousViolationsAsync(page, $"{path} (dark)"));
             await page.Context.CloseAsync();
+        }
+
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
+    public async Task The_sign_in_and_password_pages_pass_axe_without_serious_or_critical_violations()
+    {
+        await using var controlPlane = await RunningControlPlane.StartAsync();
+        var violations = new List<string>();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(controlPlane.Url, "/account/login?error=invalid").ToString());
+        violations.AddRange(await SeriousViolationsAsync(page, "/account/login"));
+        await Browser.SignInAsync(page, controlPlane.Url, "admin", RunningControlPlane.AdminPassword);
+        foreach (var path in new[] { "/account/password?error=The%20new%20password%20and%20its%20confirmation%20differ.", "/account/denied" })
+        {
+            await page.GotoAsync(new Uri(controlPlane.Url, path).ToString());
+            violations.AddRange(await SeriousViolationsAsync(page, path));
         }
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));

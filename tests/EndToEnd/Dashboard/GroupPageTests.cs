@@ -30,6 +30,11 @@ public sealed class GroupPageTests(Browser browser)
         await Expect(latest.GetByTestId("history-rto")).ToHaveTextAsync(new Regex(@"^\d+ ms$"), new() { Timeout = 30_000 });
         await cluster.WaitForServiceOnAnotherNodeAsync(cluster.Nodes[0], TimeSpan.FromSeconds(20));
         Assert.Empty(cluster.Overlaps);
+
+        var audit = await new Support.Dashboard(browser, cluster.ControlPlane.Url).OpenAsync("/audit");
+        var entry = audit.Locator("tr", new() { Has = audit.GetByTestId("audit-action").GetByText("group.switchover", new() { Exact = true }) });
+        await Expect(entry).ToContainTextAsync("admin");
+        await Expect(entry).ToContainTextAsync($"group/{group}");
     }
 
     [Fact]

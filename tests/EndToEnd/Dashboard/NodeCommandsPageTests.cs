@@ -40,5 +40,10 @@ public sealed class NodeCommandsPageTests(Browser browser)
         await Expect(listed.GetByTestId("command-kind")).ToHaveTextAsync("Restart");
         await Expect(listed.GetByTestId("command-state")).ToHaveTextAsync("Succeeded");
         await Expect(listed).ToContainTextAsync("dashboard");
+
+        var audit = await dashboard.OpenAsync("/audit");
+        var entry = audit.Locator("tr", new() { Has = audit.GetByTestId("audit-action").GetByText("command.restart", new() { Exact = true }) });
+        await Expect(entry).ToContainTextAsync("admin");
+        await Expect(entry).ToContainTextAsync("Succeeded");
     }
 }
