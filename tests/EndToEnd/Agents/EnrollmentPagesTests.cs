@@ -38,6 +38,7 @@ public sealed class EnrollmentPagesTests(Browser browser)
         Assert.True(enrolled.Enrolled);
 
         await page.GotoAsync(new Uri(controlPlane.Url, "/admin/agents").ToString());
+        await Support.Dashboard.WaitUntilInteractiveAsync(page);
         var state = page.Locator("tr", new() { Has = page.GetByTestId("agent-node").GetByText("browser-node", new() { Exact = true }) }).GetByTestId("agent-state");
         await Expect(state).ToHaveTextAsync("Approved", Patience);
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke the agent of browser-node" }).ClickAsync();

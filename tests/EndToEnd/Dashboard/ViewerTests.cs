@@ -30,6 +30,7 @@ public sealed class ViewerTests(Browser browser)
         await ChooseOwnPasswordAsync(page, "a-password-set-by-admin");
 
         await page.GotoAsync(new Uri(node.ControlPlane.Url, $"/nodes/{nodeId}").ToString());
+        await Support.Dashboard.WaitUntilInteractiveAsync(page);
         var web = page.Locator("tr", new() { Has = page.GetByTestId("service-name").GetByText("web", new() { Exact = true }) });
         await Expect(web).ToBeVisibleAsync();
         await Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("vera · Viewer");
@@ -40,6 +41,7 @@ public sealed class ViewerTests(Browser browser)
         }
 
         await page.GotoAsync(new Uri(node.ControlPlane.Url, $"/groups/{groupId}").ToString());
+        await Support.Dashboard.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("group-active")).ToHaveTextAsync(new Regex("Active on"), new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("switchover")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("edit-group")).ToHaveCountAsync(0);

@@ -14,9 +14,13 @@ public sealed class Dashboard(Browser browser, Uri controlPlane, string userName
     {
         var page = await browser.NewSignedInPageAsync(controlPlane, userName, password);
         await page.GotoAsync(new Uri(controlPlane, path).ToString());
-        await page.Locator("[data-dashboard-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await WaitUntilInteractiveAsync(page);
         return page;
     }
+
+    /// <summary>Waits until the page's circuit is up: before that, the first paint is static and clicks do nothing.</summary>
+    public static Task WaitUntilInteractiveAsync(IPage page) =>
+        page.Locator("[data-dashboard-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
     /// <summary>Moves the focus with the Tab key, as a keyboard user would, until it is on <paramref name="target"/>, then presses Enter.</summary>
     public static async Task TabToAndPressAsync(IPage page, ILocator target, int maxTabs = 100)
