@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Configurations;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Security;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
@@ -129,7 +130,7 @@ internal sealed partial class AgentHub(
         {
             return await configurations.GetAsync(nodeId, Context.ConnectionAborted);
         }
-        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
             throw new HubException("The control plane cannot read the desired configuration right now; ask again later.");
         }

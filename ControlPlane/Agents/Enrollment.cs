@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -141,7 +140,7 @@ public sealed partial class Enrollment(
 
             return found;
         }
-        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
             if (_known.TryGetValue(key, out var remembered))
             {
@@ -162,7 +161,7 @@ public sealed partial class Enrollment(
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
             await db.Agents.Where(a => a.Id == agentId).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastConnectedAt, now), cancellationToken);
         }
-        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
             LogConnectionNotRecorded(agentId, exception.Message);
         }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Nodes;
 
 namespace Vigil.ControlPlane.Metrics;
@@ -43,7 +43,7 @@ public static class MetricsApi
         {
             return TypedResults.Ok(NodeMetricsResponse.Of(await history.ReadAsync(nodeId, metricRange, cancellationToken)));
         }
-        catch (Exception exception) when (exception is DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,

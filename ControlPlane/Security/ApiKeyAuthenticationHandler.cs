@@ -100,7 +100,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             cache.Remember(hash, key, now);
             return key;
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
             if (cache.TryGetAny(hash, out var stale))
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Security;
 
 namespace Vigil.ControlPlane.Security;
@@ -27,7 +28,7 @@ internal sealed class RevalidatingIdentityStateProvider(
         {
             return await IsStillValidAsync(state);
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
             // The database is away: keep the session, and check again at the next interval.
             return true;

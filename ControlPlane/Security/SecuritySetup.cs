@@ -74,7 +74,7 @@ public static class SecuritySetup
                 {
                     await SecurityStampValidator.ValidatePrincipalAsync(context);
                 }
-                catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                catch (Exception exception) when (DatabaseOutage.Is(exception))
                 {
                 }
             };
