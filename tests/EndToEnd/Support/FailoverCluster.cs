@@ -58,6 +58,12 @@ public sealed class FailoverCluster : IAsyncDisposable
             await Eventually.HoldsAsync(async () => (node.Id = await cluster.NodeIdAsync(node.Name)) is not null, $"{node.Name} registered", TimeSpan.FromSeconds(60));
         }
 
+        // Every member reports its service healthy before a group exists, so the first election sees them all and picks node1, the preferred.
+        foreach (var node in cluster.Nodes)
+        {
+            await Eventually.HoldsAsync(() => cluster.ReportsHealthyAsync(node), $"{node.Name} reports web healthy", TimeSpan.FromSeconds(60));
+        }
+
         return cluster;
     }
 
@@ -137,6 +143,12 @@ public sealed class FailoverCluster : IAsyncDisposable
 
             await Task.Delay(20, cancellationToken);
         }
+    }
+
+    private async Task<bool> ReportsHealthyAsync(ClusterNode node)
+    {
+        var services = await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/services?node={node.Id}&name=web&health=Healthy", UriKind.Relative));
+        return services.GetProperty("totalCount").GetInt32() == 1;
     }
 
     private async Task<Guid?> NodeIdAsync(string name)
