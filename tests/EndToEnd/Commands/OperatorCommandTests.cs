@@ -67,7 +67,7 @@ public sealed class OperatorCommandTests
 
         node.StartAgent();
         await Eventually.HoldsAsync(async () => (await CommandAsync(http, id)).GetProperty("state").GetString() == "Succeeded", "the command ran after the agent came back", TimeSpan.FromSeconds(60));
-        await Eventually.HoldsAsync(async () => (await node.Api.ServiceAsync(node.NodeName, "web"))?.GetProperty("processId").GetInt32() is { } now && now != pid, "the service was restarted");
+        await Eventually.HoldsAsync(async () => (await node.Api.ServiceAsync(node.NodeName, "web"))?.GetProperty("processId") is { ValueKind: JsonValueKind.Number } now && now.GetInt32() != pid, "the service was restarted");
         var executed = (await node.Api.EventsAsync(node.NodeName)).Count(e => SupervisedNode.Is(e, "CommandExecuted", "web"));
         Assert.Equal(1, executed);
     }
