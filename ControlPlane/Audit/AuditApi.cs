@@ -31,7 +31,7 @@ public static class AuditApi
 
     internal static async Task<Results<Ok<PagedResult<AuditEntryResponse>>, ValidationProblem>> ListEntries(
         AuditLogReader reader,
-        [Description("Only entries of this actor: a user name, key:NAME, agent:NODE or system.")] string? actor = null,
+        [Description("Only entries of this actor: a user name, key:NAME, agent:NODE, anonymous, console or system.")] string? actor = null,
         [Description("Only entries of this action, e.g. CreateUser or RevokeApiKey.")] string? action = null,
         [Description("Only entries whose target contains this text.")] string? target = null,
         [Description("Only entries with this outcome: Succeeded, Failed or Denied.")] string? outcome = null,

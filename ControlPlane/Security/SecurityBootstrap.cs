@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Security;
 
@@ -52,7 +53,7 @@ internal sealed partial class SecurityBootstrap(
                     Role = VigilRoles.Admin,
                     SecretHash = hash,
                     CreatedAt = time.GetUtcNow(),
-                    CreatedBy = "system",
+                    CreatedBy = AuditRecord.System,
                 });
                 await db.SaveChangesAsync(cancellationToken);
                 LogInitialKey(InitialApiKeyName);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Audit;
 
 namespace Vigil.ControlPlane.Security;
 
@@ -10,6 +11,10 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         if (string.IsNullOrWhiteSpace(options.InitialAdminUserName) || options.InitialAdminUserName.Length > 64)
         {
             errors.Add("Security:InitialAdminUserName must be 1 to 64 characters.");
+        }
+        else if (AuditRecord.ReservedActors.Contains(options.InitialAdminUserName))
+        {
+            errors.Add($"Security:InitialAdminUserName may not be '{options.InitialAdminUserName}': the audit log uses that name for its own entries.");
         }
 
         if (options.PasswordMinimumLength is < 8 or > 128)

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Security;
 
@@ -70,6 +71,10 @@ public sealed class UserAdministration(
         else if (userName.Length > 256)
         {
             errors["userName"] = ["must be at most 256 characters"];
+        }
+        else if (AuditRecord.ReservedActors.Contains(userName))
+        {
+            errors["userName"] = [$"'{userName}' is reserved: the audit log uses it for its own entries"];
         }
 
         var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();

@@ -48,6 +48,8 @@ public sealed class UsersApiTests : IAsyncLifetime
     [Theory]
     [InlineData("""{ "role": "Viewer" }""", "userName")]
     [InlineData("""{ "userName": "bad name!", "role": "Viewer" }""", "userName")]
+    [InlineData("""{ "userName": "System", "role": "Admin" }""", "userName")]
+    [InlineData("""{ "userName": "console", "role": "Viewer" }""", "userName")]
     [InlineData("""{ "userName": "bob", "role": "Root" }""", "role")]
     [InlineData("""{ "userName": "bob" }""", "role")]
     [InlineData("""{ "userName": "bob", "role": "Viewer", "email": "nope" }""", "email")]

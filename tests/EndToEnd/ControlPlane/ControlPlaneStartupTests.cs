@@ -11,6 +11,7 @@ public sealed class ControlPlaneStartupTests
     [InlineData("Agents__EnrollmentToken", "short", "Agents:EnrollmentToken must be at least 16 characters")]
     [InlineData("Liveness__LostAfterMissedHeartbeats", "1", "Liveness:LostAfterMissedHeartbeats must be greater than Liveness:SuspectAfterMissedHeartbeats")]
     [InlineData("Database__LastSeenFlushInterval", "00:00:00", "Database:LastSeenFlushInterval must be between")]
+    [InlineData("Security__InitialAdminUserName", "anonymous", "Security:InitialAdminUserName may not be 'anonymous'")]
     [InlineData("Database__MigrateOnStart", "false", "Database:MigrateOnStart is false. Apply the SQL script shipped under migrations/")]
     public async Task A_bad_setting_stops_the_start_with_exit_code_1_and_names_the_key(string key, string value, string expected)
     {
