@@ -2,6 +2,9 @@
 # Starts Vigil on this machine: the control plane on http://127.0.0.1:5080 with an embedded SQLite
 # database, and one local agent so the dashboard shows a live node at once. Ctrl+C stops both.
 #
+#   ./start.sh reset-admin-password [USER]
+# sets a new one-time password for an admin (default: admin) who lost theirs, and unlocks it.
+#
 # Environment (all optional):
 #   VIGIL_HOME        where data, logs and the build go (default: ./.vigil)
 #   VIGIL_URL         address of the control plane (default: http://127.0.0.1:5080)
@@ -28,6 +31,11 @@ token="$(cat "$token_file")"
 echo "Building Vigil (Release)..."
 dotnet publish ControlPlane/Vigil.ControlPlane.csproj -c Release -o "$home/controlplane" --nologo -v quiet
 dotnet publish Agent/Vigil.Agent.csproj -c Release -o "$home/agent" --nologo -v quiet
+
+if [ "${1:-}" = reset-admin-password ]; then
+  cd "$home/controlplane"
+  DataDirectory="$home/data" exec dotnet Vigil.ControlPlane.dll "$@"
+fi
 
 # Readiness without curl (not on every fresh Debian): a plain HTTP request over bash's /dev/tcp.
 hostport="${url#*://}"; hostport="${hostport%%/*}"

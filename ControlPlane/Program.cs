@@ -12,7 +12,8 @@ using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
 using Vigil.ControlPlane.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+var resetAdminPassword = AdminPasswordReset.IsRequested(args, out var userToReset, out var hostArguments);
+var builder = WebApplication.CreateBuilder(hostArguments);
 builder.AddVigilLogging();
 builder.AddNodes();
 builder.AddVigilDatabase();
@@ -28,7 +29,13 @@ builder.AddAdministration();
 builder.AddVigilApi();
 builder.AddDashboard();
 
-return await builder.Build().RunUntilStoppedAsync(app =>
+var built = builder.Build();
+if (resetAdminPassword)
+{
+    return await AdminPasswordReset.RunAsync(built.Services, userToReset, Console.Out, Console.Error);
+}
+
+return await built.RunUntilStoppedAsync(app =>
 {
     app.UseVigilExceptionHandler();
     app.UseStatusCodePages();

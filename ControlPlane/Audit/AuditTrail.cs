@@ -24,16 +24,7 @@ internal sealed partial class AuditTrail(
 
     public async Task RecordAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
-        var entry = new AuditEntry
-        {
-            At = time.GetUtcNow(),
-            Actor = Shorten(record.Actor, AuditEntryLimits.Actor),
-            Action = Shorten(record.Action, AuditEntryLimits.Action),
-            Target = record.Target is null ? null : Shorten(record.Target, AuditEntryLimits.Target),
-            SourceAddress = record.SourceAddress,
-            Outcome = record.Outcome.ToString(),
-            Detail = record.Detail is null ? null : Shorten(record.Detail, AuditEntryLimits.Detail),
-        };
+        var entry = EntryOf(record);
 
         // Entries already waiting go first, so that the log stays in order.
         if (_unwritten.Reader.Count == 0)
@@ -52,6 +43,9 @@ internal sealed partial class AuditTrail(
         _unwritten.Writer.TryWrite(entry);
     }
 
+    /// <summary>Writes one entry now, or throws: for a process that ends right after, with no queue to drain.</summary>
+    internal Task RecordNowAsync(AuditRecord record, CancellationToken cancellationToken) => WriteAsync([EntryOf(record)], cancellationToken);
+
     internal async Task WriteAsync(IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -64,6 +58,17 @@ internal sealed partial class AuditTrail(
         await db.SaveChangesAsync(cancellationToken);
         feed.Publish();
     }
+
+    private AuditEntry EntryOf(AuditRecord record) => new()
+    {
+        At = time.GetUtcNow(),
+        Actor = Shorten(record.Actor, AuditEntryLimits.Actor),
+        Action = Shorten(record.Action, AuditEntryLimits.Action),
+        Target = record.Target is null ? null : Shorten(record.Target, AuditEntryLimits.Target),
+        SourceAddress = record.SourceAddress,
+        Outcome = record.Outcome.ToString(),
+        Detail = record.Detail is null ? null : Shorten(record.Detail, AuditEntryLimits.Detail),
+    };
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length];
 

@@ -37,11 +37,7 @@ public sealed class EnrollmentTests
             Assert.False(controlPlane.Process.OutputContains(secret));
             Assert.False(first.OutputContains(secret));
             Assert.False(second.OutputContains(secret));
-            foreach (var log in Directory.EnumerateFiles(Path.Combine(data, "logs")))
-            {
-                using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-                Assert.DoesNotContain(secret, await reader.ReadToEndAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-            }
+            Assert.DoesNotContain(secret, LogFiles.ReadAll(data), StringComparison.Ordinal);
         }
     }
 

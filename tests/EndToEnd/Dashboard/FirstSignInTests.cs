@@ -7,14 +7,14 @@ using static Microsoft.Playwright.Assertions;
 namespace Vigil.EndToEnd.Tests.Dashboard;
 
 /// <summary>A new installation as its operator meets it: the first admin's one-time password, printed once, then a password of their own.</summary>
-public sealed partial class FirstSignInTests(Browser browser)
+public sealed class FirstSignInTests(Browser browser)
 {
     [Fact]
     public async Task The_first_admin_signs_in_with_the_printed_password_and_must_choose_a_new_one()
     {
         await using var controlPlane = await RunningControlPlane.StartAsync(configuredAdminPassword: false);
-        await Eventually.HoldsAsync(() => OneTimePassword().IsMatch(controlPlane.Process.Output), "the one-time password is printed");
-        var password = OneTimePassword().Match(controlPlane.Process.Output).Groups[1].Value;
+        await Eventually.HoldsAsync(() => LogFiles.OneTimePassword().IsMatch(controlPlane.Process.Output), "the one-time password is printed");
+        var password = LogFiles.OneTimePassword().Match(controlPlane.Process.Output).Groups[1].Value;
         var page = await browser.NewPageAsync();
 
         await Browser.SignInAsync(page, controlPlane.Url, "admin", password);
@@ -32,10 +32,9 @@ public sealed partial class FirstSignInTests(Browser browser)
         await Expect(page).ToHaveURLAsync(new Regex("/nodes$"));
 
         // The password is printed once, on the console: never in a log file, and not again at the next start.
-        var logs = Directory.EnumerateFiles(Path.Combine(controlPlane.DataDirectory, "logs")).Select(ReadShared);
-        Assert.DoesNotContain(logs, log => log.Contains(password, StringComparison.Ordinal));
+        Assert.DoesNotContain(password, LogFiles.ReadAll(controlPlane.DataDirectory), StringComparison.Ordinal);
         await controlPlane.RestartAsync();
-        Assert.DoesNotMatch(OneTimePassword(), controlPlane.Process.Output);
+        Assert.DoesNotMatch(LogFiles.OneTimePassword(), controlPlane.Process.Output);
 
         // The old password no longer works; the new one does, after the restart.
         var again = await browser.NewPageAsync();
@@ -62,14 +61,4 @@ public sealed partial class FirstSignInTests(Browser browser)
         var api = await page.APIRequest.GetAsync(new Uri(controlPlane.Url, "/api/v1/nodes").ToString());
         Assert.Equal(401, api.Status);
     }
-
-    private static string ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    [GeneratedRegex("one-time password: (\\S+)")]
-    private static partial Regex OneTimePassword();
 }

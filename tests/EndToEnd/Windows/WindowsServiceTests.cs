@@ -187,20 +187,8 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         $"{count} {kind} event(s) of testsvc are stored; agent log: {Tail(AgentLog(folder))}",
         TimeSpan.FromSeconds(60));
 
-    private static string AgentLog(string folder)
-    {
-        var logs = Path.Combine(folder, "data", "logs");
-        return Directory.Exists(logs)
-            ? string.Join(Environment.NewLine, Directory.GetFiles(logs, "agent-*.log").Order().Select(ReadShared))
-            : "";
-    }
-
-    private static string ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string AgentLog(string folder) =>
+        Directory.Exists(Path.Combine(folder, "data", "logs")) ? LogFiles.ReadAll(Path.Combine(folder, "data"), "agent-*.log") : "";
 
     private static string Tail(string text) => text.Length <= 3000 ? text : text[^3000..];
 }
