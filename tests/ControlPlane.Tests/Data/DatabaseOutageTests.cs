@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Tests.Support;
@@ -49,11 +51,27 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => api.HasLivenessAsync(dying.NodeId, NodeLiveness.Lost), "the dead node is Lost, live");
         await Eventually.HoldsAsync(() => host.Logs.Contains(LogLevel.Warning, "Cannot write node state"), "the outage is logged");
 
+        // Refused changes are audited while the database is away, and written in order when it is back.
+        using var anonymous = host.CreateAnonymousClient();
+        foreach (var path in new[] { "/api/v1/groups", "/api/v1/commands" })
+        {
+            using var refused = await anonymous.PostAsync(new Uri(path, UriKind.Relative), new StringContent("{}"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        await Eventually.HoldsAsync(() => host.Logs.Contains(LogLevel.Warning, "Cannot write to the audit log now"), "the audit outage is logged");
+
         await _server.StartAgainAsync(TestContext.Current.CancellationToken);
 
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "readiness recovers", TimeSpan.FromSeconds(60));
         await Eventually.HoldsAsync(async () => await host.StoredNodeAsync(dying.NodeId) is { Liveness: NodeLiveness.Lost }, "the node registered during the outage is stored as Lost", TimeSpan.FromSeconds(60));
         Assert.Equal([NodeLiveness.Suspect, NodeLiveness.Lost], await host.StoredLivenessHistoryAsync(dying.NodeId));
         Assert.True(host.Logs.Contains(LogLevel.Information, "Database writable again"));
+        await Eventually.HoldsAsync(() => host.Logs.Contains(LogLevel.Information, "audit entries kept while the database was away"), "the kept audit entries are written", TimeSpan.FromSeconds(60));
+        var audit = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/audit?actor=anonymous", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(
+            ["/api/v1/commands", "/api/v1/groups"],
+            audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("target").GetString()));
+        Assert.All(audit.GetProperty("items").EnumerateArray(), e => Assert.Equal("Denied", e.GetProperty("outcome").GetString()));
     }
 }
