@@ -1,3 +1,4 @@
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Audit;
 
 namespace Vigil.ControlPlane.Audit;
@@ -6,7 +7,7 @@ namespace Vigil.ControlPlane.Audit;
 internal sealed partial class AuditRetryWriter(AuditTrail trail, TimeProvider time, ILogger<AuditRetryWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 500;
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    private readonly WriteRetry _retry = new(time, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,7 +16,6 @@ internal sealed partial class AuditRetryWriter(AuditTrail trail, TimeProvider ti
         {
             while (await trail.Unwritten.WaitToReadAsync(stoppingToken))
             {
-                var delay = TimeSpan.FromMilliseconds(500);
                 while (trail.Unwritten.TryPeek(out _))
                 {
                     batch.Clear();
@@ -25,20 +25,9 @@ internal sealed partial class AuditRetryWriter(AuditTrail trail, TimeProvider ti
                         trail.Unwritten.TryRead(out _);
                     }
 
-                    while (true)
-                    {
-                        try
-                        {
-                            await trail.WriteAsync(batch, stoppingToken);
-                            LogWritten(batch.Count);
-                            break;
-                        }
-                        catch (Exception exception) when (exception is not OperationCanceledException)
-                        {
-                            await Task.Delay(delay, time, stoppingToken);
-                            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
-                        }
-                    }
+                    // The trail logged the outage when it queued the first entry.
+                    await _retry.UntilWrittenAsync(() => trail.WriteAsync(batch, stoppingToken), null, null, stoppingToken);
+                    LogWritten(batch.Count);
                 }
             }
         }

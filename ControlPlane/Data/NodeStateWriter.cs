@@ -24,8 +24,8 @@ internal sealed partial class NodeStateWriter(
 
     private readonly List<NodeJournalEntry> _pending = [];
     private readonly Dictionary<Guid, DateTimeOffset> _unsavedLastSeen = [];
+    private readonly WriteRetry _retry = new(time, TimeSpan.FromSeconds(1), MaxRetryDelay);
     private long _reportedDropped;
-    private DateTimeOffset? _outageSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -91,36 +91,8 @@ internal sealed partial class NodeStateWriter(
         _unsavedLastSeen.Clear();
     }
 
-    /// <summary>Retries a write with growing delays until it lands; reports the outage once, and its end.</summary>
-    private async Task UntilWrittenAsync(Func<Task> write, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromSeconds(1);
-        while (true)
-        {
-            try
-            {
-                await write();
-                if (_outageSince is { } since)
-                {
-                    LogDatabaseBack(time.GetUtcNow() - since);
-                    _outageSince = null;
-                }
-
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                if (_outageSince is null)
-                {
-                    _outageSince = time.GetUtcNow();
-                    LogDatabaseUnavailable(exception, options.Value.Provider);
-                }
-
-                await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
-    }
+    private Task UntilWrittenAsync(Func<Task> write, CancellationToken cancellationToken) =>
+        _retry.UntilWrittenAsync(write, exception => LogDatabaseUnavailable(exception, options.Value.Provider), LogDatabaseBack, cancellationToken);
 
     /// <summary>On shutdown, one last attempt to write what is still pending.</summary>
     private async Task WriteRemainingAsync()

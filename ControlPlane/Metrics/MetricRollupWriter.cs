@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Data;
 
 namespace Vigil.ControlPlane.Metrics;
 
@@ -22,8 +23,8 @@ internal sealed partial class MetricRollupWriter(
 
     private readonly MetricsOptions _options = options.Value;
     private readonly List<MetricBucket> _batch = [];
+    private readonly WriteRetry _retry = new(time, TimeSpan.FromSeconds(1), MaxRetryDelay);
     private long _reportedDropped;
-    private DateTimeOffset? _outageSince;
     private bool _maintenanceFailing;
     private DateTimeOffset? _nextHourToRollUp;
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
@@ -99,37 +100,9 @@ internal sealed partial class MetricRollupWriter(
         }
     }
 
-    /// <summary>Retries a write with growing delays until it lands; reports the outage once, and its end.</summary>
-    private async Task UntilWrittenAsync(Func<Task> write, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromSeconds(1);
-        while (true)
-        {
-            try
-            {
-                await write();
-                if (_outageSince is { } since)
-                {
-                    LogDatabaseBack(time.GetUtcNow() - since);
-                    _outageSince = null;
-                }
-
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                if (_outageSince is null)
-                {
-                    _outageSince = time.GetUtcNow();
-                    LogDatabaseUnavailable(exception, _options.MaxPendingMinutes);
-                }
-
-                await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-                ReportDropped();
-            }
-        }
-    }
+    /// <summary>Retries until written; the minutes dropped from the bounded queue meanwhile are reported after each attempt.</summary>
+    private Task UntilWrittenAsync(Func<Task> write, CancellationToken cancellationToken) =>
+        _retry.UntilWrittenAsync(write, exception => LogDatabaseUnavailable(exception, _options.MaxPendingMinutes), LogDatabaseBack, cancellationToken, ReportDropped);
 
     /// <summary>On shutdown, one last attempt to write what is pending and the minutes still open.</summary>
     private async Task WriteRemainingAsync()
