@@ -1,7 +1,5 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
@@ -116,7 +114,7 @@ internal sealed partial class AgentHub(
         {
             return new EventsAck { UpTo = await events.StoreAsync(nodeId, batch.Events, Context.ConnectionAborted) };
         }
-        catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
             LogEventsNotStored(nodeId, exception.Message);
             throw new HubException("The control plane cannot store events right now; keep them and send them again later.");
@@ -157,7 +155,7 @@ internal sealed partial class AgentHub(
         {
             await commands.CompleteAsync(nodeId, outcome, Context.ConnectionAborted);
         }
-        catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
             LogOutcomeNotStored(nodeId, outcome.CommandId, exception.Message);
             throw new HubException("The control plane cannot store the outcome right now; it will deliver the command again.");

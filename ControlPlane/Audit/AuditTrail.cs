@@ -34,7 +34,7 @@ internal sealed partial class AuditTrail(
                 await WriteAsync([entry], CancellationToken.None);
                 return;
             }
-            catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException or TimeoutException or InvalidOperationException)
+            catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
             {
                 LogQueued(exception.Message);
             }

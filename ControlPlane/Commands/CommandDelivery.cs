@@ -1,7 +1,6 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Agents;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Nodes;
 using Vigil.Shared.Hubs;
 
@@ -65,7 +64,7 @@ internal sealed partial class CommandDelivery(
             var overdue = await pipeline.SweepAsync(cancellationToken);
             await DeliverAsync(overdue, everything: false, cancellationToken);
         }
-        catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
             LogSweepFailed(exception.Message);
         }
@@ -88,7 +87,7 @@ internal sealed partial class CommandDelivery(
                     LogDelivered(command.Id, command.Kind, command.Service, nodeId);
                 }
             }
-            catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException or IOException)
+            catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception) || exception is IOException)
             {
                 // What was marked Sent goes again after the resend interval or on reconnection.
                 LogDeliveryFailed(nodeId, exception.Message);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 
 namespace Vigil.ControlPlane.Data;
 
@@ -6,4 +7,7 @@ namespace Vigil.ControlPlane.Data;
 public static class DatabaseOutage
 {
     public static bool Is(Exception exception) => exception is DbException or InvalidOperationException or TimeoutException;
+
+    /// <summary>The same for a write, which EF Core may also report as a failed update.</summary>
+    public static bool IsOnWrite(Exception exception) => Is(exception) || exception is DbUpdateException;
 }

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Commands;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Nodes;
@@ -158,7 +157,7 @@ public sealed partial class FailoverCoordinator(
                 {
                     await DecideAsync(group, cancellationToken);
                 }
-                catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+                catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
                 {
                     lock (group)
                     {
@@ -200,7 +199,7 @@ public sealed partial class FailoverCoordinator(
             {
                 await commands.SubmitAsync(new NewCommand(stray.NodeId, stray.Role.Service, CommandKind.Release, "failover") { Role = grant }, cancellationToken);
             }
-            catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+            catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
             {
                 _released.TryRemove((stray.NodeId, stray.Role.GroupId), out _);
                 LogDecisionFailed("(deleted)", exception.Message);

@@ -60,16 +60,15 @@ internal static class AdminPasswordReset
             }
 
             var users = provider.GetRequiredService<UserManager<VigilUser>>();
-            var admins = string.Join(", ", (await users.GetUsersInRoleAsync(VigilRoles.Admin)).Select(u => u.UserName).Order(StringComparer.Ordinal));
             if (await users.FindByNameAsync(name) is not { } user)
             {
-                await error.WriteLineAsync($"There is no user '{name}'. Admins: {admins}.");
+                await error.WriteLineAsync($"There is no user '{name}'. Admins: {await AdminNamesAsync(users)}.");
                 return 1;
             }
 
             if (!await users.IsInRoleAsync(user, VigilRoles.Admin))
             {
-                await error.WriteLineAsync($"'{name}' is not an admin: an admin resets its password on the dashboard (Administration › Users). Admins: {admins}.");
+                await error.WriteLineAsync($"'{name}' is not an admin: an admin resets its password on the dashboard (Administration › Users). Admins: {await AdminNamesAsync(users)}.");
                 return 1;
             }
 
@@ -94,12 +93,15 @@ internal static class AdminPasswordReset
             await error.WriteLineAsync($"The configuration is not valid: {exception.Message}");
             return 1;
         }
-        catch (Exception exception) when (DatabaseOutage.Is(exception) || exception is DbUpdateException)
+        catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
             await error.WriteLineAsync($"Could not reach the database: {exception.Message} Check Database:Provider and Database:ConnectionString (and DataDirectory for SQLite).");
             return 1;
         }
     }
+
+    private static async Task<string> AdminNamesAsync(UserManager<VigilUser> users) =>
+        string.Join(", ", (await users.GetUsersInRoleAsync(VigilRoles.Admin)).Select(u => u.UserName).Order(StringComparer.Ordinal));
 
     private static async Task RecordAsync(IServiceProvider provider, string name, bool unlocked, TextWriter error)
     {
@@ -110,7 +112,7 @@ internal static class AdminPasswordReset
         {
             await provider.GetRequiredService<AuditTrail>().RecordNowAsync(record, CancellationToken.None);
         }
-        catch (Exception exception) when (DatabaseOutage.Is(exception) || exception is DbUpdateException)
+        catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
             await error.WriteLineAsync($"The password is reset, but the audit log could not record it: {exception.Message}");
         }
