@@ -13,6 +13,9 @@ internal static class AgentDescription
         typeof(AgentDescription).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
 
+    /// <summary>Tells this run of the agent from any other process that registers with the same node id (a cloned machine).</summary>
+    public static Guid InstanceId { get; } = Guid.NewGuid();
+
     public static AgentRegistration Registration(Guid nodeId, AgentOptions options) => new()
     {
         ProtocolVersion = ProtocolVersions.Current,
@@ -23,5 +26,6 @@ internal static class AgentDescription
         ProcessorCount = Environment.ProcessorCount,
         HeartbeatIntervalMs = (int)options.HeartbeatInterval.TotalMilliseconds,
         Labels = options.Labels,
+        InstanceId = InstanceId,
     };
 }

@@ -69,6 +69,7 @@ internal sealed partial class AgentSession(
     public async Task RunAsync(RegistrationAccepted accepted, Func<long> nextSequence, CancellationToken cancellationToken)
     {
         roles.HeartbeatWanted += WantHeartbeat;
+        roles.LearnMemberships(accepted.Memberships ?? []);
         outbox.ContinueAbove(accepted.LastEventSequence);
         if (accepted.ConfigVersion != desired.Current.Version)
         {
@@ -96,20 +97,26 @@ internal sealed partial class AgentSession(
     {
         while (true)
         {
-            var sentAt = roles.Now;
-            var reports = services.Reports();
-            var heartbeat = new AgentHeartbeat
-            {
-                Sequence = nextSequence(),
-                Host = metrics.Read() with { Volumes = Volumes() },
-                Services = reports,
-                Roles = roles.Reports(name => reports.Any(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && r.State is not (ServiceState.Stopped or ServiceState.Unknown))),
-            };
-            var ack = await client.Heartbeat(heartbeat).WaitAsync(CallTimeout, time, cancellationToken);
-            roles.Renew(ack.Leases ?? [], sentAt);
+            await BeatAsync(nextSequence, cancellationToken);
             await Task.Delay(LeastHeartbeatSpacing, time, cancellationToken);
             await NextBeatAsync(options.HeartbeatInterval - LeastHeartbeatSpacing, cancellationToken);
         }
+    }
+
+    /// <summary>One heartbeat, and the leases its acknowledgement renews (counted from its send).</summary>
+    public async Task BeatAsync(Func<long> nextSequence, CancellationToken cancellationToken)
+    {
+        var sentAt = roles.Now;
+        var reports = services.Reports();
+        var heartbeat = new AgentHeartbeat
+        {
+            Sequence = nextSequence(),
+            Host = metrics.Read() with { Volumes = Volumes() },
+            Services = reports,
+            Roles = roles.Reports(name => reports.Any(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && r.State is not (ServiceState.Stopped or ServiceState.Unknown))),
+        };
+        var ack = await client.Heartbeat(heartbeat).WaitAsync(CallTimeout, time, cancellationToken);
+        roles.Renew(ack.Leases ?? [], sentAt);
     }
 
     /// <summary>Waits for the next beat, or less when a heartbeat is wanted now.</summary>

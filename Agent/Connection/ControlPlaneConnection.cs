@@ -112,7 +112,7 @@ internal sealed partial class ControlPlaneConnection(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await SayStoppingAsync(client);
+            await SayStoppingAsync(client, session);
             throw;
         }
         catch (OperationCanceledException) when (closed.IsCancellationRequested)
@@ -121,10 +121,16 @@ internal sealed partial class ControlPlaneConnection(
         }
     }
 
-    private async Task SayStoppingAsync(AgentHubClient client)
+    /// <summary>
+    /// The goodbye: one last heartbeat first (its roles given up and their services fenced by then,
+    /// so the control plane can move them at once), then the notice that the stop is on purpose.
+    /// </summary>
+    private async Task SayStoppingAsync(AgentHubClient client, AgentSession session)
     {
         try
         {
+            using var deadline = new CancellationTokenSource(StoppingNoticeTimeout, time);
+            await session.BeatAsync(() => Interlocked.Increment(ref _sequence), deadline.Token);
             await client.Stopping(new AgentStoppingNotice { Reason = "the agent was asked to stop" }).WaitAsync(StoppingNoticeTimeout, time);
             LogSaidStopping();
         }

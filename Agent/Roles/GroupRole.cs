@@ -5,6 +5,9 @@ namespace Vigil.Agent.Roles;
 /// <summary>What this node holds for one failover group. The lease is in monotonic time and never stored.</summary>
 public sealed record GroupRole
 {
+    /// <summary>Terms of a role stored before terms had versions: the safe isolation, and any version the control plane sends wins.</summary>
+    public static readonly RoleTerms UnversionedTerms = new() { Version = 0, Isolation = IsolationPolicy.Stop };
+
     public required Guid GroupId { get; init; }
 
     public required string GroupName { get; init; }
@@ -16,18 +19,30 @@ public sealed record GroupRole
 
     public required bool Active { get; init; }
 
-    public IsolationPolicy Isolation { get; init; } = IsolationPolicy.Stop;
+    /// <summary>The terms of the highest version seen for the group.</summary>
+    public RoleTerms Terms { get; init; } = UnversionedTerms;
 
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(3);
 
-    public int LocalRestarts { get; init; } = 1;
-
-    public TimeSpan LocalRestartWindow { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>The control plane's margin past the lease's end; a fenced service still up after half of it is killed.</summary>
+    public TimeSpan FenceAllowance { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>When the lease ends, on the agent's monotonic clock; null until the first renewal after activation.</summary>
     public TimeSpan? LeaseExpiresAt { get; init; }
 
+    /// <summary>The agent gave the active role up because it is stopping: its service is fenced, not stopped at leisure.</summary>
+    public bool StoodDown { get; init; }
+
+    public IsolationPolicy Isolation => Terms.Isolation;
+
+    public int LocalRestarts => Terms.LocalRestarts;
+
+    public TimeSpan LocalRestartWindow => TimeSpan.FromMilliseconds(Terms.LocalRestartWindowMs);
+
     public bool HoldsLease(TimeSpan now) => Active && LeaseExpiresAt is { } end && now < end;
+
+    /// <summary>The newer of the role's terms and <paramref name="offered"/>: terms never go back to an older version.</summary>
+    public RoleTerms NewerTerms(RoleTerms? offered) => offered is not null && offered.Version > Terms.Version ? offered : Terms;
 
     public static GroupRole From(RoleGrant grant, string service, bool active) => new()
     {
@@ -36,10 +51,9 @@ public sealed record GroupRole
         Service = service,
         Epoch = grant.Epoch,
         Active = active,
-        Isolation = grant.Isolation,
+        Terms = grant.Terms ?? UnversionedTerms,
         Lease = TimeSpan.FromMilliseconds(grant.LeaseMs),
-        LocalRestarts = grant.LocalRestarts,
-        LocalRestartWindow = TimeSpan.FromMilliseconds(grant.LocalRestartWindowMs),
+        FenceAllowance = TimeSpan.FromMilliseconds(grant.FenceAllowanceMs),
     };
 }
 
@@ -53,6 +67,16 @@ public sealed record RoleAllowance
 
     /// <summary>A running service may stay up; false means it must be stopped now.</summary>
     public required bool MayKeepRunning { get; init; }
+
+    /// <summary>
+    /// The stop is a fence: the service may be exercising an active role nobody vouches for any more,
+    /// so it is stopped at once and killed when still up after <see cref="KillAfter"/>; an operation
+    /// under way (a start, a restart) is cancelled.
+    /// </summary>
+    public bool Fence { get; init; }
+
+    /// <summary>How long from now a fenced service may take to stop before it is killed.</summary>
+    public TimeSpan KillAfter { get; init; }
 
     /// <summary>Why the service is held, in an operator's words; null when it is not.</summary>
     public string? Reason { get; init; }

@@ -17,6 +17,7 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly string _path;
+    private readonly string _backupPath;
     private readonly AgentEvents _events;
     private readonly TimeProvider _time;
     private readonly ILogger<RoleKeeper> _logger;
@@ -29,15 +30,19 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
     public RoleKeeper(string dataDirectory, AgentEvents events, TimeProvider time, ILogger<RoleKeeper> logger)
     {
         _path = Path.Combine(dataDirectory, "roles.json");
+        _backupPath = Path.Combine(dataDirectory, "roles.backup.json");
         _events = events;
         _time = time;
         _logger = logger;
         _origin = time.GetTimestamp();
-        _book = new RoleBook(Load());
+        _book = Load();
     }
 
     /// <summary>Raised with the service's name when what it may do has changed.</summary>
     public event Action<string>? Changed;
+
+    /// <summary>Raised when what every managed service may do may have changed (memberships learned).</summary>
+    public event Action? AllChanged;
 
     /// <summary>Raised when the control plane should hear from this node at once (a new active role wants its lease).</summary>
     public event Action? HeartbeatWanted;
@@ -165,21 +170,56 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
         }
     }
 
+    /// <summary>The control plane named every group this node is in (at registration).</summary>
+    public void LearnMemberships(IReadOnlyList<GroupMembership> memberships)
+    {
+        bool wasUnknown;
+        lock (_gate)
+        {
+            wasUnknown = _book.RolesUnknown;
+            _book.LearnMemberships(memberships);
+        }
+
+        if (wasUnknown)
+        {
+            _events.Record(AgentEventKind.RoleDeactivated, null, $"the control plane named this node's failover groups ({memberships.Count}); services outside them run again");
+        }
+
+        WakeAll();
+    }
+
+    /// <summary>
+    /// The agent is stopping: gives up every active role at its epoch, so the services are fenced now
+    /// and the control plane moves the roles without waiting for the leases. Returns those services.
+    /// </summary>
+    public IReadOnlyList<string> StandDown()
+    {
+        IReadOnlyList<string> services;
+        lock (_gate)
+        {
+            services = _book.StandDown();
+            if (services.Count > 0)
+            {
+                Save();
+            }
+        }
+
+        foreach (var service in services)
+        {
+            _events.Record(AgentEventKind.RoleDeactivated, service, "gave up the active role: the agent is stopping; fencing the service");
+            Wake(service);
+        }
+
+        HeartbeatWanted?.Invoke();
+        return services;
+    }
+
     /// <summary>The roles as the heartbeat reports them; <paramref name="isUp"/> tells whether a service is up.</summary>
     public IReadOnlyList<RoleReport> Reports(Func<string, bool> isUp)
     {
         lock (_gate)
         {
-            var now = Now;
-            return [.. _book.Roles.Select(r => new RoleReport
-            {
-                GroupId = r.GroupId,
-                Service = r.Service,
-                Epoch = r.Epoch,
-                Active = r.Active,
-                HoldsLease = r.HoldsLease(now),
-                ServiceUp = isUp(r.Service),
-            })];
+            return _book.Reports(Now, isUp);
         }
     }
 
@@ -233,6 +273,12 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
         }
     }
 
+    private void WakeAll()
+    {
+        AllChanged?.Invoke();
+        _changed.Writer.TryWrite(true);
+    }
+
     private void Wake(string service)
     {
         Changed?.Invoke(service);
@@ -241,21 +287,82 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
 
     private void Save()
     {
-        DurableFile.Write(_path, JsonSerializer.Serialize(_book.Roles.Select(r => r with { LeaseExpiresAt = null }).ToList(), Json));
+        // Two copies: a role file damaged on disk falls back to the other rather than to no roles at all.
+        var content = JsonSerializer.Serialize(_book.Roles.Select(r => r with { LeaseExpiresAt = null, StoodDown = false }).ToList(), Json);
+        DurableFile.Write(_path, content);
+        DurableFile.Write(_backupPath, content);
     }
 
-    private List<GroupRole> Load()
+    /// <summary>
+    /// The stored roles; from the backup copy when the file is damaged. When both are damaged the
+    /// highest epochs are lost: rather than guess (or stop the agent while the services it fences run
+    /// on), every managed service is held until the control plane names this node's memberships.
+    /// </summary>
+    private RoleBook Load()
+    {
+        var damaged = new List<string>();
+        foreach (var path in (string[])[_path, _backupPath])
+        {
+            try
+            {
+                if (!File.Exists(path))
+                {
+                    continue;
+                }
+
+                var roles = JsonSerializer.Deserialize<List<GroupRole>>(File.ReadAllText(path), Json) ?? [];
+                if (damaged.Count > 0)
+                {
+                    LogRolesFromBackup(_path, path);
+                }
+
+                return new RoleBook(roles);
+            }
+            catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException)
+            {
+                damaged.Add($"{path}: {exception.Message}");
+            }
+        }
+
+        if (damaged.Count == 0)
+        {
+            return new RoleBook();
+        }
+
+        foreach (var path in (string[])[_path, _backupPath])
+        {
+            SetAside(path);
+        }
+
+        var why = string.Join("; ", damaged);
+        LogRolesLost(why);
+        _events.Record(AgentEventKind.Fenced, null, $"the role file is damaged ({why}); every managed service is held until the control plane names this node's failover groups");
+        return new RoleBook(rolesUnknown: true);
+    }
+
+    private void SetAside(string path)
     {
         try
         {
-            return File.Exists(_path) ? JsonSerializer.Deserialize<List<GroupRole>>(File.ReadAllText(_path), Json) ?? [] : [];
+            if (File.Exists(path))
+            {
+                File.Move(path, $"{path}.damaged-{_time.GetUtcNow():yyyyMMddHHmmss}", overwrite: true);
+            }
         }
-        catch (JsonException exception)
+        catch (IOException exception)
         {
-            // Losing the highest epochs would let a stale activation through: refuse to guess.
-            throw new InvalidOperationException($"The role file {_path} is damaged ({exception.Message}). Restore it or delete it after making sure no failover group counts on this node.", exception);
+            LogCouldNotSetAside(path, exception.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The role file {Path} is damaged; the roles were read from its copy {Backup}")]
+    private partial void LogRolesFromBackup(string path, string backup);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The role file and its copy are damaged ({Reason}); set aside. Every managed service is held stopped until the control plane names the failover groups this node is in (at the next registration)")]
+    private partial void LogRolesLost(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set the damaged role file {Path} aside: {Reason}")]
+    private partial void LogCouldNotSetAside(string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of group {Group} lapsed; {Service} keeps running by the group's isolation policy (KeepRunning)")]
     private partial void LogLapsedKeepRunning(string group, string service);

@@ -2,10 +2,9 @@ using System.Threading.Channels;
 using Vigil.Agent.Events;
 using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
+using Vigil.Agent.Supervision.Machine;
 using Vigil.Agent.Supervision.Policy;
-using Vigil.Agent.Supervision.Probes;
 using Vigil.Agent.Supervision.Runtime;
-using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
@@ -13,59 +12,49 @@ using Vigil.Shared.Validation;
 namespace Vigil.Agent.Supervision;
 
 /// <summary>
-/// Watches and heals one managed service, on its own loop: notices exits, restarts by the restart
-/// policy, runs the probes, decides health, and records events. The decisions are the pure functions
-/// of <see cref="Policy"/>; this class only observes, applies and remembers. A member of a failover
-/// group runs only as its role allows (<see cref="IRoleGate"/>), and operator commands are carried out
-/// on the same loop, one at a time.
+/// The shell around <see cref="SupervisionMachine"/> for one managed service: at every step it
+/// observes the service, asks the role gate what it may do, lets the machine decide, and performs
+/// what it asks — operations run beside the loop (at most one at a time), so a lease that lapses
+/// while a slow start or stop is under way is acted on at once. It also runs the probes, samples the
+/// process and publishes the report.
 /// </summary>
 public sealed partial class SupervisedService : IAsyncDisposable
 {
     private readonly ManagedServiceDefinition _definition;
-    private readonly RestartPolicy _policy;
+    private readonly SupervisionSettings _settings;
     private readonly IServiceManager _manager;
     private readonly AgentEvents _events;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly TimeSpan _pollInterval;
     private readonly ServiceProbes _probes;
     private readonly ProcessMetricsSampler _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly IRoleGate _roles;
-    private readonly Channel<ControlRequest> _requests = Channel.CreateUnbounded<ControlRequest>();
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private RoleAllowance _permission = RoleAllowance.Unrestricted;
-    private bool _heldByOperator;
     private readonly long _origin;
     private readonly Lock _reportGate = new();
-    private Task _loop = Task.CompletedTask;
-    private RestartHistory _history = RestartHistory.Empty;
-    private ServiceState _lastState = ServiceState.Unknown;
-    private TimeSpan? _startDue = TimeSpan.Zero;
-    private string? _startReason;
-    private string? _gaveUp;
-    private string? _lastError;
-    private TimeSpan? _startedAt;
-    private TimeSpan? _healthySince;
-    private ServiceReport _report;
-
     private readonly SourcedDefinition _source;
+    private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _loop = Task.CompletedTask;
+    private SupervisionState _state = SupervisionState.Initial;
+    private RoleAllowance _permission = RoleAllowance.Unrestricted;
+    private (Task<OperationResult> Task, CancellationTokenSource Cancel)? _operation;
+    private ServiceReport _report;
 
     public SupervisedService(
         ManagedServiceDefinition definition, SourcedDefinition source, RestartPolicy policy, IServiceManager manager, AgentEvents events,
-        HttpClient http, IRoleGate roles, TimeProvider time, ILogger logger)
+        HttpClient http, IRoleGate roles, TimeProvider time, ILogger logger, string? retiredBecause = null)
     {
         _roles = roles;
         _definition = definition;
         _source = source;
-        _policy = policy;
         _manager = manager;
         _events = events;
         _time = time;
         _logger = logger;
         _origin = time.GetTimestamp();
-        _pollInterval = definition.Kind.Equals(ServiceKinds.Windows, StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2);
+        var pollInterval = definition.Kind.Equals(ServiceKinds.Windows, StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2);
+        _settings = new SupervisionSettings(definition.Name, policy, pollInterval, retiredBecause);
         _probes = new ServiceProbes(definition, http);
         _metrics = new ProcessMetricsSampler(time);
         _report = new ServiceReport { Name = definition.Name, Kind = definition.Kind.ToLowerInvariant(), State = ServiceState.Unknown, Health = ServiceHealth.Unknown, Reason = "not observed yet" };
@@ -74,6 +63,9 @@ public sealed partial class SupervisedService : IAsyncDisposable
     public string Name => _definition.Name;
 
     public ManagedServiceDefinition Definition => _definition;
+
+    /// <summary>A failover-group member no longer defined here, held stopped until its group releases it.</summary>
+    public bool Retired => _settings.Retired is not null;
 
     /// <summary>The definition with where it came from, as it was accepted.</summary>
     public SourcedDefinition Source => _source;
@@ -94,10 +86,12 @@ public sealed partial class SupervisedService : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _requests.Writer.TryComplete();
-        while (_requests.Reader.TryRead(out var left))
+        FailRequests($"{Name} is no longer supervised ({why})");
+        if (_operation is { } operation)
         {
-            left.Completion.TrySetException(new ServiceOperationException($"{Name} is no longer supervised ({why})"));
+            await operation.Cancel.CancelAsync();
+            await ((Task)operation.Task).WaitAsync(_definition.OperationTimeout, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _operation = null;
         }
 
         if (stopService)
@@ -131,7 +125,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
         {
             try
             {
-                await StepAsync(cancellationToken);
+                Step(cancellationToken);
                 await WaitForNextStepAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,197 +135,133 @@ public sealed partial class SupervisedService : IAsyncDisposable
             catch (Exception exception)
             {
                 LogStepFailed(exception, Name);
-                await Task.Delay(_pollInterval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(_settings.PollInterval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private async Task StepAsync(CancellationToken cancellationToken)
+    private void Step(CancellationToken cancellationToken)
     {
-        while (_requests.Reader.TryRead(out var request))
-        {
-            await CarryOutAsync(request, cancellationToken);
-        }
-
+        TakeRequests();
+        var now = Now;
         _permission = _roles.PermissionFor(Name);
+        var completed = TakeCompletion();
         var observation = _manager.Observe();
-        NoticeChange(observation);
-        if (!_permission.MayKeepRunning && IsUp(observation.State))
+        var failing = SupervisionMachine.ProbesCount(_state, observation)
+            ? _probes.Collect(now, now - (_state.StartedAt ?? now) < _definition.StartupGrace, _events, Name)
+            : null;
+        var step = SupervisionMachine.Step(_settings, _state, new SupervisionInputs
         {
-            observation = await HoldAsync(cancellationToken);
-        }
-
-        if (_permission.Role is { Active: false } && _gaveUp is not null)
-        {
-            // A failed active that became a standby starts over: the control plane remembers its failures.
-            _gaveUp = null;
-            _history = RestartHistory.Empty;
-            _startDue = Now;
-        }
-
-        if (observation.State == ServiceState.Stopped && _startDue is { } due && Now >= due && _permission.MayStart && !_heldByOperator)
-        {
-            observation = await StartAsync(cancellationToken);
-        }
-
-        if (observation.State == ServiceState.Running)
-        {
-            var failing = _probes.Collect(Now, Now - (_startedAt ?? Now) < _definition.StartupGrace, _events, Name);
-            if (failing is not null && _gaveUp is null)
-            {
-                observation = await RestartForProbeAsync(failing, cancellationToken);
-            }
-            else
-            {
-                _probes.Launch(Now, cancellationToken);
-            }
-        }
-
-        Publish(observation);
-    }
-
-    /// <summary>Notices what changed since the last look: a start seen, or an exit nobody asked for.</summary>
-    private void NoticeChange(ServiceObservation observation)
-    {
-        var wasUp = _lastState is ServiceState.Running or ServiceState.Paused or ServiceState.StopPending or ServiceState.PausePending or ServiceState.ContinuePending;
-        if (observation.State == ServiceState.Running && _lastState != ServiceState.Running && _lastState != ServiceState.Paused)
-        {
-            // Running without the agent starting it now: adopted at start, or started by someone else.
-            _startedAt ??= Now;
-            _startDue = null;
-            _gaveUp = null;
-            _probes.Reset(Now);
-        }
-
-        if (wasUp && observation.State == ServiceState.Stopped)
-        {
-            var ranFor = Now - (_startedAt ?? Now);
-            var what = observation.ExitCode is { } code ? $"exited with code {code}" : observation.Detail ?? "stopped unexpectedly";
-            _events.Record(AgentEventKind.ServiceExited, Name, $"{what} after {RestartDecisions.Describe(ranFor)}", observation.ExitCode);
-            AfterFailure(what, ranFor);
-        }
-
-        _lastState = observation.State;
-    }
-
-    private async Task<ServiceObservation> StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _manager.StartAsync(cancellationToken);
-            var observation = _manager.Observe();
-            _lastError = null;
-            _startedAt = Now;
-            _startDue = null;
-            _lastState = observation.State;
-            _probes.Reset(Now);
-            var policy = CurrentPolicy;
-            var restarts = _history.CountWithin(policy.Window, Now);
-            _events.Record(AgentEventKind.ServiceStarted, Name, restarts == 0
-                ? $"started{Pid(observation)}"
-                : $"started again{Pid(observation)} (restart {restarts} of {policy.MaxRestarts})");
-            return observation;
-        }
-        catch (ServiceOperationException exception)
-        {
-            _lastError = exception.Key is { } key ? $"could not start: {exception.Message} ({_source.KeyOf(key)})" : $"could not start: {exception.Message}";
-            _events.Record(AgentEventKind.ServiceExited, Name, _lastError);
-            AfterFailure(_lastError, TimeSpan.Zero);
-            return _manager.Observe();
-        }
-    }
-
-    private async Task<ServiceObservation> RestartForProbeAsync(ProbeStatus failing, CancellationToken cancellationToken)
-    {
-        var ranFor = Now - (_startedAt ?? Now);
-        var what = $"probe {failing.Name} failing ({failing.LastDetail})";
-        try
-        {
-            await _manager.StopAsync(cancellationToken);
-        }
-        catch (ServiceOperationException exception)
-        {
-            // A service that will not stop is ended: a restart that leaves the failing instance up heals nothing.
-            _events.Record(AgentEventKind.ServiceExited, Name, $"could not stop after {what}: {exception.Message}; ending its processes");
-            await KillQuietlyAsync(cancellationToken);
-        }
-
-        var observation = _manager.Observe();
-        _lastState = observation.State;
-        _probes.Reset(Now);
-        AfterFailure(what, ranFor);
-        if (observation.State != ServiceState.Stopped)
-        {
-            // Still up: judge it afresh after a new grace, so a lasting failure comes back here and spends the budget.
-            _lastError = $"could not stop after {what}; still {observation.State}";
-            _startedAt = Now;
-        }
-
-        return observation;
-    }
-
-    /// <summary>Applies the restart policy to a failure and records what was decided.</summary>
-    private void AfterFailure(string what, TimeSpan ranFor)
-    {
-        _startedAt = null;
-        _healthySince = null;
-        var (decision, history) = RestartDecisions.OnFailure(CurrentPolicy, _history, Now, ranFor, Random.Shared.NextDouble());
-        _history = history;
-        switch (decision)
-        {
-            case RestartDecision.Restart restart:
-                _startDue = Now + restart.Delay;
-                _startReason = $"{what}; {restart.Reason}";
-                _events.Record(AgentEventKind.ServiceRestarting, Name, _startReason);
-                break;
-            case RestartDecision.GiveUp giveUp:
-                _startDue = null;
-                _gaveUp = $"{what}; {giveUp.Reason}";
-                _events.Record(AgentEventKind.ServiceGaveUp, Name, $"{_gaveUp}; left stopped until an operator starts it");
-                break;
-            case RestartDecision.Leave leave:
-                _startDue = null;
-                _startReason = $"{what}; {leave.Reason}";
-                break;
-        }
-    }
-
-    private void Publish(ServiceObservation observation)
-    {
-        var held = _heldByOperator ? "stopped by an operator" : _permission.MayStart ? null : _permission.Reason;
-        var (health, reason) = HealthRules.Evaluate(new HealthInputs
-        {
-            State = observation.State,
-            StateDetail = held ?? _lastError ?? observation.Detail,
-            WantedRunning = held is null,
-            GaveUp = _gaveUp,
-            PendingRestart = held is null && _startDue is not null && observation.State == ServiceState.Stopped ? _startReason : null,
+            Now = now,
+            Observation = observation,
+            Permission = _permission,
+            Completed = completed,
+            FailingProbe = failing,
             Probes = _probes.Statuses,
+            Random = Random.Shared.NextDouble(),
         });
-
-        var policy = CurrentPolicy;
-        if (health == ServiceHealth.Healthy)
+        _state = step.State;
+        foreach (var effect in step.Effects)
         {
-            _healthySince ??= Now;
-            _history = RestartDecisions.OnHealthy(policy, _history, Now - _healthySince.Value);
-        }
-        else
-        {
-            _healthySince = null;
+            Perform(effect, now, cancellationToken);
         }
 
-        var healthChanged = health != _report.Health;
+        if (SupervisionMachine.ProbesCount(_state, observation) && _state.GaveUp is null)
+        {
+            _probes.Launch(now, cancellationToken);
+        }
+
+        Publish(step, observation);
+    }
+
+    private void Perform(SupervisionEffect effect, TimeSpan now, CancellationToken cancellationToken)
+    {
+        switch (effect)
+        {
+            case SupervisionEffect.Begin begin:
+                _operation?.Cancel.Cancel();
+                var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                _operation = (RunOperationAsync(begin.Operation.Kind, cancel.Token), cancel);
+                break;
+            case SupervisionEffect.CancelOperation:
+                _operation?.Cancel.Cancel();
+                break;
+            case SupervisionEffect.Record record:
+                _events.Record(record.Kind, Name, record.Message, record.ExitCode);
+                break;
+            case SupervisionEffect.ResetProbes:
+                _probes.Reset(now);
+                break;
+            case SupervisionEffect.Complete complete:
+                CompleteRequest(complete);
+                break;
+        }
+    }
+
+    /// <summary>The end of the operation under way, once it has ended.</summary>
+    private OperationResult? TakeCompletion()
+    {
+        if (_operation is not { Task.IsCompleted: true } operation)
+        {
+            return null;
+        }
+
+        _operation = null;
+        operation.Cancel.Dispose();
+        return operation.Task.IsCompletedSuccessfully
+            ? operation.Task.Result
+            : new OperationResult.Failure(operation.Task.Exception?.GetBaseException().Message ?? "the operation failed");
+    }
+
+    /// <summary>One operation on the service, its failure told as the machine understands it.</summary>
+    private async Task<OperationResult> RunOperationAsync(OperationKind kind, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var operation = kind switch
+            {
+                OperationKind.Start => _manager.StartAsync(cancellationToken),
+                OperationKind.Stop => _manager.StopAsync(cancellationToken),
+                OperationKind.Kill => _manager.KillAsync(cancellationToken).WaitAsync(_definition.OperationTimeout, _time, cancellationToken),
+                OperationKind.Pause => _manager.PauseAsync(cancellationToken),
+                _ => _manager.ContinueAsync(cancellationToken),
+            };
+            await operation;
+            return OperationResult.Succeeded;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return OperationResult.Cancelled;
+        }
+        catch (ServiceOperationException exception)
+        {
+            return new OperationResult.Failure(exception.Message, exception.Key is { } key ? _source.KeyOf(key) : null);
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return new OperationResult.Failure(exception.Message);
+        }
+        finally
+        {
+            Nudge();
+        }
+    }
+
+    private void Publish(SupervisionStep step, ServiceObservation observation)
+    {
+        var healthChanged = step.Health != _report.Health;
         lock (_reportGate)
         {
             _report = _report with
             {
                 State = observation.State,
-                Health = health,
-                Reason = Truncated(reason, MessageLimits.ReasonMaxLength),
+                Health = step.Health,
+                Reason = Truncated(step.Reason, MessageLimits.ReasonMaxLength),
                 ProcessId = observation.ProcessId,
                 StartType = TruncatedOrNull(observation.StartType),
                 Account = TruncatedOrNull(observation.Account),
-                RestartCount = _history.CountWithin(policy.Window, Now),
+                RestartCount = step.RestartCount,
             };
             _published.TrySetResult();
             _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -343,27 +273,16 @@ public sealed partial class SupervisedService : IAsyncDisposable
         }
     }
 
-    /// <summary>Sleeps until something is due: the process exits, a probe finishes or is due, a restart is due, or the poll interval passes.</summary>
+    /// <summary>Sleeps until something is due: the process exits, a probe or an operation ends, a request or a nudge comes, or the machine's next step is due.</summary>
     private async Task WaitForNextStepAsync(CancellationToken cancellationToken)
     {
-        // Only what can act in the current state counts, so an unknown or unstartable service never spins.
-        var next = _pollInterval;
-        if (_startDue is { } due && _lastState == ServiceState.Stopped && _permission.MayStart && !_heldByOperator)
+        var next = SupervisionMachine.NextStepIn(_settings, _state, _permission, Now);
+        if (_state.LastState == ServiceState.Running && _state.Running is null && _probes.NextDue(Now) is { } probeDue)
         {
-            next = Min(next, due - Now);
+            next = next < probeDue ? next : probeDue;
         }
 
-        if (_lastState == ServiceState.Running && _probes.NextDue(Now) is { } probeDue)
-        {
-            next = Min(next, probeDue);
-        }
-
-        if (_permission.ReviewIn is { } review)
-        {
-            next = Min(next, review);
-        }
-
-        if (next <= TimeSpan.Zero)
+        if (next <= TimeSpan.Zero || _operation is { Task.IsCompleted: true })
         {
             return;
         }
@@ -371,38 +290,19 @@ public sealed partial class SupervisedService : IAsyncDisposable
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var waits = new List<Task> { Task.Delay(next, _time, wake.Token), _manager.WaitForExitAsync(wake.Token), _nudges.Reader.ReadAsync(wake.Token).AsTask() };
         waits.AddRange(_probes.Running);
+        if (_operation is { } operation)
+        {
+            waits.Add(operation.Task);
+        }
+
         await Task.WhenAny(waits);
         await wake.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task KillQuietlyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _manager.KillAsync(cancellationToken).WaitAsync(_definition.OperationTimeout, _time, cancellationToken);
-        }
-        catch (Exception exception) when (exception is ServiceOperationException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            _events.Record(AgentEventKind.ServiceExited, Name, $"could not end its processes either: {exception.Message}");
-        }
-    }
-
-    /// <summary>The restart policy in force: an active failover-group member gets the group's small local budget, so a standby takes over instead of a crash loop.</summary>
-    private RestartPolicy CurrentPolicy => _permission.Role is { Active: true } role
-        ? _policy with { MaxRestarts = role.LocalRestarts, Window = role.LocalRestartWindow }
-        : _policy;
-
-    private static bool IsUp(ServiceState state) =>
-        state is ServiceState.Running or ServiceState.Paused or ServiceState.StartPending or ServiceState.PausePending or ServiceState.ContinuePending;
-
     private static string Truncated(string text, int maxLength) => text.Length <= maxLength ? text : text[..maxLength];
 
     private static string? TruncatedOrNull(string? text) => text is null ? null : Truncated(text, MessageLimits.ServiceAttributeMaxLength);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static string Pid(ServiceObservation observation) => observation.ProcessId is { } pid ? $", pid {pid}" : "";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Supervision of {Service} hit an unexpected error; it carries on")]
     private partial void LogStepFailed(Exception exception, string service);

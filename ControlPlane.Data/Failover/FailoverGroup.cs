@@ -54,6 +54,23 @@ public sealed class FailoverGroup
 
     public long Epoch { get; set; }
 
+    /// <summary>
+    /// Grows with every change of the group's definition: the version of the terms (isolation, local
+    /// restarts) every grant and lease renewal carries, so the active member always lives by the
+    /// policy the control plane decides with.
+    /// </summary>
+    public long TermsVersion { get; set; }
+
+    /// <summary>
+    /// While the isolation is Stop: the lowest terms version since which it has been Stop without a
+    /// break (0 for a group created with Stop). An agent holding any version from this one on stops
+    /// its service when its lease lapses; one holding an older version may keep it running.
+    /// </summary>
+    public long StopSinceTermsVersion { get; set; }
+
+    /// <summary>The terms version the active member was given when it became active: it holds that one or a newer one.</summary>
+    public long ActiveTermsVersion { get; set; }
+
     public Guid? ActiveMemberId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

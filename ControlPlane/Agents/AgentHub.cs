@@ -76,6 +76,7 @@ internal sealed partial class AgentHub(
             ProtocolVersion = registration!.ProtocolVersion,
             ConfigVersion = node.ConfigVersion,
             LastEventSequence = node.LastEventSequence,
+            Memberships = failover.MembershipsOf(node.Id),
         });
     }
 

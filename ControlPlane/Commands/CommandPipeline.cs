@@ -21,7 +21,7 @@ public sealed partial class CommandPipeline(
     NodeRegistry registry,
     IOptions<CommandOptions> options,
     TimeProvider time,
-    ILogger<CommandPipeline> logger)
+    ILogger<CommandPipeline> logger) : Failover.IRoleCommandSink
 {
     private static readonly CommandState[] Open = [CommandState.Pending, CommandState.Sent];
     private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>();

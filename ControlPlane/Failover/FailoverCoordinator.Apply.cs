@@ -75,7 +75,7 @@ public sealed partial class FailoverCoordinator
                 {
                     group.Status = wait.Status;
                     group.Halted = wait.Halted;
-                    if (group.Switchover is not null && wait.Status.StartsWith("the requested switchover", StringComparison.Ordinal))
+                    if (wait.DropsSwitchover)
                     {
                         group.Switchover = null;
                     }
@@ -90,7 +90,7 @@ public sealed partial class FailoverCoordinator
         RoleGrant grant;
         lock (group)
         {
-            grant = group.Grant(_options.Lease, standbyExists: snapshot.Members.Count > 1);
+            grant = group.Grant(_options.Lease, _options.FenceAllowance);
         }
 
         await commands.SubmitAsync(new NewCommand(member.NodeId, member.Service, kind, "failover") { Role = grant }, cancellationToken);

@@ -8,11 +8,12 @@ namespace Vigil.ControlPlane.Failover;
 /// <summary>How the coordinator sees a group: from its own memory and the live registry.</summary>
 public sealed partial class FailoverCoordinator
 {
-    private GroupSnapshot Snapshot(LiveGroup group)
+    /// <param name="observe">Deciding: the snapshot also records what it saw (readiness since, confirmations a reachable node ends); views for operators leave the group as it is.</param>
+    private GroupSnapshot Snapshot(LiveGroup group, bool observe)
     {
         var now = Now;
         var policy = group.Policy with { Lease = _options.Lease, FenceAllowance = _options.FenceAllowance };
-        var members = group.Definition.Members.Select(m => MemberViewOf(group, m, policy, now)).ToList();
+        var members = group.Definition.Members.Select(m => MemberViewOf(group, m, policy, now, observe)).ToList();
         return new GroupSnapshot
         {
             GroupId = group.Id,
@@ -31,17 +32,18 @@ public sealed partial class FailoverCoordinator
         };
     }
 
-    private MemberView MemberViewOf(LiveGroup group, FailoverGroupMember member, GroupPolicy policy, TimeSpan now)
+    private MemberView MemberViewOf(LiveGroup group, FailoverGroupMember member, GroupPolicy policy, TimeSpan now, bool observe)
     {
         var node = registry.Find(member.NodeId);
         var reachable = node is { Liveness: NodeLiveness.Alive, Connected: true };
-        if (reachable)
+        if (reachable && observe)
         {
             group.ConfirmedDownNodes.Remove(member.NodeId);
         }
 
+        var role = node?.Roles.FirstOrDefault(r => r.GroupId == group.Id);
         var report = node?.Services.FirstOrDefault(s => s.Name.Equals(member.Service, StringComparison.OrdinalIgnoreCase));
-        var lastGrant = group.LastGrant.TryGetValue(member.NodeId, out var granted) ? At(granted) : TimeSpan.Zero;
+        var lastGrant = group.LastGrant.TryGetValue(member.NodeId, out var grantedAt) ? At(grantedAt) : TimeSpan.Zero;
         var failures = group.Failures.TryGetValue(member.Id, out var list) ? list.Count(at => now - At(at) < policy.MaxFailoversPeriod) : 0;
         var view = new MemberView
         {
@@ -52,12 +54,14 @@ public sealed partial class FailoverCoordinator
             Priority = member.Priority,
             Reachable = reachable,
             NodeDown = node is null || node.Liveness is NodeLiveness.Lost or NodeLiveness.Stopped,
-            ConfirmedDown = group.ConfirmedDownNodes.Contains(member.NodeId),
+            ConfirmedDown = !reachable && group.ConfirmedDownNodes.Contains(member.NodeId),
             Health = report?.Health,
             HealthReason = report?.Reason,
             ServiceUp = report is not null && report.State is not (ServiceState.Stopped or ServiceState.Unknown),
-            Reported = node?.Host is not null,
-            Role = node?.Roles.FirstOrDefault(r => r.GroupId == group.Id),
+            Reported = node is { HeardSinceRegistration: true },
+            Role = role,
+            LatestReportGranted = role is not null && group.GrantedReports.TryGetValue(member.NodeId, out var granted) && ReferenceEquals(granted, role),
+            HoldsStopTerms = HoldsStopTerms(group.Definition, member, node, role),
             LeaseSurelyEndedAt = lastGrant + policy.Lease + policy.FenceAllowance,
             RecentFailures = failures,
             DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
@@ -65,34 +69,78 @@ public sealed partial class FailoverCoordinator
         // Readiness for failback counts only as a standby: the member that just lost the role starts afresh.
         if (!FailoverEngine.IsEligible(view) || member.Id == group.Definition.ActiveMemberId)
         {
-            group.EligibleSince.Remove(member.Id);
+            if (observe)
+            {
+                group.EligibleSince.Remove(member.Id);
+            }
+
             return view;
         }
 
-        group.EligibleSince.TryAdd(member.Id, time.GetTimestamp());
-        return view with { EligibleSince = At(group.EligibleSince[member.Id]) };
+        if (observe)
+        {
+            group.EligibleSince.TryAdd(member.Id, time.GetTimestamp());
+        }
+
+        return group.EligibleSince.TryGetValue(member.Id, out var since) ? view with { EligibleSince = At(since) } : view;
     }
 
-    /// <summary>Two members exercising the active role at once must never happen; if the reports ever show it, the transition says so.</summary>
-    private void WatchForOverlap(LiveGroup group, GroupSnapshot snapshot)
+    /// <summary>
+    /// Whether the member surely stops its service when its lease lapses: by the terms version it
+    /// reported; without a report since its agent registered, by the least version it can hold (the
+    /// active member's activation terms); any other member only if the group has been Stop since its creation.
+    /// </summary>
+    private static bool HoldsStopTerms(FailoverGroup group, FailoverGroupMember member, Nodes.NodeStatus? node, RoleReport? role)
+    {
+        if (group.Isolation != IsolationPolicy.Stop)
+        {
+            return false;
+        }
+
+        if (node is { HeardSinceRegistration: true })
+        {
+            return role is null || role.TermsVersion >= group.StopSinceTermsVersion;
+        }
+
+        return member.Id == group.ActiveMemberId
+            ? group.ActiveTermsVersion >= group.StopSinceTermsVersion
+            : group.StopSinceTermsVersion == 0;
+    }
+
+    /// <summary>
+    /// Two members exercising the active role at once must never happen; if the reports ever show it,
+    /// it is logged and the transition says so. Returns the members when an overlap begins.
+    /// </summary>
+    private string? WatchForOverlap(LiveGroup group, GroupSnapshot snapshot)
     {
         var now = Now;
         var exercising = snapshot.Members
             .Where(m => m.Role is { Active: true } role && (role.HoldsLease || role.ServiceUp)
                 && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt))
             .ToList();
-        if (exercising.Count > 1 && !group.PendingOverlap)
+        if (exercising.Count <= 1)
         {
-            group.PendingOverlap = true;
-            LogOverlap(group.Definition.Name, string.Join(", ", exercising.Select(m => m.NodeName)));
+            group.OverlapSeen = false;
+            return null;
         }
+
+        group.PendingOverlap |= group.Pending is not null;
+        if (group.OverlapSeen)
+        {
+            return null;
+        }
+
+        group.OverlapSeen = true;
+        var members = string.Join(", ", exercising.Select(m => m.NodeName));
+        LogOverlap(group.Definition.Name, members);
+        return members;
     }
 
     private GroupView ViewOf(LiveGroup group)
     {
         lock (group)
         {
-            return new GroupView(group.Definition, group.Status, group.Halted, group.Pending, Snapshot(group).Members);
+            return new GroupView(group.Definition, group.Status, group.Halted, group.Pending, Snapshot(group, observe: false).Members);
         }
     }
 }

@@ -19,8 +19,8 @@ namespace Vigil.ControlPlane.Failover;
 /// for the member that is active at the group's current epoch and says so.
 /// </summary>
 public sealed partial class FailoverCoordinator(
-    GroupStore store,
-    CommandPipeline commands,
+    IFailoverStore store,
+    IRoleCommandSink commands,
     NodeRegistry registry,
     IOptions<FailoverOptions> options,
     TimeProvider time,
@@ -67,12 +67,29 @@ public sealed partial class FailoverCoordinator(
                     && active.Service.Equals(role.Service, StringComparison.OrdinalIgnoreCase))
                 {
                     group.LastGrant[nodeId] = receivedAt;
-                    (renewals ??= []).Add(new LeaseRenewal { GroupId = group.Id, Epoch = group.Epoch, LeaseMs = (int)_options.Lease.TotalMilliseconds });
+                    group.GrantedReports[nodeId] = role;
+                    (renewals ??= []).Add(group.Renewal(_options.Lease, _options.FenceAllowance));
                 }
             }
         }
 
         return renewals ?? (IReadOnlyList<LeaseRenewal>)[];
+    }
+
+    /// <summary>The groups a node is a member of, and with which service: told to its agent when it registers.</summary>
+    public IReadOnlyList<GroupMembership> MembershipsOf(Guid nodeId)
+    {
+        var memberships = new List<GroupMembership>();
+        foreach (var group in _groups.Values)
+        {
+            lock (group)
+            {
+                memberships.AddRange(group.Definition.Members.Where(m => m.NodeId == nodeId)
+                    .Select(m => new GroupMembership { GroupId = group.Id, GroupName = group.Definition.Name, Service = m.Service }));
+            }
+        }
+
+        return memberships;
     }
 
     public GroupView? View(Guid groupId) => _groups.TryGetValue(groupId, out var group) ? ViewOf(group) : null;
@@ -117,10 +134,16 @@ public sealed partial class FailoverCoordinator(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await InitializeAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Takes the groups from the database and listens to command outcomes; what <see cref="StartAsync"/> does before deciding on a timer (the failover simulation decides by hand).</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
         await LoadAsync(cancellationToken);
         _loaded = true;
         commands.Finished += OnCommandFinished;
-        await base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -177,11 +200,20 @@ public sealed partial class FailoverCoordinator(
     private async Task DecideAsync(LiveGroup group, CancellationToken cancellationToken)
     {
         GroupSnapshot snapshot;
+        string? overlap;
+        bool pending;
         lock (group)
         {
-            snapshot = Snapshot(group);
-            WatchForOverlap(group, snapshot);
+            snapshot = Snapshot(group, observe: true);
+            overlap = WatchForOverlap(group, snapshot);
+            pending = group.Pending is not null;
             group.FailingSince = FailoverEngine.FailureOf(snapshot) is null ? null : group.FailingSince ?? time.GetTimestamp();
+        }
+
+        if (overlap is not null && !pending)
+        {
+            // Outside a transition the overlap goes on the latest one, where operators look.
+            await store.MarkLatestOverlapAsync(group.Id, cancellationToken);
         }
 
         foreach (var decision in FailoverEngine.Decide(snapshot, Now))
@@ -194,7 +226,7 @@ public sealed partial class FailoverCoordinator(
     {
         while (_strays.Reader.TryRead(out var stray))
         {
-            var grant = new RoleGrant { GroupId = stray.Role.GroupId, GroupName = "(deleted)", Epoch = stray.Role.Epoch, LeaseMs = (int)_options.Lease.TotalMilliseconds };
+            var grant = ReleaseGrant(stray.Role.GroupId, "(deleted)", stray.Role.Epoch);
             try
             {
                 await commands.SubmitAsync(new NewCommand(stray.NodeId, stray.Role.Service, CommandKind.Release, "failover") { Role = grant }, cancellationToken);
@@ -206,6 +238,17 @@ public sealed partial class FailoverCoordinator(
             }
         }
     }
+
+    /// <summary>What a Release carries: a group the agent forgets, at the epoch it knows.</summary>
+    public RoleGrant ReleaseGrant(Guid groupId, string groupName, long epoch) => new()
+    {
+        GroupId = groupId,
+        GroupName = groupName,
+        Epoch = epoch,
+        LeaseMs = (int)_options.Lease.TotalMilliseconds,
+        FenceAllowanceMs = (int)_options.FenceAllowance.TotalMilliseconds,
+        Terms = new RoleTerms { Version = 0 },
+    };
 
     private TimeSpan Now => time.GetElapsedTime(_startedAt);
 

@@ -20,6 +20,9 @@ public abstract record FailoverDecision
     /// <summary>Tell a member that is not the active one to stand by at the current epoch.</summary>
     public sealed record Deactivate(Guid MemberId) : FailoverDecision;
 
-    /// <summary>Nothing to do now; <see cref="Status"/> says why, for operators.</summary>
-    public sealed record Wait(string Status, bool Halted = false) : FailoverDecision;
+    /// <summary>
+    /// Nothing to do now; <see cref="Status"/> says why, for operators. <see cref="DropsSwitchover"/>:
+    /// the requested switchover cannot be carried out and is forgotten.
+    /// </summary>
+    public sealed record Wait(string Status, bool Halted = false, bool DropsSwitchover = false) : FailoverDecision;
 }

@@ -92,17 +92,18 @@ public static class FailoverEngine
             var target = request.ToMemberId is { } to ? Member(group, to) : Best(group, except: active.MemberId);
             return target is not null && target.MemberId != active.MemberId && IsEligible(target)
                 ? new FailoverDecision.Begin(request.Kind, active.MemberId, target.MemberId, request.Reason)
-                : new FailoverDecision.Wait("the requested switchover has no eligible target");
+                : new FailoverDecision.Wait("the requested switchover has no eligible target", DropsSwitchover: true);
         }
 
         if (!IsActiveAtEpoch(group, active) && !group.ActivateSent)
         {
             // The active member does not hold the role it was given (its agent lost it, or this control plane restarted mid-way).
             var holding = group.Members.FirstOrDefault(m => m.MemberId != active.MemberId && !Released(group, m, now));
-            return holding is null && active.Reachable
+            // Only on the word of the agent's current run: right after it registers its roles are not known yet.
+            return holding is null && active.Reachable && active.Reported
                 ? new FailoverDecision.Activate(active.MemberId)
                 : new FailoverDecision.Wait(holding is null
-                    ? $"waiting for {active.NodeName} to come back and take the active role"
+                    ? $"waiting for {active.NodeName} to report and take the active role"
                     : $"waiting for {holding.NodeName} to give up the active role ({HowLong(group, holding, now)})");
         }
 
@@ -117,9 +118,10 @@ public static class FailoverEngine
     private static FailoverDecision Failover(GroupSnapshot group, MemberView active, string failure, TimeSpan now)
     {
         var policy = group.Policy;
-        if (!active.Reachable && policy.Isolation == IsolationPolicy.KeepRunning && !active.ConfirmedDown)
+        if (!active.Reachable && !AppliesStopIsolation(group, active) && !active.ConfirmedDown)
         {
-            return new FailoverDecision.Wait($"{failure}; isolation is KeepRunning, so nothing moves until an operator confirms node {active.NodeName} is down");
+            var why = policy.Isolation == IsolationPolicy.KeepRunning ? "isolation is KeepRunning" : "its agent last reported terms older than the group's isolation Stop";
+            return new FailoverDecision.Wait($"{failure}; {why}, so nothing moves until an operator confirms node {active.NodeName} is down");
         }
 
         if (group.LastTransitionAt is { } last && now - last < policy.Cooldown)
@@ -185,15 +187,24 @@ public static class FailoverEngine
 
     /// <summary>
     /// The member cannot be running the service now, nor start it without this control plane: its
-    /// latest report shows the service down and no valid lease (a lease comes only from an
-    /// acknowledgement of a report that shows the role active, so a later report would say so); or,
-    /// with isolation Stop and no report to the contrary, its lease has surely ended; or an operator
-    /// confirmed its node is down.
+    /// latest report, made by the agent's current run and not answered with a lease, shows the service
+    /// down and no valid lease (a lease comes only from an acknowledgement of a report, and the agent
+    /// sends its next report only after that acknowledgement arrived or was given up); or its lease
+    /// has surely ended and it applies isolation Stop (it said it holds the current terms, or it has
+    /// not reported since this control plane started); or an operator confirmed its node is down.
     /// </summary>
     public static bool Released(GroupSnapshot group, MemberView member, TimeSpan now) =>
         member.ConfirmedDown
-        || (member.Reported && !member.ServiceUp && member.Role is not { HoldsLease: true })
-        || (group.Policy.Isolation == IsolationPolicy.Stop && !(member.Reachable && member.Reported && member.ServiceUp) && now >= member.LeaseSurelyEndedAt);
+        || (member.Reported && !member.LatestReportGranted && !member.ServiceUp && member.Role is not { HoldsLease: true })
+        || (AppliesStopIsolation(group, member) && !(member.Reachable && member.Reported && member.ServiceUp) && now >= member.LeaseSurelyEndedAt);
+
+    /// <summary>
+    /// The member stops its service when its lease lapses: the group's isolation is Stop and the member
+    /// lives by such terms. A member that may hold older terms may still keep running (the group was
+    /// KeepRunning before an edit it has not heard of), so it is treated as KeepRunning.
+    /// </summary>
+    public static bool AppliesStopIsolation(GroupSnapshot group, MemberView member) =>
+        group.Policy.Isolation == IsolationPolicy.Stop && member.HoldsStopTerms;
 
     /// <summary>A reachable member whose service is ready to run: the candidates for the active role.</summary>
     public static bool IsEligible(MemberView member) =>
@@ -220,7 +231,9 @@ public static class FailoverEngine
     private static string HowLong(GroupSnapshot group, MemberView member, TimeSpan now) =>
         group.Policy.Isolation == IsolationPolicy.KeepRunning
             ? "isolation KeepRunning: it must stand by or an operator must confirm its node is down"
-            : $"its lease surely ends in {Seconds(member.LeaseSurelyEndedAt - now)}";
+            : !AppliesStopIsolation(group, member)
+                ? "it last reported older terms (isolation may still be KeepRunning there): it must stand by or an operator must confirm its node is down"
+                : $"its lease surely ends in {Seconds(member.LeaseSurelyEndedAt - now)}";
 
     private static string Seconds(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, span.TotalSeconds):0.0} s");
 }

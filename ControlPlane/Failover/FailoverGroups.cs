@@ -65,13 +65,7 @@ public sealed class FailoverGroups(
 
         coordinator.Remove(id);
         await schedules.UnscheduleAsync(id, cancellationToken);
-        var grant = new Shared.Roles.RoleGrant
-        {
-            GroupId = id,
-            GroupName = current.Definition.Name,
-            Epoch = current.Definition.Epoch,
-            LeaseMs = (int)coordinator.Lease.TotalMilliseconds,
-        };
+        var grant = coordinator.ReleaseGrant(id, current.Definition.Name, current.Definition.Epoch);
         foreach (var member in current.Definition.Members)
         {
             await commands.SubmitAsync(new NewCommand(member.NodeId, member.Service, CommandKind.Release, "api") { Role = grant }, cancellationToken);

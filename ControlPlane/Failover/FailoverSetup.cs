@@ -14,6 +14,8 @@ public static class FailoverSetup
             .Validate(o => o.DecisionInterval >= TimeSpan.FromMilliseconds(10) && o.DecisionInterval <= TimeSpan.FromSeconds(5), "Failover:DecisionInterval must be between 00:00:00.010 and 00:00:05.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GroupStore>();
+        builder.Services.AddSingleton<IFailoverStore>(services => services.GetRequiredService<GroupStore>());
+        builder.Services.AddSingleton<IRoleCommandSink>(services => services.GetRequiredService<Commands.CommandPipeline>());
         builder.Services.AddSingleton<FailoverCoordinator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<FailoverCoordinator>());
         builder.Services.AddSingleton<FailoverGroups>();

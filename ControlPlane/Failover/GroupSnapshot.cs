@@ -61,8 +61,21 @@ public sealed record MemberView
     /// <summary>The latest heartbeat shows the service's process up (running, paused, or between states).</summary>
     public bool ServiceUp { get; init; }
 
-    /// <summary>A heartbeat from the member's node arrived since this control plane started, so <see cref="Role"/> is what the agent holds.</summary>
+    /// <summary>A heartbeat from the member's node arrived since its agent last registered, so <see cref="Role"/> is what the agent holds.</summary>
     public bool Reported { get; init; }
+
+    /// <summary>
+    /// This control plane answered the member's latest report with a lease renewal: the agent may hold
+    /// a lease its report does not show yet, so that report proves nothing released.
+    /// </summary>
+    public bool LatestReportGranted { get; init; }
+
+    /// <summary>
+    /// The member surely lives by terms with isolation Stop (it stops its service when its lease
+    /// lapses): the terms version it reported, or the least it can hold, is one since which the
+    /// group's isolation has been Stop without a break. False when it may live by older KeepRunning terms.
+    /// </summary>
+    public bool HoldsStopTerms { get; init; }
 
     /// <summary>The member's role in this group from its latest heartbeat; null when it reports none.</summary>
     public RoleReport? Role { get; init; }

@@ -3,11 +3,12 @@ using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Nodes;
+using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Failover;
 
 /// <summary>The database side of failover groups: definitions, epochs, history.</summary>
-public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, NodeRegistry registry)
+public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, NodeRegistry registry) : IFailoverStore
 {
     public async Task<List<FailoverGroup>> LoadAllAsync(CancellationToken cancellationToken)
     {
@@ -67,6 +68,11 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, Node
         await EnsureNodesAsync(db, changed, cancellationToken);
         stored.Name = changed.Name;
         stored.Description = changed.Description;
+        if (changed.Isolation == IsolationPolicy.Stop && stored.Isolation != IsolationPolicy.Stop)
+        {
+            stored.StopSinceTermsVersion = stored.TermsVersion + 1;
+        }
+
         stored.Isolation = changed.Isolation;
         stored.Failback = changed.Failback;
         stored.FailbackAfterSeconds = changed.FailbackAfterSeconds;
@@ -79,6 +85,7 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, Node
         stored.DrillSchedule = changed.DrillSchedule;
         stored.DrillKind = changed.DrillKind;
         stored.UpdatedAt = changed.UpdatedAt;
+        stored.TermsVersion++;
 
         // A member keeps its id (the active member is named by it) as long as its node and service stay.
         static bool Same(FailoverGroupMember a, FailoverGroupMember b) => a.NodeId == b.NodeId && a.Service.Equals(b.Service, StringComparison.OrdinalIgnoreCase);
@@ -137,6 +144,7 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, Node
 
         group.Epoch = fromEpoch + 1;
         group.ActiveMemberId = activeMemberId;
+        group.ActiveTermsVersion = group.TermsVersion;
         group.UpdatedAt = record.DecidedAt;
         db.FailoverHistory.Add(record);
         try
@@ -178,6 +186,17 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, Node
             Message = $"group {groupName}: {message}",
         });
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Two members held the active role at once after the group's latest transition: its history row says so.</summary>
+    public async Task MarkLatestOverlapAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await db.FailoverHistory.Where(r => r.GroupId == groupId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken) is { } latest)
+        {
+            latest.Overlap = true;
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     public async Task<List<FailoverRecord>> OpenRecordsAsync(CancellationToken cancellationToken)

@@ -31,6 +31,9 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     public bool PendingOverlap { get; set; }
 
+    /// <summary>Two members exercise the role now (logged and recorded once per episode).</summary>
+    public bool OverlapSeen { get; set; }
+
     /// <summary>Outside a transition: an Activate at the current epoch is on its way, or failed (why).</summary>
     public long ActivateSentEpoch { get; set; } = -1;
 
@@ -50,6 +53,13 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     /// <summary>When this control plane last renewed each node's lease (receipt of the heartbeat it acknowledged).</summary>
     public Dictionary<Guid, long> LastGrant { get; } = [];
+
+    /// <summary>
+    /// The report each node's last renewal answered: the very instance the registry keeps as that
+    /// node's latest report until the next heartbeat replaces it, so "the latest report was answered
+    /// with a lease" is a reference comparison.
+    /// </summary>
+    public Dictionary<Guid, RoleReport> GrantedReports { get; } = [];
 
     /// <summary>The epoch of the last Deactivate sent to each member.</summary>
     public Dictionary<Guid, long> DeactivateSentEpoch { get; } = [];
@@ -82,15 +92,32 @@ internal sealed class LiveGroup(FailoverGroup definition)
         MaxFailoversPeriod = TimeSpan.FromSeconds(Definition.MaxFailoversPeriodSeconds),
     };
 
-    public RoleGrant Grant(TimeSpan lease, bool standbyExists) => new()
+    /// <summary>The rules the active member lives by, versioned with the definition.</summary>
+    public RoleTerms Terms => new()
+    {
+        Version = Definition.TermsVersion,
+        Isolation = Definition.Isolation,
+        // A warm standby beats a crash loop: with one, the active restarts once locally, then fails over.
+        LocalRestarts = Definition.Members.Count > 1 ? 1 : 5,
+        LocalRestartWindowMs = Definition.Members.Count > 1 ? 300_000 : 600_000,
+    };
+
+    public RoleGrant Grant(TimeSpan lease, TimeSpan fenceAllowance) => new()
     {
         GroupId = Id,
         GroupName = Definition.Name,
         Epoch = Epoch,
-        Isolation = Definition.Isolation,
         LeaseMs = (int)lease.TotalMilliseconds,
-        // A warm standby beats a crash loop: with one, the active restarts once locally, then fails over.
-        LocalRestarts = standbyExists ? 1 : 5,
-        LocalRestartWindowMs = standbyExists ? 300_000 : 600_000,
+        FenceAllowanceMs = (int)fenceAllowance.TotalMilliseconds,
+        Terms = Terms,
+    };
+
+    public LeaseRenewal Renewal(TimeSpan lease, TimeSpan fenceAllowance) => new()
+    {
+        GroupId = Id,
+        Epoch = Epoch,
+        LeaseMs = (int)lease.TotalMilliseconds,
+        FenceAllowanceMs = (int)fenceAllowance.TotalMilliseconds,
+        Terms = Terms,
     };
 }

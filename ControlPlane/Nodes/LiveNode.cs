@@ -21,6 +21,7 @@ internal sealed class LiveNode
     private string _livenessReason;
     private bool _lastSeenUnsaved;
     private bool _stoppedOnPurpose;
+    private bool _heardSinceRegistration;
 
     private LiveNode(Guid id, string livenessReason)
     {
@@ -102,6 +103,7 @@ internal sealed class LiveNode
 
         // Roles a previous run of the agent reported are not known to hold any more; the next heartbeat says.
         Roles = [];
+        _heardSinceRegistration = false;
         return Heard(timestamp, now, "agent registered");
     }
 
@@ -118,6 +120,7 @@ internal sealed class LiveNode
         Host = heartbeat.Host;
         Services = heartbeat.Services;
         Roles = heartbeat.Roles ?? [];
+        _heardSinceRegistration = true;
         transition = Heard(timestamp, now, "heartbeat received");
         return true;
     }
@@ -192,6 +195,7 @@ internal sealed class LiveNode
         Host = Host,
         Services = Services,
         Roles = Roles,
+        HeardSinceRegistration = _heardSinceRegistration,
         ConfigVersion = ConfigVersion,
         LastEventSequence = LastEventSequence,
     };

@@ -43,6 +43,12 @@ public sealed record NodeStatus
     /// <summary>The node's roles in failover groups, from its latest heartbeat.</summary>
     public IReadOnlyList<RoleReport> Roles { get; init; } = [];
 
+    /// <summary>
+    /// A heartbeat arrived on the node's current connection: <see cref="Services"/> and
+    /// <see cref="Roles"/> are what this run of the agent holds, not what an earlier one reported.
+    /// </summary>
+    public bool HeardSinceRegistration { get; init; }
+
     /// <summary>Version of the node's desired configuration (0: none).</summary>
     public long ConfigVersion { get; init; }
 

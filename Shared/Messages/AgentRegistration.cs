@@ -22,6 +22,12 @@ public sealed record AgentRegistration
     /// <summary>Interval between heartbeats, in milliseconds; liveness is judged against it.</summary>
     public required int HeartbeatIntervalMs { get; init; }
 
+    /// <summary>
+    /// Random for every run of the agent process. Two processes registering as one node at once (a
+    /// cloned machine with the same node id and credential) tell themselves apart by it.
+    /// </summary>
+    public Guid InstanceId { get; init; }
+
     /// <summary>Free-form labels set by the operator in the agent's configuration (site, role, ...).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

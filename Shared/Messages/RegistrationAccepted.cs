@@ -13,4 +13,20 @@ public sealed record RegistrationAccepted
 
     /// <summary>The highest event sequence stored for this node, so an agent whose outbox was lost continues above it.</summary>
     public long LastEventSequence { get; init; }
+
+    /// <summary>
+    /// Every failover group this node is a member of, and with which managed service. An agent that
+    /// lost its role file holds these services until the group gives them a role again.
+    /// </summary>
+    public IReadOnlyList<GroupMembership> Memberships { get; init; } = [];
+}
+
+/// <summary>A managed service of the node is a member of a failover group.</summary>
+public sealed record GroupMembership
+{
+    public required Guid GroupId { get; init; }
+
+    public required string GroupName { get; init; }
+
+    public required string Service { get; init; }
 }

@@ -10,6 +10,25 @@ public enum IsolationPolicy
     KeepRunning,
 }
 
+/// <summary>
+/// The group's rules the active member lives by. They change when an operator edits the group; each
+/// change gets a higher <see cref="Version"/>, and an agent keeps the terms of the highest version it
+/// has seen (whatever order grants and renewals arrive in) and reports that version, so the control
+/// plane knows which isolation a member will apply when its lease lapses.
+/// </summary>
+public sealed record RoleTerms
+{
+    /// <summary>Grows with every change of the terms; never goes back.</summary>
+    public required long Version { get; init; }
+
+    public IsolationPolicy Isolation { get; init; } = IsolationPolicy.Stop;
+
+    /// <summary>Restarts the agent may make on its own within <see cref="LocalRestartWindowMs"/> before it reports the service Failed.</summary>
+    public int LocalRestarts { get; init; } = 1;
+
+    public int LocalRestartWindowMs { get; init; } = 300_000;
+}
+
 /// <summary>The failover group a role command is about, and its fencing token.</summary>
 public sealed record RoleGrant
 {
@@ -20,18 +39,19 @@ public sealed record RoleGrant
     /// <summary>Grows with every change of the active member; an agent refuses any epoch below the highest it has seen.</summary>
     public required long Epoch { get; init; }
 
-    public IsolationPolicy Isolation { get; init; } = IsolationPolicy.Stop;
-
     /// <summary>How long each heartbeat acknowledgement keeps the active role, counted from the heartbeat's send.</summary>
     public required int LeaseMs { get; init; }
 
-    /// <summary>Restarts the agent may make on its own within <see cref="LocalRestartWindowMs"/> before it reports the service Failed.</summary>
-    public int LocalRestarts { get; init; } = 1;
+    /// <summary>The margin the control plane waits past a lease's end; a fenced service still up after half of it is killed.</summary>
+    public int FenceAllowanceMs { get; init; } = 1000;
 
-    public int LocalRestartWindowMs { get; init; } = 300_000;
+    public required RoleTerms Terms { get; init; }
 }
 
-/// <summary>A heartbeat acknowledgement renews the lease of the active role of this group at this epoch.</summary>
+/// <summary>
+/// A heartbeat acknowledgement renews the lease of the active role of this group at this epoch, for
+/// <see cref="LeaseMs"/> from the heartbeat's send, under these terms.
+/// </summary>
 public sealed record LeaseRenewal
 {
     public required Guid GroupId { get; init; }
@@ -39,6 +59,10 @@ public sealed record LeaseRenewal
     public required long Epoch { get; init; }
 
     public required int LeaseMs { get; init; }
+
+    public int FenceAllowanceMs { get; init; } = 1000;
+
+    public required RoleTerms Terms { get; init; }
 }
 
 /// <summary>What the agent holds for one failover group, reported with every heartbeat.</summary>
@@ -59,4 +83,10 @@ public sealed record RoleReport
 
     /// <summary>The member's service is up (whatever the role: a standby still stopping counts).</summary>
     public bool ServiceUp { get; init; }
+
+    /// <summary>The version of the terms the agent holds (see <see cref="RoleTerms"/>).</summary>
+    public long TermsVersion { get; init; }
+
+    /// <summary>The isolation of the terms the agent holds: what it does when its lease lapses.</summary>
+    public IsolationPolicy Isolation { get; init; }
 }

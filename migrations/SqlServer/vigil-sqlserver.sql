@@ -733,3 +733,40 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206183630_GroupTerms'
+)
+BEGIN
+    ALTER TABLE [FailoverGroups] ADD [ActiveTermsVersion] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206183630_GroupTerms'
+)
+BEGIN
+    ALTER TABLE [FailoverGroups] ADD [StopSinceTermsVersion] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206183630_GroupTerms'
+)
+BEGIN
+    ALTER TABLE [FailoverGroups] ADD [TermsVersion] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206183630_GroupTerms'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206183630_GroupTerms', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -363,3 +363,15 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261123103858_NodeMetricRollups', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "FailoverGroups" ADD "ActiveTermsVersion" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "FailoverGroups" ADD "StopSinceTermsVersion" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "FailoverGroups" ADD "TermsVersion" INTEGER NOT NULL DEFAULT 0;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206183616_GroupTerms', '10.0.15');
+
+COMMIT;

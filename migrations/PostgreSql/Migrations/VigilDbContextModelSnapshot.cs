@@ -421,6 +421,9 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                     b.Property<Guid?>("ActiveMemberId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("ActiveTermsVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("CooldownSeconds")
                         .HasColumnType("integer");
 
@@ -476,6 +479,12 @@ namespace Vigil.Migrations.PostgreSql.Migrations
 
                     b.Property<int>("RtoObjectiveSeconds")
                         .HasColumnType("integer");
+
+                    b.Property<long>("StopSinceTermsVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TermsVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

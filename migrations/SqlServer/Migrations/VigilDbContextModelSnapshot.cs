@@ -423,6 +423,9 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.Property<Guid?>("ActiveMemberId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("ActiveTermsVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("CooldownSeconds")
                         .HasColumnType("int");
 
@@ -478,6 +481,12 @@ namespace Vigil.Migrations.SqlServer.Migrations
 
                     b.Property<int>("RtoObjectiveSeconds")
                         .HasColumnType("int");
+
+                    b.Property<long>("StopSinceTermsVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TermsVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");

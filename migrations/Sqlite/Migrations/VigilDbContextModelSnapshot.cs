@@ -408,6 +408,9 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("ActiveMemberId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ActiveTermsVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CooldownSeconds")
                         .HasColumnType("INTEGER");
 
@@ -462,6 +465,12 @@ namespace Vigil.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("RtoObjectiveSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StopSinceTermsVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TermsVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")

@@ -136,6 +136,7 @@ public sealed class RoleHookRunnerTests : IDisposable
         GroupName = "orders",
         Epoch = epoch,
         LeaseMs = 3000,
+        Terms = new Shared.Roles.RoleTerms { Version = 1 },
     };
 
     private List<int> ReadPids()

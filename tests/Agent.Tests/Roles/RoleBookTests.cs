@@ -1,5 +1,6 @@
 using Vigil.Agent.Roles;
 using Vigil.Shared.Commands;
+using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
 
 namespace Vigil.Agent.Tests.Roles;
@@ -17,7 +18,7 @@ public sealed class RoleBookTests
     {
         var book = new RoleBook();
 
-        var refusal = book.Apply(CommandKind.Activate, Grant(5) with { Isolation = IsolationPolicy.KeepRunning, LocalRestarts = 2, LocalRestartWindowMs = 60_000 }, Web);
+        var refusal = book.Apply(CommandKind.Activate, Grant(5) with { Terms = new RoleTerms { Version = 1, Isolation = IsolationPolicy.KeepRunning, LocalRestarts = 2, LocalRestartWindowMs = 60_000 } }, Web);
 
         Assert.Null(refusal);
         var role = Assert.Single(book.Roles);
@@ -367,6 +368,69 @@ public sealed class RoleBookTests
     }
 
     [Fact]
+    public void A_policy_edit_reaches_the_active_member_with_its_next_renewal_and_decides_what_its_lapse_does()
+    {
+        // Activated under KeepRunning; the group is then edited to Stop, at the same epoch.
+        var book = Leased(epoch: 3, renewedAt: Seconds(10), isolation: IsolationPolicy.KeepRunning);
+        book.Renew([Renewal(3) with { Terms = new RoleTerms { Version = 2, Isolation = IsolationPolicy.Stop } }], Seconds(11));
+
+        var lapsed = book.PermissionFor(Web, Seconds(20));
+
+        Assert.Equal((2L, IsolationPolicy.Stop), (book.Find(Orders)!.Terms.Version, book.Find(Orders)!.Isolation));
+        Assert.False(lapsed.MayKeepRunning);
+        Assert.True(lapsed.Fence);
+    }
+
+    [Fact]
+    public void Terms_never_go_back_to_an_older_version_whatever_order_grants_and_renewals_arrive_in()
+    {
+        var book = Leased(epoch: 3, renewedAt: Seconds(10));
+        book.Renew([Renewal(3) with { Terms = new RoleTerms { Version = 5, Isolation = IsolationPolicy.Stop } }], Seconds(11));
+        book.Renew([Renewal(3) with { Terms = new RoleTerms { Version = 4, Isolation = IsolationPolicy.KeepRunning } }], Seconds(12));
+        Assert.Null(book.Apply(CommandKind.Activate, Grant(3) with { Terms = new RoleTerms { Version = 4, Isolation = IsolationPolicy.KeepRunning } }, Web));
+
+        Assert.Equal((5L, IsolationPolicy.Stop), (book.Find(Orders)!.Terms.Version, book.Find(Orders)!.Isolation));
+    }
+
+    [Fact]
+    public void A_second_service_of_the_same_group_on_one_node_is_refused()
+    {
+        var book = Active(epoch: 3);
+
+        var refusal = book.Apply(CommandKind.Deactivate, Grant(3), "web-copy");
+
+        Assert.Contains("a member of a group once", refusal, StringComparison.Ordinal);
+        Assert.Equal(Web, book.Find(Orders)!.Service);
+    }
+
+    [Fact]
+    public void Standing_down_fences_the_active_service_and_refuses_any_new_activation()
+    {
+        var book = Leased(epoch: 3, renewedAt: Seconds(10));
+
+        Assert.Equal([Web], book.StandDown());
+        var allowance = book.PermissionFor(Web, Seconds(11));
+
+        Assert.False(allowance.MayKeepRunning);
+        Assert.True(allowance.Fence);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), allowance.KillAfter);
+        Assert.NotNull(book.Apply(CommandKind.Activate, Grant(4), Web));
+    }
+
+    [Fact]
+    public void With_its_roles_lost_every_service_is_held_until_the_control_plane_names_the_memberships()
+    {
+        var book = new RoleBook(rolesUnknown: true);
+        Assert.False(book.PermissionFor(Web, Seconds(1)).MayStart);
+        Assert.False(book.PermissionFor("other", Seconds(1)).MayStart);
+
+        book.LearnMemberships([new GroupMembership { GroupId = Orders, GroupName = "orders", Service = Web }]);
+
+        Assert.False(book.PermissionFor(Web, Seconds(2)).MayStart);
+        Assert.True(book.PermissionFor("other", Seconds(2)).MayStart);
+    }
+
+    [Fact]
     public void A_service_is_found_whatever_the_case_of_its_name()
     {
         var book = Leased(epoch: 5, renewedAt: Seconds(10));
@@ -529,7 +593,7 @@ public sealed class RoleBookTests
             var epoch = Math.Max(0, highest.GetValueOrDefault(group) + random.Next(-2, 3));
             var grant = Grant(epoch, group: group, name: $"group-{Array.IndexOf(groups, group)}") with
             {
-                Isolation = random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning,
+                Terms = new RoleTerms { Version = random.Next(0, 4), Isolation = random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning },
                 LeaseMs = random.Next(100, 3000),
             };
             var before = book.Roles.ToHashSet();
@@ -584,7 +648,7 @@ public sealed class RoleBookTests
                     var held = book.Find(group);
                     var renewedEpoch = held is not null && random.Next(4) > 0 ? held.Epoch : epoch;
                     var sentAt = now - TimeSpan.FromMilliseconds(Math.Min(now.TotalMilliseconds, random.Next(0, 1000)));
-                    book.Renew([new LeaseRenewal { GroupId = group, Epoch = renewedEpoch, LeaseMs = random.Next(100, 3000) }], sentAt);
+                    book.Renew([new LeaseRenewal { GroupId = group, Epoch = renewedEpoch, LeaseMs = random.Next(100, 3000), Terms = new RoleTerms { Version = random.Next(0, 4) } }], sentAt);
                     break;
                 default:
                     now += TimeSpan.FromMilliseconds(random.Next(0, 2000));
@@ -661,6 +725,7 @@ public sealed class RoleBookTests
         GroupName = name,
         Epoch = epoch,
         LeaseMs = 3000,
+        Terms = new RoleTerms { Version = 1 },
     };
 
     private static LeaseRenewal Renewal(long epoch, int leaseMs = 3000, Guid? group = null) => new()
@@ -668,6 +733,7 @@ public sealed class RoleBookTests
         GroupId = group ?? Orders,
         Epoch = epoch,
         LeaseMs = leaseMs,
+        Terms = new RoleTerms { Version = 1 },
     };
 
     private static GroupRole StoredRole(Guid group, string service, long epoch, bool active) => new()
@@ -691,7 +757,7 @@ public sealed class RoleBookTests
     private static RoleBook Leased(long epoch, TimeSpan renewedAt, IsolationPolicy isolation = IsolationPolicy.Stop)
     {
         var book = new RoleBook();
-        Assert.Null(book.Apply(CommandKind.Activate, Grant(epoch) with { Isolation = isolation }, Web));
+        Assert.Null(book.Apply(CommandKind.Activate, Grant(epoch) with { Terms = new RoleTerms { Version = 1, Isolation = isolation } }, Web));
         book.Renew([Renewal(epoch)], renewedAt);
         return book;
     }

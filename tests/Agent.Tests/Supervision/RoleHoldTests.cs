@@ -167,7 +167,7 @@ public sealed class RoleHoldTests : IAsyncLifetime
         Assert.Equal((ServiceHealth.Stopped, Fenced.Reason), (report.Health, report.Reason));
         Assert.False(Alive(running.ProcessId!.Value));
         Assert.Contains(Recorded(), e => e.Kind == AgentEventKind.ServiceExited && e.Message == $"did not stop in time ({Fenced.Reason}); ending its processes");
-        Assert.Contains(Recorded(), e => e.Kind == AgentEventKind.ServiceStopped && e.Message == $"stopped: {Fenced.Reason}");
+        await Eventually.HoldsAsync(() => Recorded().Any(e => e.Kind == AgentEventKind.ServiceStopped && e.Message == $"stopped: {Fenced.Reason}"), "the end of the kill is recorded");
     }
 
     /// <summary>A stop that never completes must not keep a fenced service up: the fence allowance is the supervisor's, not the manager's.</summary>
@@ -404,6 +404,8 @@ public sealed class RoleHoldTests : IAsyncLifetime
     {
         MayStart = false,
         MayKeepRunning = false,
+        Fence = true,
+        KillAfter = TimeSpan.FromMilliseconds(500),
         Role = Role(active: true),
         Reason = "fenced: the lease of group orders (epoch 3) lapsed without word from the control plane",
     };
@@ -412,7 +414,7 @@ public sealed class RoleHoldTests : IAsyncLifetime
     {
         MayStart = false,
         MayKeepRunning = true,
-        Role = Role(active: true) with { Isolation = Shared.Roles.IsolationPolicy.KeepRunning },
+        Role = Role(active: true) with { Terms = new Shared.Roles.RoleTerms { Version = 1, Isolation = Shared.Roles.IsolationPolicy.KeepRunning } },
         Reason = "lease of group orders lapsed; kept running by the group's isolation policy",
     };
 

@@ -77,7 +77,7 @@ public sealed class AgentHubTests : IAsyncLifetime
         var refusal = await Assert.ThrowsAsync<HubException>(() => agent.RegisterAsync(agent.Registration(protocolVersion: 99)));
 
         Assert.Contains("Protocol version 99 is not supported", refusal.Message, StringComparison.Ordinal);
-        Assert.Contains("speaks version(s) 1", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("speaks version(s) 2", refusal.Message, StringComparison.Ordinal);
         Assert.Null(await _api.FindAsync(agent.NodeId));
     }
 

@@ -79,7 +79,7 @@ public sealed class MalformedTrafficTests : IAsyncLifetime
         await socket.HandshakeAsync(timeout.Token);
 
         await socket.SendAsync(
-            $"{{\"type\":1,\"invocationId\":\"7\",\"target\":\"Register\",\"arguments\":[{{\"protocolVersion\":1,\"nodeId\":\"00000000-0000-0000-0000-000000000000\",\"nodeName\":null,\"agentVersion\":\"1\",\"operatingSystem\":\"x\",\"processorCount\":1,\"heartbeatIntervalMs\":1000}}]}}{RawHubSocket.RecordSeparator}",
+            $"{{\"type\":1,\"invocationId\":\"7\",\"target\":\"Register\",\"arguments\":[{{\"protocolVersion\":2,\"nodeId\":\"00000000-0000-0000-0000-000000000000\",\"nodeName\":null,\"agentVersion\":\"1\",\"operatingSystem\":\"x\",\"processorCount\":1,\"heartbeatIntervalMs\":1000}}]}}{RawHubSocket.RecordSeparator}",
             timeout.Token);
 
         var reply = await socket.ReceiveContainingAsync("\"invocationId\":\"7\"", timeout.Token);

@@ -52,6 +52,42 @@ public sealed class FailoverEngineTests
     }
 
     [Fact]
+    public void A_member_that_may_still_live_by_keep_running_terms_is_never_given_up_on_at_its_lease_end()
+    {
+        // The group was edited KeepRunning -> Stop; the cut-off active last reported the older terms.
+        var lost = Active(A) with { Reachable = false, NodeDown = true, HoldsStopTerms = false, LeaseSurelyEndedAt = Now - TimeSpan.FromSeconds(5) };
+        var failing = Group(A, lost, Standby(B));
+        var pending = Group(B, lost, Standby(B)) with { Pending = Transition(to: B) };
+
+        Assert.Contains("older than the group's isolation Stop", Assert.IsType<Wait>(Last(failing)).Status, StringComparison.Ordinal);
+        Assert.Contains("older terms", Assert.IsType<Wait>(Last(pending)).Status, StringComparison.Ordinal);
+        Assert.IsType<Begin>(Last(failing with { Members = [lost with { HoldsStopTerms = true }, Standby(B)] }));
+        Assert.Equal(new Activate(B), Last(pending with { Members = [lost with { ConfirmedDown = true }, Standby(B)] }));
+    }
+
+    [Fact]
+    public void A_report_answered_with_a_lease_does_not_count_as_a_release()
+    {
+        // Right after its activation (or a restart) the active reports its service down and no lease yet; the reply renewed it.
+        var justActivated = Active(A) with { Role = Role(epoch: 1, active: true), ServiceUp = false, LatestReportGranted = true, LeaseSurelyEndedAt = Now + TimeSpan.FromSeconds(4) };
+        var group = Group(B, justActivated, Standby(B)) with { Pending = Transition(to: B) };
+
+        Assert.IsType<Wait>(Last(group));
+        Assert.Equal(new Activate(B), Last(group with { Members = [justActivated with { LatestReportGranted = false }, Standby(B)] }));
+    }
+
+    [Fact]
+    public void An_active_whose_agent_has_not_reported_since_it_registered_is_not_activated_again()
+    {
+        // After a control-plane restart the agent registers before its first heartbeat says it holds the role.
+        var registered = Active(A) with { Reported = false, Role = null };
+        var group = Group(A, registered, Standby(B));
+
+        Assert.IsType<Wait>(Last(group));
+        Assert.Equal(new Activate(A), Last(group with { Members = [registered with { Reported = true }, Standby(B)] }));
+    }
+
+    [Fact]
     public void A_reachable_old_active_releases_the_role_by_reporting_its_service_down_without_a_lease()
     {
         var stopping = Active(A) with { Role = Role(epoch: 2, active: false), ServiceUp = true, LeaseSurelyEndedAt = Now + TimeSpan.FromSeconds(4) };
@@ -164,6 +200,7 @@ public sealed class FailoverEngineTests
         Reachable = true,
         NodeDown = false,
         Reported = true,
+        HoldsStopTerms = true,
         Health = ServiceHealth.Stopped,
         Role = Role(1, active: false),
         LeaseSurelyEndedAt = Now - TimeSpan.FromSeconds(1),

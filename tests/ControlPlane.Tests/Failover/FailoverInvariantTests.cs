@@ -1,14 +1,15 @@
-using Vigil.ControlPlane.Failover;
+using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Tests.Failover;
 
 /// <summary>
-/// Seeded random sequences of agent crashes and restarts, partitions and heals, services failing for
-/// good, and control plane crashes, against the real engine and the agent's real role rules.
+/// Seeded random sequences of agent crashes, graceful stops and restarts, silent partitions and heals,
+/// slow starts, stops that fail, services failing for good, control plane crashes and isolation edits,
+/// against the real coordinator and registry and the agent's real role and supervision rules.
 /// </summary>
 public sealed class FailoverInvariantTests
 {
-    private const int Seeds = 150;
+    private const int Seeds = 100;
 
     [Fact]
     public void Never_two_actives_and_epochs_only_grow_whatever_fails_and_the_group_recovers_once_everything_heals()
@@ -24,11 +25,26 @@ public sealed class FailoverInvariantTests
             world.Run(TimeSpan.FromSeconds(45));
             Assert.True(world.Violations.Count == 0, $"seed {seed} after healing: {string.Join("; ", world.Violations.Take(5))}");
             AssertOneActiveRuns(world, $"seed {seed}");
-            transitions += world.ControlPlane.Completed;
+            transitions += world.Completed;
         }
 
         // The faults must have made the group move, or the test proves nothing.
         Assert.True(transitions > Seeds * 2, $"only {transitions} transitions completed over {Seeds} seeds");
+    }
+
+    [Fact]
+    public void With_isolation_edits_among_the_faults_there_are_still_never_two_actives()
+    {
+        var transitions = 0;
+        for (var seed = 3000; seed < 3000 + Seeds; seed++)
+        {
+            var world = new FailoverWorld(seed, isolation: IsolationPolicy.KeepRunning, policyEdits: true);
+            world.Run(TimeSpan.FromMinutes(2), faultsPerSecond: 0.5);
+            Assert.True(world.Violations.Count == 0, $"seed {seed}: {string.Join("; ", world.Violations.Take(5))}");
+            transitions += world.Completed;
+        }
+
+        Assert.True(transitions > Seeds, $"only {transitions} transitions completed over {Seeds} seeds");
     }
 
     [Fact]
@@ -45,14 +61,13 @@ public sealed class FailoverInvariantTests
     [Fact]
     public void With_isolation_KeepRunning_an_unreachable_active_is_never_replaced_so_there_are_never_two_actives()
     {
-        var policy = new GroupPolicy { Isolation = Vigil.Shared.Roles.IsolationPolicy.KeepRunning, Cooldown = TimeSpan.FromSeconds(5), MaxFailovers = 1000 };
         var transitions = 0;
         for (var seed = 2000; seed < 2000 + Seeds; seed++)
         {
-            var world = new FailoverWorld(seed, policy: policy);
+            var world = new FailoverWorld(seed, isolation: IsolationPolicy.KeepRunning);
             world.Run(TimeSpan.FromMinutes(2), faultsPerSecond: 0.3);
             Assert.True(world.Violations.Count == 0, $"seed {seed}: {string.Join("; ", world.Violations.Take(5))}");
-            transitions += world.ControlPlane.Completed;
+            transitions += world.Completed;
         }
 
         Assert.True(transitions > Seeds, $"only {transitions} transitions completed over {Seeds} seeds");
@@ -62,70 +77,113 @@ public sealed class FailoverInvariantTests
     public void A_standby_takes_over_after_the_active_agent_dies_once_its_lease_has_surely_ended()
     {
         var world = new FailoverWorld(seed: 7);
-        world.Run(TimeSpan.FromSeconds(10));
+        world.Run(TimeSpan.FromSeconds(15));
         var active = AssertOneActiveRuns(world, "before");
 
         active.Kill();
         var killedAt = world.Now;
-        while (world.Running == 0 && world.Now - killedAt < TimeSpan.FromSeconds(30))
+        while (world.ServicesUp == 0 && world.Now - killedAt < TimeSpan.FromSeconds(30))
         {
             world.StepOnce();
         }
 
         var takeover = world.Now - killedAt;
         Assert.Empty(world.Violations);
-        Assert.NotSame(active, world.Agents.Single(a => a.Running));
+        Assert.NotSame(active, world.Agents.Single(a => a.ServiceUp));
         // Not before the lease (3 s) has surely ended (+1 s allowance) after the last renewal (at most 1 s before the kill) ...
         Assert.True(takeover >= TimeSpan.FromSeconds(3), $"took over after {takeover}");
         // ... and not much later.
-        Assert.True(takeover <= TimeSpan.FromSeconds(5.5), $"took over after {takeover}");
+        Assert.True(takeover <= TimeSpan.FromSeconds(6), $"took over after {takeover}");
     }
 
     [Fact]
     public void A_cut_off_active_fences_itself_before_the_standby_starts()
     {
         var world = new FailoverWorld(seed: 11);
-        world.Run(TimeSpan.FromSeconds(10));
+        world.Run(TimeSpan.FromSeconds(15));
         var active = AssertOneActiveRuns(world, "before");
 
         active.Partitioned = true;
         var cutAt = world.Now;
         TimeSpan? fencedAt = null;
-        while (world.Agents.All(a => a == active || !a.Running) && world.Now - cutAt < TimeSpan.FromSeconds(30))
+        while (world.Agents.All(a => a == active || !a.ServiceUp) && world.Now - cutAt < TimeSpan.FromSeconds(30))
         {
             world.StepOnce();
-            fencedAt ??= active.Running ? null : world.Now;
+            fencedAt ??= active.ServiceUp ? null : world.Now;
         }
 
         Assert.Empty(world.Violations);
-        Assert.True(active.Alive && !active.Running, "the cut-off agent stopped its service by itself");
+        Assert.True(active.Alive && !active.ServiceUp, "the cut-off agent stopped its service by itself");
         Assert.NotNull(fencedAt);
         Assert.True(fencedAt <= cutAt + TimeSpan.FromSeconds(3.5), $"fenced {fencedAt - cutAt} after the cut");
     }
 
     [Fact]
-    public void A_service_that_fails_for_good_moves_to_a_standby_within_a_second_or_two()
+    public void An_active_edited_from_KeepRunning_to_Stop_then_cut_off_fences_itself_before_the_standby_starts()
     {
-        var world = new FailoverWorld(seed: 3);
-        world.Run(TimeSpan.FromSeconds(10));
+        var world = new FailoverWorld(seed: 13, isolation: IsolationPolicy.KeepRunning);
+        world.Run(TimeSpan.FromSeconds(15));
         var active = AssertOneActiveRuns(world, "before");
 
-        active.Broken = true;
-        var brokenAt = world.Now;
-        while (world.Agents.All(a => a == active || !a.Running) && world.Now - brokenAt < TimeSpan.FromSeconds(30))
+        world.EditIsolation(IsolationPolicy.Stop);
+        world.Run(TimeSpan.FromSeconds(2));
+        active.Partitioned = true;
+        var cutAt = world.Now;
+        while (world.Agents.All(a => a == active || !a.ServiceUp) && world.Now - cutAt < TimeSpan.FromSeconds(30))
         {
             world.StepOnce();
         }
 
         Assert.Empty(world.Violations);
-        Assert.True(world.Now - brokenAt <= TimeSpan.FromSeconds(3), $"took {world.Now - brokenAt}");
+        Assert.False(active.ServiceUp, "the cut-off active lives by the edited isolation and stopped its service");
+        Assert.Equal(1, world.ServicesUp);
+    }
+
+    [Fact]
+    public void A_gracefully_stopping_agent_fences_its_active_service_before_it_says_goodbye()
+    {
+        var world = new FailoverWorld(seed: 17);
+        world.Run(TimeSpan.FromSeconds(15));
+        var active = AssertOneActiveRuns(world, "before");
+        active.Process.Stubborn = true;
+
+        active.BeginStopping(world.Now);
+        var stoppedAt = world.Now;
+        while (world.Agents.All(a => a == active || !a.ServiceUp) && world.Now - stoppedAt < TimeSpan.FromSeconds(30))
+        {
+            world.StepOnce();
+        }
+
+        Assert.Empty(world.Violations);
+        Assert.False(active.Alive);
+        Assert.Equal(1, world.ServicesUp);
+        // The role moves without waiting for the lease: the stopping agent reported its service down without one.
+        Assert.True(world.Now - stoppedAt < TimeSpan.FromSeconds(3), $"took {world.Now - stoppedAt}");
+    }
+
+    [Fact]
+    public void A_service_that_fails_for_good_moves_to_a_standby_within_a_few_seconds()
+    {
+        var world = new FailoverWorld(seed: 3);
+        world.Run(TimeSpan.FromSeconds(15));
+        var active = AssertOneActiveRuns(world, "before");
+
+        active.Process.Broken = true;
+        var brokenAt = world.Now;
+        while (world.Agents.All(a => a == active || !a.ServiceUp) && world.Now - brokenAt < TimeSpan.FromSeconds(30))
+        {
+            world.StepOnce();
+        }
+
+        Assert.Empty(world.Violations);
+        Assert.True(world.Now - brokenAt <= TimeSpan.FromSeconds(5), $"took {world.Now - brokenAt}");
     }
 
     private static SimulatedAgent AssertOneActiveRuns(FailoverWorld world, string when)
     {
-        var running = world.Agents.Where(a => a.Running).ToList();
-        Assert.True(running.Count == 1, $"{when}: {running.Count} services run; control plane epoch {world.ControlPlane.Epoch}, pending {world.ControlPlane.Pending}");
-        Assert.Equal(world.ControlPlane.ActiveMemberId, running[0].MemberId);
-        return running[0];
+        var up = world.Agents.Where(a => a.ServiceUp).ToList();
+        Assert.True(up.Count == 1, $"{when}: {up.Count} services up; epoch {world.Store.Epoch}, status {(world.Coordinator?.Views() is [var view, ..] ? view.Status : "no control plane")}");
+        Assert.Equal(world.Store.ActiveMemberId, up[0].MemberId);
+        return up[0];
     }
 }

@@ -1,53 +1,95 @@
-using Vigil.Agent.Roles;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.ControlPlane.Commands;
+using Vigil.ControlPlane.Data.Commands;
+using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Failover;
+using Vigil.ControlPlane.Health;
+using Vigil.ControlPlane.Nodes;
+using Vigil.ControlPlane.Tests.Failover.Simulation;
 using Vigil.Shared.Commands;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Protocol;
 using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Tests.Failover;
 
 /// <summary>
-/// A seeded world of one control plane and a few agents on a fake clock, with message latency,
-/// agent and control plane crashes, network partitions and services that fail for good. After every
-/// step it checks the invariants: never two members holding a valid active role, never two services
-/// running, epochs only grow.
+/// A seeded world of one control plane and a few agents on a fake clock: the real
+/// <see cref="FailoverCoordinator"/> and <see cref="NodeRegistry"/> (over an in-memory database and
+/// command queue), and agents with the real role book and supervision machine. Messages take random
+/// time; agents crash, restart and stop gracefully; links are cut silently; services start slowly,
+/// refuse to stop or fail for good; the control plane crashes; operators edit the group's isolation.
+/// After every step it checks the invariants: never two members holding a valid active role, never
+/// two services up, epochs only grow.
 /// </summary>
-internal sealed class FailoverWorld
+internal sealed class FailoverWorld : IRoleCommandSink
 {
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
+    private static readonly FailoverOptions Options = new() { Lease = TimeSpan.FromSeconds(3), FenceAllowance = TimeSpan.FromSeconds(1) };
     private readonly Random _random;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly DateTimeOffset _origin;
     private readonly List<(TimeSpan At, long Order, Action Deliver)> _inFlight = [];
     private readonly Dictionary<Guid, long> _highestEpoch = [];
+    private readonly List<QueuedCommand> _commands = [];
+    private readonly bool _policyEdits;
     private long _order;
-    private long _controlPlaneEpoch;
-    private int _controlPlaneRun;
+    private long _storedEpoch;
     private TimeSpan? _controlPlaneBackAt;
 
-    public FailoverWorld(int seed, int nodes = 3, GroupPolicy? policy = null)
+    public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false)
     {
         _random = new Random(seed);
+        _origin = _clock.GetUtcNow();
+        _policyEdits = policyEdits;
         GroupId = Guid.NewGuid();
         Agents = [.. Enumerable.Range(0, nodes).Select(i => new SimulatedAgent(i, Guid.NewGuid(), Guid.NewGuid(), TimeSpan.FromSeconds(_random.Next(0, 100_000))))];
+        Store = new InMemoryFailoverStore(new FailoverGroup
+        {
+            Id = GroupId,
+            Name = "sim",
+            Isolation = isolation,
+            CooldownSeconds = 5,
+            MaxFailovers = 1000,
+            MaxFailoversPeriodSeconds = 3600,
+            TermsVersion = 1,
+            Members = [.. Agents.Select((a, i) => new FailoverGroupMember { Id = a.MemberId, GroupId = GroupId, NodeId = a.NodeId, Service = SimulatedAgent.Service, Priority = i + 1 })],
+        });
         foreach (var agent in Agents)
         {
             // The group existed before: every member has been told it stands by at epoch 0.
-            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = 3000, Isolation = policy?.Isolation ?? IsolationPolicy.Stop });
+            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = 3000, Terms = new RoleTerms { Version = 1, Isolation = isolation } });
             agent.Start(Now);
+            agent.Process.Stubborn = _random.Next(5) == 0;
         }
 
-        ControlPlane = new SimulatedControlPlane(GroupId, Agents, policy ?? new GroupPolicy { Cooldown = TimeSpan.FromSeconds(5), MaxFailovers = 1000 });
+        StartControlPlane();
     }
+
+    public event Action<StoredCommand>? Finished;
 
     public Guid GroupId { get; }
 
-    public TimeSpan Now { get; private set; }
+    public TimeSpan Now => _clock.GetUtcNow() - _origin;
 
     public List<SimulatedAgent> Agents { get; }
 
-    public SimulatedControlPlane ControlPlane { get; }
+    public InMemoryFailoverStore Store { get; }
+
+    public FailoverCoordinator? Coordinator { get; private set; }
+
+    public NodeRegistry? Registry { get; private set; }
+
+    /// <summary>Bumped at every control-plane start; messages to an earlier run are lost.</summary>
+    public int ControlPlaneRun { get; private set; }
 
     public List<string> Violations { get; } = [];
 
-    public int Running => Agents.Count(a => a.Running);
+    public int ServicesUp => Agents.Count(a => a.ServiceUp);
+
+    public int Completed => Store.Records.Count(r => r.Outcome == TransitionOutcome.Completed);
 
     public void Run(TimeSpan duration, double faultsPerSecond = 0)
     {
@@ -66,16 +108,16 @@ internal sealed class FailoverWorld
     /// <summary>Ends every fault: all agents up and connected, services repaired, the control plane running.</summary>
     public void Heal()
     {
-        if (!ControlPlane.Up)
+        if (Coordinator is null)
         {
-            ControlPlane.Restart(Now);
+            StartControlPlane();
             _controlPlaneBackAt = null;
         }
 
         foreach (var agent in Agents)
         {
             agent.Partitioned = false;
-            agent.Broken = false;
+            agent.Process.Broken = false;
             if (!agent.Alive)
             {
                 agent.Start(Now);
@@ -83,9 +125,16 @@ internal sealed class FailoverWorld
         }
     }
 
+    /// <summary>An operator changes the group's isolation, as the groups API does (same epoch, newer terms).</summary>
+    public void EditIsolation(IsolationPolicy isolation)
+    {
+        var edited = Store.Edit(isolation);
+        Coordinator?.Upsert(edited);
+    }
+
     public void StepOnce()
     {
-        Now += Step;
+        _clock.Advance(Step);
         foreach (var (_, _, deliver) in _inFlight.Where(m => m.At <= Now).OrderBy(m => m.At).ThenBy(m => m.Order).ToList())
         {
             deliver();
@@ -94,52 +143,299 @@ internal sealed class FailoverWorld
         _inFlight.RemoveAll(m => m.At <= Now);
         if (_controlPlaneBackAt is { } back && Now >= back)
         {
-            ControlPlane.Restart(Now);
+            StartControlPlane();
             _controlPlaneBackAt = null;
         }
 
         foreach (var agent in Agents)
         {
             agent.Supervise(Now, _random);
+            Connect(agent);
             Answer(agent);
             Heartbeat(agent);
+            FinishStopping(agent);
         }
 
-        if (Now.Ticks / Step.Ticks % 2 == 0)
+        DeliverCommands();
+        if (Coordinator is not null && Registry is not null)
         {
-            ControlPlane.Decide(Now, SendCommand);
+            Registry.Sweep();
+            if (Now.Ticks / Step.Ticks % 2 == 0)
+            {
+                Coordinator.DecideAllAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
         }
 
         Check();
     }
 
+    // The control plane's side: the real coordinator and registry, an in-memory database and command queue.
+
+    public async Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken)
+    {
+        var command = new StoredCommand
+        {
+            Id = Guid.NewGuid(),
+            NodeId = request.NodeId,
+            Service = request.Service,
+            Kind = request.Kind.ToString(),
+            Origin = request.Origin,
+            GroupId = request.Role?.GroupId,
+            Epoch = request.Role?.Epoch,
+            State = CommandState.Pending,
+            CreatedAt = _clock.GetUtcNow(),
+            ExpiresAt = _clock.GetUtcNow() + TimeSpan.FromSeconds(60),
+        };
+        _commands.Add(new QueuedCommand(command, request.Kind, request.Role!));
+        await Task.CompletedTask;
+        return new SubmitResult(command, Replayed: false, KeyConflict: false);
+    }
+
+    public Task SupersedeAsync(Guid groupId, long epoch, CancellationToken cancellationToken)
+    {
+        _commands.RemoveAll(c => c.Command.State == CommandState.Pending && c.Command.GroupId == groupId && c.Command.Epoch < epoch);
+        return Task.CompletedTask;
+    }
+
+    private void StartControlPlane()
+    {
+        ControlPlaneRun++;
+        Registry = new NodeRegistry(_clock, Microsoft.Extensions.Options.Options.Create(new LivenessPolicy()), new NodeJournal(), new NodeChangeFeed(_clock, TimeSpan.FromMilliseconds(250)), NullLogger<NodeRegistry>.Instance);
+        Coordinator = new FailoverCoordinator(Store, this, Registry, Microsoft.Extensions.Options.Options.Create(Options), _clock, NullLogger<FailoverCoordinator>.Instance);
+        Coordinator.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+        // Commands handed to a connection of the run that died are handed again (the queue is in the database).
+        foreach (var queued in _commands.Where(c => c.Command.State == CommandState.Sent))
+        {
+            queued.Command.State = CommandState.Pending;
+        }
+    }
+
+    private void CrashControlPlane()
+    {
+        Finished = null;
+        Coordinator = null;
+        Registry = null;
+        _controlPlaneBackAt = Now + TimeSpan.FromMilliseconds(_random.Next(200, 6000));
+        foreach (var agent in Agents)
+        {
+            agent.Connection = null;
+            agent.AwaitingAck = null;
+            agent.NextConnectAttempt = agent.Local(Now) + TimeSpan.FromMilliseconds(_random.Next(0, 3000));
+        }
+    }
+
+    private void DeliverCommands()
+    {
+        foreach (var queued in _commands.ToList())
+        {
+            var command = queued.Command;
+            if (_clock.GetUtcNow() >= command.ExpiresAt)
+            {
+                _commands.Remove(queued);
+                command.State = command.State == CommandState.Sent ? CommandState.TimedOut : CommandState.Expired;
+                Finished?.Invoke(command);
+                continue;
+            }
+
+            var agent = Agents.First(a => a.NodeId == command.NodeId);
+            if (command.State != CommandState.Pending || agent.Connection?.ControlPlaneRun != ControlPlaneRun)
+            {
+                continue;
+            }
+
+            command.State = CommandState.Sent;
+            var ticket = new StoredCommandTicket(command.Id, queued.Kind, queued.Grant.Epoch, ControlPlaneRun);
+            ToAgent(agent, () =>
+            {
+                var refusal = agent.Apply(queued.Kind, queued.Grant);
+                if (refusal is not null || queued.Kind == CommandKind.Release)
+                {
+                    Reply(agent, ticket, refusal is null, refusal ?? "released");
+                    return;
+                }
+
+                agent.HeartbeatWanted |= queued.Kind == CommandKind.Activate;
+                agent.Answering.Add((ticket, Now + TimeSpan.FromSeconds(30)));
+            });
+        }
+    }
+
+    /// <summary>Role commands answer once their service is up (Activate) or down (Deactivate).</summary>
+    private void Answer(SimulatedAgent agent)
+    {
+        foreach (var waiting in agent.Answering.ToList())
+        {
+            var role = agent.Book.Find(GroupId);
+            bool? outcome = waiting.Ticket.Kind switch
+            {
+                _ when Now > waiting.Deadline => false,
+                CommandKind.Activate when role is not { Active: true } || role.Epoch != waiting.Ticket.Epoch => false,
+                CommandKind.Activate when agent.Process.Broken => false,
+                CommandKind.Activate => agent.ServiceUp && !agent.Process.Starting ? true : null,
+                _ => !agent.ServiceUp ? true : null,
+            };
+            if (outcome is { } succeeded)
+            {
+                agent.Answering.Remove(waiting);
+                Reply(agent, waiting.Ticket, succeeded, succeeded ? "done" : "failed");
+            }
+        }
+    }
+
+    private void Reply(SimulatedAgent agent, StoredCommandTicket ticket, bool succeeded, string message) =>
+        ToControlPlane(agent, () =>
+        {
+            if (_commands.FirstOrDefault(c => c.Command.Id == ticket.CommandId) is not { } queued)
+            {
+                return;
+            }
+
+            _commands.Remove(queued);
+            queued.Command.State = succeeded ? CommandState.Succeeded : CommandState.Failed;
+            queued.Command.Message = message;
+            Finished?.Invoke(queued.Command);
+        });
+
+    private void Connect(SimulatedAgent agent)
+    {
+        var local = agent.Local(Now);
+        if (!agent.Reachable || agent.Connection is not null || Registry is null || local < agent.NextConnectAttempt || agent.StoppingUntil is not null)
+        {
+            return;
+        }
+
+        agent.NextConnectAttempt = local + TimeSpan.FromMilliseconds(_random.Next(500, 3000));
+        var connection = (Guid.NewGuid().ToString(), ControlPlaneRun);
+        var run = agent.Run;
+        ToControlPlane(agent, () =>
+        {
+            Registry.Register(new AgentRegistration
+            {
+                ProtocolVersion = ProtocolVersions.Current,
+                NodeId = agent.NodeId,
+                NodeName = $"node-{agent.Index}",
+                AgentVersion = "1.0.0",
+                OperatingSystem = "Windows Server 2022",
+                ProcessorCount = 2,
+                HeartbeatIntervalMs = 1000,
+            }, connection.Item1);
+            var memberships = Coordinator!.MembershipsOf(agent.NodeId);
+            foreach (var queued in _commands.Where(c => c.Command.NodeId == agent.NodeId && c.Command.State == CommandState.Sent))
+            {
+                queued.Command.State = CommandState.Pending;
+            }
+
+            ToAgent(agent, () =>
+            {
+                if (agent.Run == run)
+                {
+                    agent.Connection = connection;
+                    agent.AwaitingAck = null;
+                    agent.Book.LearnMemberships(memberships);
+                }
+            });
+        });
+    }
+
+    private void Heartbeat(SimulatedAgent agent)
+    {
+        var local = agent.Local(Now);
+        if (agent.AwaitingAck is { } awaiting && local - awaiting.SentAt > SimulatedAgent.CallTimeout)
+        {
+            // No acknowledgement in time: the call is given up (a late answer is dropped) and the connection with it.
+            agent.AwaitingAck = null;
+            agent.Connection = null;
+        }
+
+        if (!agent.Alive || agent.Connection is not { } connection || agent.AwaitingAck is not null || (local < agent.NextHeartbeat && !agent.HeartbeatWanted))
+        {
+            return;
+        }
+
+        agent.NextHeartbeat = local + TimeSpan.FromSeconds(1);
+        agent.HeartbeatWanted = false;
+        var heartbeat = agent.Heartbeat(Now);
+        agent.AwaitingAck = (heartbeat.Sequence, local);
+        ToControlPlane(agent, () =>
+        {
+            if (connection.ControlPlaneRun != ControlPlaneRun || !Registry!.TryRecordHeartbeat(agent.NodeId, connection.Id, heartbeat))
+            {
+                return;
+            }
+
+            var leases = Coordinator!.LeasesFor(agent.NodeId, heartbeat.Roles ?? [], _clock.GetTimestamp());
+            ToAgent(agent, () =>
+            {
+                if (agent.AwaitingAck is { } waiting && waiting.Sequence == heartbeat.Sequence)
+                {
+                    agent.AwaitingAck = null;
+                    agent.Renew(leases, waiting.SentAt);
+                }
+            });
+        });
+    }
+
+    private void FinishStopping(SimulatedAgent agent)
+    {
+        if (!agent.Alive || !agent.DoneStopping(Now))
+        {
+            return;
+        }
+
+        // One last heartbeat shows the role given up and the service down; the goodbye after it tells the control plane not to wait for the lease.
+        if (agent.Connection is { } connection && !agent.Partitioned && connection.ControlPlaneRun == ControlPlaneRun)
+        {
+            var heartbeat = agent.Heartbeat(Now);
+            ToControlPlane(agent, () =>
+            {
+                if (Registry!.TryRecordHeartbeat(agent.NodeId, connection.Id, heartbeat))
+                {
+                    Coordinator!.LeasesFor(agent.NodeId, heartbeat.Roles ?? [], _clock.GetTimestamp());
+                    Registry.Stopping(agent.NodeId, connection.Id);
+                }
+            }, outlivesSender: true);
+        }
+
+        agent.Kill();
+    }
+
     private void Fault()
     {
         var agent = Agents[_random.Next(Agents.Count)];
-        switch (_random.Next(8))
+        switch (_random.Next(12))
         {
             case 0 when agent.Alive:
+                Disconnect(agent);
                 agent.Kill();
                 break;
             case 1 when !agent.Alive:
                 agent.Start(Now);
                 break;
-            case 2:
-                agent.Partitioned = true;
+            case 2 when !agent.Partitioned:
+                Cut(agent);
                 break;
             case 3:
                 agent.Partitioned = false;
                 break;
-            case 4 when agent.Running:
-                agent.Broken = true;
+            case 4 when agent.ServiceUp:
+                agent.Process.Broken = true;
                 break;
             case 5:
-                agent.Broken = false;
+                agent.Process.Broken = false;
                 break;
-            case 6 when ControlPlane.Up:
-                ControlPlane.Crash();
-                _controlPlaneRun++;
-                _controlPlaneBackAt = Now + TimeSpan.FromMilliseconds(_random.Next(200, 6000));
+            case 6 when Coordinator is not null:
+                CrashControlPlane();
+                break;
+            case 7 when agent.Alive && agent.StoppingUntil is null:
+                agent.BeginStopping(Now);
+                break;
+            case 9 or 10:
+                // An operator (or a drill) asks for a switchover, whatever the group is doing.
+                Coordinator?.RequestSwitchover(GroupId, new SwitchoverRequest(null, "switchover asked for by an operator"));
+                break;
+            case 8 when _policyEdits:
+                EditIsolation(_random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning);
                 break;
             default:
                 // Latency spikes come from the message delays; nothing else to do.
@@ -147,106 +443,62 @@ internal sealed class FailoverWorld
         }
     }
 
-    private void Heartbeat(SimulatedAgent agent)
+    /// <summary>A silent cut: nothing gets through; each side notices only when its own timeout passes.</summary>
+    private void Cut(SimulatedAgent agent)
     {
-        var local = agent.Local(Now);
-        if (!agent.Alive || (local < agent.NextHeartbeat && !agent.HeartbeatWanted))
+        agent.Partitioned = true;
+        if (agent.Connection is { } connection)
+        {
+            var noticedAt = Now + TimeSpan.FromMilliseconds(_random.Next(100, 15_000));
+            _inFlight.Add((noticedAt, _order++, () =>
+            {
+                if (connection.ControlPlaneRun == ControlPlaneRun)
+                {
+                    Registry?.Disconnected(agent.NodeId, connection.Id);
+                }
+            }
+            ));
+        }
+    }
+
+    /// <summary>The agent's process ends: its connection closes, and the control plane sees it at once.</summary>
+    private void Disconnect(SimulatedAgent agent)
+    {
+        if (agent.Connection is { } connection && connection.ControlPlaneRun == ControlPlaneRun)
+        {
+            Registry?.Disconnected(agent.NodeId, connection.Id);
+        }
+    }
+
+    /// <param name="outlivesSender">The message was sent as the agent ends: it arrives even though the agent is gone by then.</param>
+    private void ToControlPlane(SimulatedAgent agent, Action deliver, bool outlivesSender = false)
+    {
+        if (!agent.Reachable)
         {
             return;
         }
 
-        agent.NextHeartbeat = local + TimeSpan.FromSeconds(1);
-        agent.HeartbeatWanted = false;
-        var (sentAt, roles, health, up, run, controlPlaneRun) = (local, agent.Reports(Now), agent.Health, agent.Running || agent.StopsAt is not null, agent.Run, _controlPlaneRun);
-        ToControlPlane(agent, controlPlaneRun, () =>
-        {
-            var renewals = ControlPlane.Heartbeat(agent, roles, health, up, Now);
-            ToAgent(agent, run, () => agent.Book.Renew(renewals, sentAt));
-        });
-    }
-
-    private void SendCommand(SimulatedAgent agent, CommandKind kind, RoleGrant grant)
-    {
-        var controlPlaneRun = _controlPlaneRun;
-        ToAgent(agent, agent.Run, () =>
-        {
-            var refusal = agent.Apply(kind, grant);
-            if (refusal is not null)
-            {
-                Reply(agent, controlPlaneRun, kind, grant.Epoch, succeeded: false, refusal);
-                return;
-            }
-
-            agent.HeartbeatWanted |= kind == CommandKind.Activate;
-            agent.Answering.Add((Guid.NewGuid(), kind, Now + TimeSpan.FromSeconds(30)));
-            _answerTo[agent.Answering[^1].CommandId] = (grant.Epoch, controlPlaneRun);
-        });
-    }
-
-    private readonly Dictionary<Guid, (long Epoch, int ControlPlaneRun)> _answerTo = [];
-
-    /// <summary>Role commands answer once their service is up (Activate) or down (Deactivate).</summary>
-    private void Answer(SimulatedAgent agent)
-    {
-        foreach (var waiting in agent.Answering.ToList())
-        {
-            var (epoch, controlPlaneRun) = _answerTo[waiting.CommandId];
-            var role = agent.Book.Find(GroupId);
-            bool? outcome = waiting.Kind switch
-            {
-                _ when Now > waiting.Deadline => false,
-                CommandKind.Activate when role is not { Active: true } || role.Epoch != epoch => false,
-                CommandKind.Activate when agent.Broken => false,
-                CommandKind.Activate => agent.Running ? true : null,
-                _ => !agent.Running && agent.StopsAt is null ? true : null,
-            };
-            if (outcome is { } succeeded)
-            {
-                agent.Answering.Remove(waiting);
-                Reply(agent, controlPlaneRun, waiting.Kind, epoch, succeeded, succeeded ? "done" : "failed");
-            }
-        }
-    }
-
-    private void Reply(SimulatedAgent agent, int controlPlaneRun, CommandKind kind, long epoch, bool succeeded, string message) =>
-        ToControlPlane(agent, controlPlaneRun, () =>
-        {
-            if (kind == CommandKind.Activate)
-            {
-                ControlPlane.ActivateAnswered(agent, epoch, succeeded, message);
-            }
-            else
-            {
-                ControlPlane.DeactivateAnswered(agent, epoch, succeeded);
-            }
-        });
-
-    private void ToControlPlane(SimulatedAgent agent, int controlPlaneRun, Action deliver)
-    {
-        if (agent.Partitioned)
-        {
-            return;
-        }
-
+        var run = ControlPlaneRun;
         Later(() =>
         {
-            if (ControlPlane.Up && controlPlaneRun == _controlPlaneRun && !agent.Partitioned && agent.Alive)
+            if (Coordinator is not null && run == ControlPlaneRun && !agent.Partitioned && (agent.Alive || outlivesSender))
             {
                 deliver();
             }
         });
     }
 
-    private void ToAgent(SimulatedAgent agent, int run, Action deliver)
+    private void ToAgent(SimulatedAgent agent, Action deliver)
     {
-        if (agent.Partitioned || !agent.Alive)
+        if (!agent.Reachable)
         {
             return;
         }
 
+        var run = agent.Run;
         Later(() =>
         {
-            if (agent.Alive && agent.Run == run && !agent.Partitioned)
+            if (agent.Reachable && agent.Run == run)
             {
                 deliver();
             }
@@ -263,18 +515,18 @@ internal sealed class FailoverWorld
             Violations.Add($"{Now}: nodes {string.Join(", ", holders)} hold a valid active role at once");
         }
 
-        var running = Agents.Where(a => a.Running).Select(a => a.Index).ToList();
-        if (running.Count > 1)
+        var up = Agents.Where(a => a.ServiceUp).Select(a => a.Index).ToList();
+        if (up.Count > 1)
         {
-            Violations.Add($"{Now}: the service runs on nodes {string.Join(", ", running)} at once");
+            Violations.Add($"{Now}: the service is up on nodes {string.Join(", ", up)} at once");
         }
 
-        if (ControlPlane.Epoch < _controlPlaneEpoch)
+        if (Store.Epoch < _storedEpoch)
         {
-            Violations.Add($"{Now}: the group's epoch went down from {_controlPlaneEpoch} to {ControlPlane.Epoch}");
+            Violations.Add($"{Now}: the group's epoch went down from {_storedEpoch} to {Store.Epoch}");
         }
 
-        _controlPlaneEpoch = ControlPlane.Epoch;
+        _storedEpoch = Store.Epoch;
         foreach (var agent in Agents)
         {
             var epoch = (agent.Alive ? agent.Book.Find(GroupId) : agent.Stored.FirstOrDefault(r => r.GroupId == GroupId))?.Epoch ?? 0;
@@ -286,4 +538,6 @@ internal sealed class FailoverWorld
             _highestEpoch[agent.NodeId] = epoch;
         }
     }
+
+    private sealed record QueuedCommand(StoredCommand Command, CommandKind Kind, RoleGrant Grant);
 }

@@ -55,7 +55,7 @@ public sealed class GroupsApiElectionTests : IAsyncLifetime
 
         Assert.Equal(1, elected.Epoch);
         Assert.All([activate, deactivate], c => Assert.Equal((group.Id, "web", elected.Epoch), (c.Role!.GroupId, c.Service, c.Role.Epoch)));
-        Assert.Equal(("web", IsolationPolicy.Stop), (activate.Role!.GroupName, activate.Role.Isolation));
+        Assert.Equal(("web", IsolationPolicy.Stop), (activate.Role!.GroupName, activate.Role.Terms.Isolation));
         Assert.True(activate.Role.LeaseMs > 0);
         Assert.DoesNotContain(_b.Received, c => c.Kind == CommandKind.Activate);
         Assert.DoesNotContain(_a.Received, c => c.Kind == CommandKind.Deactivate && c.Role?.Epoch == elected.Epoch);
