@@ -8,6 +8,9 @@ public sealed record AlertTarget
 {
     public required string Key { get; init; }
 
+    /// <summary>The node the target is on, if any; the evaluator fills <see cref="NodeLabels"/> from it.</summary>
+    public Guid? NodeId { get; init; }
+
     public string? NodeName { get; init; }
 
     public IReadOnlyDictionary<string, string> NodeLabels { get; init; } = new Dictionary<string, string>();
@@ -22,6 +25,7 @@ public sealed record AlertTarget
     public static AlertTarget Node(Guid nodeId, string nodeName, IReadOnlyDictionary<string, string>? labels = null) => new()
     {
         Key = $"node/{nodeId}",
+        NodeId = nodeId,
         NodeName = nodeName,
         NodeLabels = labels ?? new Dictionary<string, string>(),
     };
