@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Vigil.ControlPlane.Data.Alerts;
 using Vigil.ControlPlane.Data.Audit;
 using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Configurations;
@@ -42,6 +43,16 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : I
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     public DbSet<NodeMetricRollup> NodeMetricRollups => Set<NodeMetricRollup>();
+
+    public DbSet<StoredAlertRule> AlertRules => Set<StoredAlertRule>();
+
+    public DbSet<StoredAlertChannel> AlertChannels => Set<StoredAlertChannel>();
+
+    public DbSet<StoredSilence> AlertSilences => Set<StoredSilence>();
+
+    public DbSet<StoredAlert> Alerts => Set<StoredAlert>();
+
+    public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

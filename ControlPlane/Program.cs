@@ -1,4 +1,5 @@
 using Vigil.ControlPlane.Agents;
+using Vigil.ControlPlane.Alerts;
 using Vigil.ControlPlane.Api;
 using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Commands;
@@ -23,6 +24,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddMetricsHistory();
+builder.AddAlerts();
 builder.AddAgentHub();
 builder.AddVigilSecurity();
 builder.AddAdministration();

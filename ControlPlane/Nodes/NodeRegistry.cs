@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Alerts;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Health;
 using Vigil.Shared.Messages;
@@ -9,14 +10,15 @@ namespace Vigil.ControlPlane.Nodes;
 /// <summary>
 /// The live state of every node, updated on each heartbeat. Liveness changes go to the
 /// <see cref="NodeJournal"/> (for the database) and every change to the <see cref="NodeChangeFeed"/>
-/// (for live views). Nothing here touches the database.
+/// (for live views), and to <see cref="AlertSignals"/> (for alert rules). Nothing here touches the database.
 /// </summary>
 public sealed partial class NodeRegistry(
     TimeProvider time,
     IOptions<LivenessPolicy> policy,
     NodeJournal journal,
     NodeChangeFeed changes,
-    ILogger<NodeRegistry> logger)
+    ILogger<NodeRegistry> logger,
+    AlertSignals? alerts = null)
 {
     private readonly ConcurrentDictionary<Guid, LiveNode> _nodes = new();
     private readonly LivenessPolicy _policy = policy.Value;
@@ -207,6 +209,7 @@ public sealed partial class NodeRegistry(
         }
 
         journal.Append(new NodeLivenessChanged(transition));
+        alerts?.Raise(NodeSignals.FromLiveness(transition));
         LogTransition(transition.NodeName, transition.NodeId, transition.From, transition.To, transition.Reason);
     }
 

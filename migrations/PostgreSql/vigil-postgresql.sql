@@ -699,3 +699,144 @@ BEGIN
     END IF;
 END $EF$;
 COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE TABLE "AlertChannels" (
+        "Id" uuid NOT NULL,
+        "Name" character varying(128) NOT NULL,
+        "Kind" character varying(16) NOT NULL,
+        "Settings" character varying(32000) NOT NULL,
+        "ProtectedSecrets" character varying(32000),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_AlertChannels" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE TABLE "AlertRules" (
+        "Id" uuid NOT NULL,
+        "Name" character varying(128) NOT NULL,
+        "Enabled" boolean NOT NULL,
+        "Definition" character varying(32000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_AlertRules" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE TABLE "Alerts" (
+        "Id" uuid NOT NULL,
+        "RuleId" uuid NOT NULL,
+        "TargetKey" character varying(400) NOT NULL,
+        "Status" character varying(16) NOT NULL,
+        "Severity" character varying(16) NOT NULL,
+        "Condition" character varying(32) NOT NULL,
+        "Summary" character varying(2000) NOT NULL,
+        "FiredAt" timestamp with time zone NOT NULL,
+        "ResolvedAt" timestamp with time zone,
+        "AcknowledgedBy" character varying(128),
+        "Document" character varying(32000) NOT NULL,
+        CONSTRAINT "PK_Alerts" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE TABLE "AlertSilences" (
+        "Id" uuid NOT NULL,
+        "Matchers" character varying(32000) NOT NULL,
+        "StartsAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        "CreatedBy" character varying(128) NOT NULL,
+        "Reason" character varying(2000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_AlertSilences" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE TABLE "AlertDeliveries" (
+        "Id" uuid NOT NULL,
+        "AlertId" uuid NOT NULL,
+        "ChannelId" uuid NOT NULL,
+        "Notification" character varying(16) NOT NULL,
+        "Alert" character varying(32000) NOT NULL,
+        "State" character varying(16) NOT NULL,
+        "Attempts" integer NOT NULL,
+        "LastError" character varying(2000),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "LastAttemptAt" timestamp with time zone,
+        "DeliveredAt" timestamp with time zone,
+        CONSTRAINT "PK_AlertDeliveries" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_AlertDeliveries_Alerts_AlertId" FOREIGN KEY ("AlertId") REFERENCES "Alerts" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE UNIQUE INDEX "IX_AlertChannels_Name" ON "AlertChannels" ("Name");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE INDEX "IX_AlertDeliveries_AlertId_CreatedAt" ON "AlertDeliveries" ("AlertId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE UNIQUE INDEX "IX_AlertRules_Name" ON "AlertRules" ("Name");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE INDEX "IX_Alerts_RuleId_TargetKey" ON "Alerts" ("RuleId", "TargetKey");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE INDEX "IX_Alerts_Status_FiredAt" ON "Alerts" ("Status", "FiredAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    CREATE INDEX "IX_AlertSilences_ExpiresAt" ON "AlertSilences" ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206191950_AddAlerts') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206191950_AddAlerts', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;

@@ -770,3 +770,157 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE TABLE [AlertChannels] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(128) NOT NULL,
+        [Kind] nvarchar(16) NOT NULL,
+        [Settings] nvarchar(max) NOT NULL,
+        [ProtectedSecrets] nvarchar(max) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_AlertChannels] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE TABLE [AlertRules] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(128) NOT NULL,
+        [Enabled] bit NOT NULL,
+        [Definition] nvarchar(max) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_AlertRules] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE TABLE [Alerts] (
+        [Id] uniqueidentifier NOT NULL,
+        [RuleId] uniqueidentifier NOT NULL,
+        [TargetKey] nvarchar(400) NOT NULL,
+        [Status] nvarchar(16) NOT NULL,
+        [Severity] nvarchar(16) NOT NULL,
+        [Condition] nvarchar(32) NOT NULL,
+        [Summary] nvarchar(2000) NOT NULL,
+        [FiredAt] datetimeoffset NOT NULL,
+        [ResolvedAt] datetimeoffset NULL,
+        [AcknowledgedBy] nvarchar(128) NULL,
+        [Document] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_Alerts] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE TABLE [AlertSilences] (
+        [Id] uniqueidentifier NOT NULL,
+        [Matchers] nvarchar(max) NOT NULL,
+        [StartsAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        [CreatedBy] nvarchar(128) NOT NULL,
+        [Reason] nvarchar(2000) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_AlertSilences] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE TABLE [AlertDeliveries] (
+        [Id] uniqueidentifier NOT NULL,
+        [AlertId] uniqueidentifier NOT NULL,
+        [ChannelId] uniqueidentifier NOT NULL,
+        [Notification] nvarchar(16) NOT NULL,
+        [Alert] nvarchar(max) NOT NULL,
+        [State] nvarchar(16) NOT NULL,
+        [Attempts] int NOT NULL,
+        [LastError] nvarchar(2000) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [LastAttemptAt] datetimeoffset NULL,
+        [DeliveredAt] datetimeoffset NULL,
+        CONSTRAINT [PK_AlertDeliveries] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AlertDeliveries_Alerts_AlertId] FOREIGN KEY ([AlertId]) REFERENCES [Alerts] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_AlertChannels_Name] ON [AlertChannels] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE INDEX [IX_AlertDeliveries_AlertId_CreatedAt] ON [AlertDeliveries] ([AlertId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_AlertRules_Name] ON [AlertRules] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE INDEX [IX_Alerts_RuleId_TargetKey] ON [Alerts] ([RuleId], [TargetKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE INDEX [IX_Alerts_Status_FiredAt] ON [Alerts] ([Status], [FiredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    CREATE INDEX [IX_AlertSilences_ExpiresAt] ON [AlertSilences] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206192002_AddAlerts'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206192002_AddAlerts', N'10.0.15');
+END;
+
+COMMIT;
+GO

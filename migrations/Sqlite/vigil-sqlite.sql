@@ -375,3 +375,79 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261206183616_GroupTerms', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "AlertChannels" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AlertChannels" PRIMARY KEY,
+    "Name" TEXT NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "Settings" TEXT NOT NULL,
+    "ProtectedSecrets" TEXT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "UpdatedAt" INTEGER NOT NULL
+);
+
+CREATE TABLE "AlertRules" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AlertRules" PRIMARY KEY,
+    "Name" TEXT NOT NULL,
+    "Enabled" INTEGER NOT NULL,
+    "Definition" TEXT NOT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "UpdatedAt" INTEGER NOT NULL
+);
+
+CREATE TABLE "Alerts" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_Alerts" PRIMARY KEY,
+    "RuleId" TEXT NOT NULL,
+    "TargetKey" TEXT NOT NULL,
+    "Status" TEXT NOT NULL,
+    "Severity" TEXT NOT NULL,
+    "Condition" TEXT NOT NULL,
+    "Summary" TEXT NOT NULL,
+    "FiredAt" INTEGER NOT NULL,
+    "ResolvedAt" INTEGER NULL,
+    "AcknowledgedBy" TEXT NULL,
+    "Document" TEXT NOT NULL
+);
+
+CREATE TABLE "AlertSilences" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AlertSilences" PRIMARY KEY,
+    "Matchers" TEXT NOT NULL,
+    "StartsAt" INTEGER NOT NULL,
+    "ExpiresAt" INTEGER NOT NULL,
+    "CreatedBy" TEXT NOT NULL,
+    "Reason" TEXT NOT NULL,
+    "CreatedAt" INTEGER NOT NULL
+);
+
+CREATE TABLE "AlertDeliveries" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AlertDeliveries" PRIMARY KEY,
+    "AlertId" TEXT NOT NULL,
+    "ChannelId" TEXT NOT NULL,
+    "Notification" TEXT NOT NULL,
+    "Alert" TEXT NOT NULL,
+    "State" TEXT NOT NULL,
+    "Attempts" INTEGER NOT NULL,
+    "LastError" TEXT NULL,
+    "CreatedAt" INTEGER NOT NULL,
+    "LastAttemptAt" INTEGER NULL,
+    "DeliveredAt" INTEGER NULL,
+    CONSTRAINT "FK_AlertDeliveries_Alerts_AlertId" FOREIGN KEY ("AlertId") REFERENCES "Alerts" ("Id") ON DELETE CASCADE
+);
+
+CREATE UNIQUE INDEX "IX_AlertChannels_Name" ON "AlertChannels" ("Name");
+
+CREATE INDEX "IX_AlertDeliveries_AlertId_CreatedAt" ON "AlertDeliveries" ("AlertId", "CreatedAt");
+
+CREATE UNIQUE INDEX "IX_AlertRules_Name" ON "AlertRules" ("Name");
+
+CREATE INDEX "IX_Alerts_RuleId_TargetKey" ON "Alerts" ("RuleId", "TargetKey");
+
+CREATE INDEX "IX_Alerts_Status_FiredAt" ON "Alerts" ("Status", "FiredAt");
+
+CREATE INDEX "IX_AlertSilences_ExpiresAt" ON "AlertSilences" ("ExpiresAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206191940_AddAlerts', '10.0.15');
+
+COMMIT;

@@ -1,0 +1,176 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Nodes;
+
+namespace Vigil.ControlPlane.Alerts;
+
+/// <summary>
+/// The shell around <see cref="AlertEngine"/>: it keeps the book, feeds it the signals and the passing
+/// of time, and hands each step's changes to a writer that stores them (retrying through a database
+/// outage, in order) — the book runs ahead in memory meanwhile, so no signal waits on the database.
+/// </summary>
+public sealed partial class AlertEvaluator(
+    AlertSignals signals,
+    AlertStore store,
+    NodeRegistry registry,
+    TimeProvider time,
+    IOptions<AlertOptions> options,
+    ILogger<AlertEvaluator> logger) : BackgroundService
+{
+    private readonly AlertOptions _options = options.Value;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<AlertStep> _unsaved = Channel.CreateUnbounded<AlertStep>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WriteRetry _retry = new(time, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+    private AlertBook _book = AlertBook.Empty;
+    private IReadOnlyList<AlertRule> _rules = [];
+    private IReadOnlyList<Silence> _silences = [];
+    private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
+    private long _reportedDropped;
+
+    /// <summary>The alerts open now (firing or acknowledged).</summary>
+    public IReadOnlyList<Alert> Open => [.. Volatile.Read(ref _book).Open.Values];
+
+    /// <summary>The rules in force, as last read.</summary>
+    public IReadOnlyList<AlertRule> Rules => _rules;
+
+    /// <summary>Rules or silences changed: read them again at the next tick.</summary>
+    public void Refresh() => _refreshedAt = DateTimeOffset.MinValue;
+
+    /// <summary>Acknowledges a firing alert; null when no open alert has that id or it is not firing.</summary>
+    public async Task<Alert?> AcknowledgeAsync(Guid alertId, string by, CancellationToken cancellationToken)
+    {
+        var step = await StepAsync(book => AlertEngine.Acknowledge(book, alertId, by, time.GetUtcNow()), cancellationToken);
+        return step.Changed.Count == 0 ? null : step.Changed[0];
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            IReadOnlyList<Alert> open = [];
+            await _retry.UntilWrittenAsync(
+                async () => open = await store.OpenAsync(stoppingToken),
+                exception => LogOutage(exception),
+                _ => LogOutageOver(),
+                stoppingToken);
+            _book = AlertBook.FromOpen(open);
+            LogStarted(open.Count);
+            await Task.WhenAll(ReadSignalsAsync(stoppingToken), TickAsync(stoppingToken), WriteAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReadSignalsAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var signal in signals.Reader.ReadAllAsync(cancellationToken))
+        {
+            var enriched = WithLabels(signal);
+            await StepAsync(book => AlertEngine.Observe(book, enriched, Context()), cancellationToken);
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.TickInterval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            await RefreshWhenDueAsync(cancellationToken);
+            ReportDropped();
+            await StepAsync(book => AlertEngine.Tick(book, Context()), cancellationToken);
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var step in _unsaved.Reader.ReadAllAsync(cancellationToken))
+        {
+            await _retry.UntilWrittenAsync(
+                () => store.SaveAsync(step, time.GetUtcNow(), cancellationToken),
+                exception => LogOutage(exception),
+                _ => LogOutageOver(),
+                cancellationToken);
+        }
+    }
+
+    private async Task<AlertStep> StepAsync(Func<AlertBook, AlertStep> decide, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var step = decide(_book);
+            Volatile.Write(ref _book, step.Book);
+            if (step.Changed.Count > 0 || step.Notifications.Count > 0)
+            {
+                _unsaved.Writer.TryWrite(step);
+            }
+
+            return step;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RefreshWhenDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _refreshedAt < _options.RefreshInterval)
+        {
+            return;
+        }
+
+        try
+        {
+            _rules = await store.RulesAsync(cancellationToken);
+            _silences = await store.SilencesAsync(now, cancellationToken);
+            _refreshedAt = now;
+        }
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
+        {
+            // Keep the rules and silences read last; the next tick tries again.
+            LogRefreshFailed(exception);
+        }
+    }
+
+    private AlertContext Context() => new(_rules, _silences, time.GetUtcNow());
+
+    /// <summary>Scopes and silences match node labels; the sources name the node, the registry knows its labels.</summary>
+    private AlertSignal WithLabels(AlertSignal signal)
+    {
+        if (signal.Target is not { NodeId: { } nodeId, NodeLabels.Count: 0 } || registry.Find(nodeId) is not { Labels.Count: > 0 } node)
+        {
+            return signal;
+        }
+
+        return signal with { Target = signal.Target with { NodeLabels = node.Labels } };
+    }
+
+    private void ReportDropped()
+    {
+        var dropped = signals.Dropped;
+        if (dropped > _reportedDropped)
+        {
+            LogDropped(dropped - _reportedDropped, AlertSignals.Capacity);
+            _reportedDropped = dropped;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: evaluating rules, {OpenAlerts} alerts open from before")]
+    private partial void LogStarted(int openAlerts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: the database is not reachable; alerts are decided and kept in memory, and stored in order once it is back")]
+    private partial void LogOutage(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database is reachable again; alerts kept meanwhile are being stored")]
+    private partial void LogOutageOver();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rules and silences could not be read again; those read last stay in force")]
+    private partial void LogRefreshFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Dropped} signals were dropped because more than {Capacity} were waiting; alerts of a storm may be missing")]
+    private partial void LogDropped(long dropped, int capacity);
+}
