@@ -23,5 +23,6 @@ internal static class AgentDescription
         ProcessorCount = Environment.ProcessorCount,
         HeartbeatIntervalMs = (int)options.HeartbeatInterval.TotalMilliseconds,
         Labels = options.Labels,
+        RemoteExecution = options.RemoteExecution.ToPolicy(),
     };
 }
