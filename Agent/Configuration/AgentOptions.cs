@@ -32,7 +32,33 @@ public sealed class AgentOptions
     /// <summary>Optional local address for load balancers' role checks, e.g. <c>http://127.0.0.1:8780/</c>.</summary>
     public string? RoleEndpoint { get; set; }
 
+    /// <summary>Programs the control plane may make this agent run; none unless listed here.</summary>
+    public RemoteExecutionOptions RemoteExecution { get; set; } = new();
+
     public Uri ControlPlaneUri => new(ControlPlaneUrl, UriKind.Absolute);
+}
+
+/// <summary>
+/// <c>Agent:RemoteExecution</c>: the programs (process executables, command probes, activation hooks)
+/// this agent runs when the control plane's desired configuration names them. Read from the agent's
+/// own configuration only; empty lists, the default, allow none. Services in the agent's own file are
+/// not restricted.
+/// </summary>
+public sealed class RemoteExecutionOptions
+{
+    /// <summary>Full paths of allowed programs.</summary>
+    public List<string> AllowedExecutables { get; set; } = [];
+
+    /// <summary>Full paths of folders whose programs, at any depth, are allowed; only administrators should be able to write there.</summary>
+    public List<string> AllowedFolders { get; set; } = [];
+
+    /// <summary>The policy as the shared rules and the control plane see it, with this machine's path rules.</summary>
+    public Vigil.Shared.Services.RemoteExecutionPolicy ToPolicy() => new()
+    {
+        AllowedExecutables = [.. AllowedExecutables],
+        AllowedFolders = [.. AllowedFolders],
+        WindowsPaths = OperatingSystem.IsWindows(),
+    };
 }
 
 /// <summary>How the agent waits between attempts to reach the control plane.</summary>

@@ -43,7 +43,28 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         ValidateReconnect(options.Reconnect, errors);
+        ValidateRemoteExecution(options.RemoteExecution ?? new(), errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Each allowed program or folder is a full path of this machine, within the protocol's limits.</summary>
+    private static void ValidateRemoteExecution(RemoteExecutionOptions remote, List<string> errors)
+    {
+        foreach (var (key, paths) in new[] { ("AllowedExecutables", remote.AllowedExecutables), ("AllowedFolders", remote.AllowedFolders) })
+        {
+            if (paths.Count > MessageLimits.AllowedPathCountMax)
+            {
+                errors.Add(Invariant($"Agent:RemoteExecution:{key} must have at most {MessageLimits.AllowedPathCountMax} entries (had {paths.Count})."));
+            }
+
+            for (var i = 0; i < paths.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(paths[i]) || paths[i].Length > MessageLimits.PathMaxLength || !Path.IsPathFullyQualified(paths[i]))
+                {
+                    errors.Add(Invariant($"Agent:RemoteExecution:{key}:{i} must be a full path of at most {MessageLimits.PathMaxLength} characters (was '{paths[i]}')."));
+                }
+            }
+        }
     }
 
     /// <summary>Node name and labels follow the protocol's own limits, checked by the shared validator.</summary>

@@ -27,5 +27,6 @@ internal static class AgentDescription
         HeartbeatIntervalMs = (int)options.HeartbeatInterval.TotalMilliseconds,
         Labels = options.Labels,
         InstanceId = InstanceId,
+        RemoteExecution = options.RemoteExecution.ToPolicy(),
     };
 }

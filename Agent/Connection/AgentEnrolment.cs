@@ -33,7 +33,8 @@ internal sealed partial class AgentEnrolment(
     public async Task<string> EnrolAsync(CancellationToken cancellationToken)
     {
         var address = new Uri(new Uri(_options.ControlPlaneUrl.TrimEnd('/') + "/"), Path);
-        var request = new EnrolmentRequest(_options.EnrollmentToken.Trim(), identity.NodeId, Environment.MachineName);
+        // The current credential, if any, proves that this is the node's agent enrolling again.
+        var request = new EnrolmentRequest(_options.EnrollmentToken.Trim(), identity.NodeId, Environment.MachineName, StoredCredential());
         using var response = await _http.PostAsJsonAsync(address, request, EnrolmentJson.Default.EnrolmentRequest, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
@@ -80,7 +81,7 @@ public sealed class EnrolmentRefusedException(HttpStatusCode status, string titl
     public string Title { get; } = title;
 }
 
-internal sealed record EnrolmentRequest(string Token, Guid NodeId, string HostName);
+internal sealed record EnrolmentRequest(string Token, Guid NodeId, string HostName, string? Credential);
 
 internal sealed record EnrolmentResponse(Guid AgentId, string Credential, string State);
 

@@ -1,17 +1,20 @@
 using System.Globalization;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Services;
+using Vigil.Shared.Validation;
 
 namespace Vigil.Agent.Services;
 
 /// <summary>
 /// Merges the agent's own services with the control plane's desired ones. Names are unique per
 /// node; when both declare the same name, the node's own file wins and the control plane's entry is
-/// rejected (the local administrator has the last word on a standalone server).
+/// rejected (the local administrator has the last word on a standalone server). The control plane's
+/// definitions run only the programs the agent's own <see cref="RemoteExecutionPolicy"/> allows.
 /// </summary>
 public static class EffectiveServices
 {
     public static (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) Merge(
-        (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) local, DesiredConfiguration desired)
+        (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) local, DesiredConfiguration desired, RemoteExecutionPolicy policy)
     {
         var remote = desired.Services
             .Select((definition, i) => new SourcedDefinition(definition, string.Create(CultureInfo.InvariantCulture, $"desired configuration v{desired.Version}:Services:{i}")))
@@ -24,7 +27,11 @@ public static class EffectiveServices
         var names = new HashSet<string>(local.Accepted.Select(s => s.Definition.Name), StringComparer.OrdinalIgnoreCase);
         foreach (var service in remoteAccepted)
         {
-            if (accepted.Count >= Vigil.Shared.Validation.MessageLimits.ServiceCountMax)
+            if (RemoteExecutionRules.Check(service.Definition, policy) is { Count: > 0 } refusals)
+            {
+                rejected.Add(LocalServiceDefinitions.Rejection(service, refusals));
+            }
+            else if (accepted.Count >= Vigil.Shared.Validation.MessageLimits.ServiceCountMax)
             {
                 rejected.Add(new RejectedDefinition(service.Definition.Name, service.Source, $"a node runs at most {Vigil.Shared.Validation.MessageLimits.ServiceCountMax} services"));
             }

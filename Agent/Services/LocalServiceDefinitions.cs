@@ -42,9 +42,7 @@ public static class LocalServiceDefinitions
         {
             if (errors.TryGetValue(i, out var problems))
             {
-                var candidate = candidates[i];
-                var name = string.IsNullOrWhiteSpace(candidate.Definition.Name) ? null : candidate.Definition.Name;
-                rejected.Add(new RejectedDefinition(name, candidate.Source, string.Join("; ", problems.Select(p => $"{candidate.KeyOf(p.Field)} {p.Message}"))));
+                rejected.Add(Rejection(candidates[i], problems));
             }
             else
             {
@@ -53,5 +51,12 @@ public static class LocalServiceDefinitions
         }
 
         return (accepted, rejected);
+    }
+
+    /// <summary>A definition refused for these problems, each named by its exact key.</summary>
+    public static RejectedDefinition Rejection(SourcedDefinition candidate, IReadOnlyList<FieldError> problems)
+    {
+        var name = string.IsNullOrWhiteSpace(candidate.Definition.Name) ? null : candidate.Definition.Name;
+        return new RejectedDefinition(name, candidate.Source, string.Join("; ", problems.Select(p => $"{candidate.KeyOf(p.Field)} {p.Message}")));
     }
 }

@@ -153,7 +153,7 @@ public sealed partial class Supervisor(
     private async Task ApplyAsync(CancellationToken cancellationToken)
     {
         var desiredNow = desired.Current;
-        var (accepted, rejected) = EffectiveServices.Merge(LocalServiceDefinitions.Read(configuration), desiredNow);
+        var (accepted, rejected) = EffectiveServices.Merge(LocalServiceDefinitions.Read(configuration), desiredNow, options.Value.RemoteExecution.ToPolicy());
         foreach (var rejection in rejected)
         {
             if (_reportedRejections.Add(rejection.ToString()))

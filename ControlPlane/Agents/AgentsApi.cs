@@ -18,7 +18,8 @@ public static class AgentsApi
             .AllowAnonymous()
             .RequireRateLimiting(RateLimitPolicies.Enrollment)
             .WithName("EnrollAgent")
-            .WithSummary("Enrols an agent with an enrollment token and returns its own credential, once. A node enrolling again replaces its older credential.")
+            .WithSummary("Enrols an agent with an enrollment token and returns its own credential, once.")
+            .WithDescription("A node enrolled already replaces its older credential only by presenting it in `credential`; without it the new agent is `Pending` until an admin approves it, which replaces the older one, and the older credential keeps working until then.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -34,7 +35,7 @@ public static class AgentsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/{id}/approve", ApproveAgent)
             .WithName("ApproveAgent")
-            .WithSummary("Lets a pending agent connect.")
+            .WithSummary("Lets a pending agent connect; an older credential of the same node stops working.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPost("/{id}/revoke", RevokeAgent)
@@ -77,10 +78,11 @@ public static class AgentsApi
         }
 
         var remote = http.Connection.RemoteIpAddress?.ToString();
-        var outcome = await enrollment.EnrollAsync(request.Token!, request.NodeId!.Value, hostName!, remote, cancellationToken);
+        var outcome = await enrollment.EnrollAsync(request.Token!, request.NodeId!.Value, hostName!, remote, request.Credential, cancellationToken);
         if (outcome.Enrolled is { } enrolled)
         {
-            AuditContext.SetDetail(http, $"enrolled agent {enrolled.AgentId} ({hostName}) as {enrolled.State} with token '{outcome.TokenName}'");
+            AuditContext.SetDetail(http, $"enrolled agent {enrolled.AgentId} ({hostName}) as {enrolled.State} with token '{outcome.TokenName}'"
+                + (outcome.Unproven ? "; the node was enrolled already and did not present its current credential, so an admin must approve" : ""));
             return TypedResults.Created($"/api/v1/agents/{enrolled.AgentId}", enrolled);
         }
 

@@ -7,12 +7,19 @@ internal sealed class AgentsOptionsValidator : IValidateOptions<AgentsOptions>
 {
     public const int MinimumTokenLength = 16;
 
+    /// <summary>How the samples' placeholders begin; such a value copied as it is would be a standing token anyone can read.</summary>
+    public const string PlaceholderPrefix = "replace-with";
+
     public ValidateOptionsResult Validate(string? name, AgentsOptions options)
     {
         var errors = new List<string>();
         if (options.EnrollmentToken.Length is > 0 and < MinimumTokenLength)
         {
             errors.Add($"Agents:EnrollmentToken must be at least {MinimumTokenLength} characters (or empty: agents enrol only with tokens an admin creates).");
+        }
+        else if (options.EnrollmentToken.StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("Agents:EnrollmentToken is a placeholder from a sample: leave it empty, and create enrollment tokens on the dashboard (Admin → Enrollment tokens).");
         }
 
         if (options.MaximumMessageBytes is < AgentHubEndpoint.DefaultMaximumMessageBytes or > 16 * 1024 * 1024)

@@ -54,7 +54,12 @@ public sealed partial class Enrollment
         agent.State = EnrolledAgentState.Approved;
         agent.ApprovedAt = time.GetUtcNow();
         agent.ApprovedBy = actor;
+
+        // The approved agent is the node's from now on: an older credential of the same node is replaced.
+        var replaced = await db.Agents.Where(a => a.NodeId == agent.NodeId && a.Id != agentId && a.State != EnrolledAgentState.Revoked).ToListAsync(cancellationToken);
+        db.Agents.RemoveRange(replaced);
         await db.SaveChangesAsync(cancellationToken);
+        Forget(replaced);
         Remember(agentId, EnrolledAgentState.Approved);
         LogApproved(agentId, agent.NodeId, agent.HostName, actor);
         return AgentChangeOutcome.Done;

@@ -21,7 +21,8 @@ public enum EnrollmentRefusal
 }
 
 /// <summary>An enrolment's result: the new credential, or why there is none.</summary>
-public sealed record EnrollmentOutcome(EnrollmentResponse? Enrolled, EnrollmentRefusal? Refusal, string? TokenName);
+/// <param name="Unproven">The node was enrolled already and did not present its current credential: the new one awaits an admin's approval.</param>
+public sealed record EnrollmentOutcome(EnrollmentResponse? Enrolled, EnrollmentRefusal? Refusal, string? TokenName, bool Unproven = false);
 
 /// <summary>
 /// Agents' credentials: enrolment with a token, the hub's look-up of a presented credential, and the
@@ -38,7 +39,13 @@ public sealed partial class Enrollment(
     private const int MaxAttempts = 10;
     private readonly ConcurrentDictionary<string, AgentCredential> _known = new();
 
-    public async Task<EnrollmentOutcome> EnrollAsync(string token, Guid nodeId, string hostName, string? from, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enrols a node with a token. A node enrolled already replaces its credential only by presenting
+    /// it (<paramref name="currentCredential"/>); otherwise anyone holding a token could take over the
+    /// node's identity, so the new credential waits for an admin's approval, and the current one works
+    /// until then.
+    /// </summary>
+    public async Task<EnrollmentOutcome> EnrollAsync(string token, Guid nodeId, string hostName, string? from, string? currentCredential, CancellationToken cancellationToken)
     {
         if (!Secrets.IsPlausible(token))
         {
@@ -68,8 +75,10 @@ public sealed partial class Enrollment(
                 return Refused(nodeId, from, EnrollmentRefusal.NodeRevoked, tokenName);
             }
 
-            // A node enrolling again (re-installed, or its credential lost) replaces its older credential.
-            db.Agents.RemoveRange(earlier);
+            // A node enrolling again with its current credential replaces it; without it, it waits for an admin.
+            var unproven = earlier.Count > 0 && !Presents(earlier, currentCredential);
+            var replaced = unproven ? [] : earlier;
+            db.Agents.RemoveRange(replaced);
             if (row is not null)
             {
                 row.Uses++;
@@ -77,7 +86,7 @@ public sealed partial class Enrollment(
 
             var agentId = Guid.NewGuid();
             var (credential, hash) = Secrets.Create(Secrets.AgentCredentialKind, agentId);
-            var state = row?.RequiresApproval == true ? EnrolledAgentState.Pending : EnrolledAgentState.Approved;
+            var state = row?.RequiresApproval == true || unproven ? EnrolledAgentState.Pending : EnrolledAgentState.Approved;
             db.Agents.Add(new EnrolledAgent
             {
                 Id = agentId,
@@ -101,14 +110,14 @@ public sealed partial class Enrollment(
                 continue;
             }
 
-            foreach (var replaced in earlier)
+            Forget(replaced);
+            if (unproven)
             {
-                connections.Revoke(replaced.Id);
-                Remember(replaced.Id, null);
+                LogUnproven(nodeId, hostName, agentId, tokenName, from ?? "unknown");
             }
 
             LogEnrolled(nodeId, hostName, agentId, state, tokenName, from ?? "unknown");
-            return new EnrollmentOutcome(new EnrollmentResponse(agentId, credential, state), null, tokenName);
+            return new EnrollmentOutcome(new EnrollmentResponse(agentId, credential, state), null, tokenName, unproven);
         }
     }
 
@@ -183,6 +192,27 @@ public sealed partial class Enrollment(
         return new EnrollmentOutcome(null, refusal, tokenName);
     }
 
+    private static bool Presents(IEnumerable<EnrolledAgent> agents, string? credential)
+    {
+        if (credential is null || !Secrets.IsPlausible(credential))
+        {
+            return false;
+        }
+
+        var hash = Secrets.Hash(credential);
+        return agents.Any(a => a.State != EnrolledAgentState.Revoked && CryptographicOperations.FixedTimeEquals(a.SecretHash, hash));
+    }
+
+    /// <summary>Ends the connections of replaced credentials and forgets them.</summary>
+    private void Forget(IEnumerable<EnrolledAgent> replaced)
+    {
+        foreach (var agent in replaced)
+        {
+            connections.Revoke(agent.Id);
+            Remember(agent.Id, null);
+        }
+    }
+
     /// <summary>The name agents enrolled with <c>Agents:EnrollmentToken</c> are recorded under.</summary>
     public const string StandingTokenName = "Agents:EnrollmentToken";
 
@@ -224,6 +254,9 @@ public sealed partial class Enrollment(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} ({HostName}) enrolled as agent {AgentId}, {State}, with enrollment token {TokenName} from {RemoteAddress}")]
     private partial void LogEnrolled(Guid nodeId, string hostName, Guid agentId, EnrolledAgentState state, string tokenName, string remoteAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} ({HostName}) is enrolled already and enrolled again as agent {AgentId} with enrollment token {TokenName} from {RemoteAddress} without presenting its current credential: the new agent awaits an admin's approval (Admin → Agents), which replaces the current one")]
+    private partial void LogUnproven(Guid nodeId, string hostName, Guid agentId, string tokenName, string remoteAddress);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Enrolment of node {NodeId} from {RemoteAddress} refused: {Reason} (token name {TokenName})")]
     private partial void LogRefused(Guid nodeId, string remoteAddress, string reason, string tokenName);

@@ -2,8 +2,8 @@ using Vigil.ControlPlane.Data.Security;
 
 namespace Vigil.ControlPlane.Agents;
 
-/// <summary>What an agent sends to enrol.</summary>
-public sealed record EnrollmentRequest(string? Token, Guid? NodeId, string? HostName);
+/// <summary>What an agent sends to enrol; an agent enrolled already adds its current <paramref name="Credential"/> to replace it without an admin's approval.</summary>
+public sealed record EnrollmentRequest(string? Token, Guid? NodeId, string? HostName, string? Credential = null);
 
 /// <summary>The agent's own credential, shown once.</summary>
 public sealed record EnrollmentResponse(Guid AgentId, string Credential, EnrolledAgentState State);

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Nodes;
+using Vigil.ControlPlane.Security;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
@@ -26,9 +28,15 @@ public static class ConfigurationsApi
         configuration.MapPut("/", PutConfiguration)
             .WithName("PutNodeConfiguration")
             .WithSummary("Replaces the managed services the control plane wants on the node.")
-            .WithDescription("The agent applies them at once when connected, or when it next connects. Each change gets the next version number.")
+            .WithDescription("""
+                The agent applies them at once when connected, or when it next connects. Each change gets the next version number.
+
+                Changing what an agent executes (a process service's executable, arguments, working directory or environment, a command probe, an activation hook) requires Admin, and is audited with the services concerned; an Operator may change everything else and remove services.
+
+                An agent runs a program defined here only where its own configuration allows it (`Agent:RemoteExecution`, none by default): a definition the node's agent would refuse is refused with 400, `errors` naming the field and the agent's setting. An agent that has not announced its setting (not connected since the control plane started) decides when it applies the configuration, and reports each refusal as a `ConfigRejected` event.
+                """)
             .Responds<DesiredConfiguration>(StatusCodes.Status200OK, "The stored configuration with its new version.")
-            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A service definition is not valid; `errors` names each field by its path, such as `services[0].probes[1].interval`.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "A service definition is not valid, or names a program the node's agent does not allow; `errors` names each field by its path, such as `services[0].probes[1].interval`.")
             .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.")
             .NeedsTheDatabase();
         return app;
@@ -50,9 +58,10 @@ public static class ConfigurationsApi
         DesiredConfigurationRequest request,
         NodeRegistry registry,
         DesiredConfigurations configurations,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is null)
+        if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is not { } node)
         {
             return NodeProblems.NotFound(id);
         }
@@ -61,14 +70,44 @@ public static class ConfigurationsApi
         var errors = ServiceDefinitionValidator.ValidateAll(services);
         if (errors.Count > 0)
         {
-            var problems = errors
-                .SelectMany(e => e.Value.Select(problem => (Field: $"services[{e.Key.ToString(CultureInfo.InvariantCulture)}].{JsonPathOf(problem.Field)}", problem.Message)))
-                .GroupBy(p => p.Field)
-                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-            return TypedResults.ValidationProblem(problems, title: "The configuration is not valid.");
+            return Invalid(errors, "The configuration is not valid.");
+        }
+
+        var changed = ExecutableContent.ChangedBy((await configurations.GetAsync(nodeId, cancellationToken)).Services, services);
+        if (changed.Count > 0)
+        {
+            var names = string.Join(", ", changed);
+            AuditContext.SetDetail(context, $"changes what the agent executes for {names}");
+            if (!context.User.IsInRole(VigilRoles.Admin))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Changing what an agent executes requires Admin.",
+                    detail: $"The executable, arguments, working directory, environment, command probes or hooks of {names} would change; ask an admin.");
+            }
+        }
+
+        if (node.RemoteExecution is { } policy && Refusals(services, policy) is { Count: > 0 } refusals)
+        {
+            return Invalid(refusals, $"The agent of node '{node.Name}' would refuse to run these programs.");
         }
 
         return TypedResults.Ok(await configurations.SetAsync(nodeId, services, cancellationToken));
+    }
+
+    private static Dictionary<int, IReadOnlyList<FieldError>> Refusals(List<ManagedServiceDefinition> services, RemoteExecutionPolicy policy) =>
+        services
+            .Select((service, i) => (i, Errors: RemoteExecutionRules.Check(service, policy)))
+            .Where(s => s.Errors.Count > 0)
+            .ToDictionary(s => s.i, s => s.Errors);
+
+    private static ValidationProblem Invalid(IReadOnlyDictionary<int, IReadOnlyList<FieldError>> errors, string title)
+    {
+        var problems = errors
+            .SelectMany(e => e.Value.Select(problem => (Field: $"services[{e.Key.ToString(CultureInfo.InvariantCulture)}].{JsonPathOf(problem.Field)}", problem.Message)))
+            .GroupBy(p => p.Field)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+        return TypedResults.ValidationProblem(problems, title: title);
     }
 
     /// <summary><c>Probes:0:Interval</c> becomes <c>probes[0].interval</c>, the field's path in the request.</summary>

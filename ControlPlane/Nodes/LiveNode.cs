@@ -2,6 +2,7 @@ using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Health;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
+using Vigil.Shared.Services;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -47,6 +48,8 @@ internal sealed class LiveNode
     private TimeSpan HeartbeatInterval { get; set; }
 
     private IReadOnlyDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>();
+
+    private RemoteExecutionPolicy? RemoteExecution { get; set; }
 
     private DateTimeOffset LivenessChangedAt { get; set; }
 
@@ -99,6 +102,7 @@ internal sealed class LiveNode
         ProcessorCount = registration.ProcessorCount;
         HeartbeatInterval = TimeSpan.FromMilliseconds(registration.HeartbeatIntervalMs);
         Labels = new Dictionary<string, string>(registration.Labels);
+        RemoteExecution = registration.RemoteExecution;
         _connectionId = connectionId;
 
         // Roles a previous run of the agent reported are not known to hold any more; the next heartbeat says.
@@ -186,6 +190,7 @@ internal sealed class LiveNode
         ProcessorCount = ProcessorCount,
         HeartbeatInterval = HeartbeatInterval,
         Labels = Labels,
+        RemoteExecution = RemoteExecution,
         Liveness = Liveness,
         LivenessReason = _livenessReason,
         LivenessChangedAt = LivenessChangedAt,

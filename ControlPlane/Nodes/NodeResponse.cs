@@ -1,6 +1,7 @@
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
+using Vigil.Shared.Services;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -23,7 +24,8 @@ public sealed record NodeResponse(
     HostMetrics? Host,
     IReadOnlyList<ServiceReport> Services,
     IReadOnlyList<RoleReport> Roles,
-    long ConfigVersion)
+    long ConfigVersion,
+    RemoteExecutionPolicy? RemoteExecution)
 {
     public static NodeResponse From(NodeStatus node, DateTimeOffset now) => new(
         node.Id,
@@ -43,7 +45,8 @@ public sealed record NodeResponse(
         node.Host,
         node.Services,
         node.Roles,
-        node.ConfigVersion);
+        node.ConfigVersion,
+        node.RemoteExecution);
 }
 
 /// <summary>One page of a list.</summary>

@@ -1,6 +1,7 @@
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
+using Vigil.Shared.Services;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -20,6 +21,9 @@ public sealed record NodeStatus
     public required TimeSpan HeartbeatInterval { get; init; }
 
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    /// <summary>Which programs the node's agent runs for the control plane, as it said when it registered; null when not known.</summary>
+    public RemoteExecutionPolicy? RemoteExecution { get; init; }
 
     public required NodeLiveness Liveness { get; init; }
 

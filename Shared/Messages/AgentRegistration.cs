@@ -30,4 +30,7 @@ public sealed record AgentRegistration
 
     /// <summary>Free-form labels set by the operator in the agent's configuration (site, role, ...).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Which programs the agent runs when the control plane defines them; null from agents that predate the setting.</summary>
+    public Vigil.Shared.Services.RemoteExecutionPolicy? RemoteExecution { get; init; }
 }

@@ -51,6 +51,9 @@ public static class MessageLimits
     public const int EnvironmentCountMax = 64;
     public const int PathMaxLength = 1024;
 
+    /// <summary>Entries of each allow-list of an agent's remote execution setting.</summary>
+    public const int AllowedPathCountMax = 64;
+
     /// <summary>A century of uptime.</summary>
     public const long UptimeSecondsMax = 100L * 366 * 24 * 3600;
 }

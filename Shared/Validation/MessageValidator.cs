@@ -31,6 +31,8 @@ public static class MessageValidator
         RequireRange(errors, "heartbeatIntervalMs", registration.HeartbeatIntervalMs,
             MessageLimits.HeartbeatIntervalMinMs, MessageLimits.HeartbeatIntervalMaxMs);
         ValidateLabels(errors, registration.Labels);
+        ValidatePaths(errors, "remoteExecution.allowedExecutables", registration.RemoteExecution?.AllowedExecutables);
+        ValidatePaths(errors, "remoteExecution.allowedFolders", registration.RemoteExecution?.AllowedFolders);
         return errors;
     }
 
@@ -254,6 +256,25 @@ public static class MessageValidator
     /// <summary>One line naming every broken field, for logs and hub errors.</summary>
     public static string Describe(string messageName, IReadOnlyList<FieldError> errors) =>
         $"Invalid {messageName}: {string.Join("; ", errors)}.";
+
+    private static void ValidatePaths(List<FieldError> errors, string field, IReadOnlyList<string>? paths)
+    {
+        if (paths is null)
+        {
+            return;
+        }
+
+        if (paths.Count > MessageLimits.AllowedPathCountMax)
+        {
+            errors.Add(new(field, Invariant($"must have at most {MessageLimits.AllowedPathCountMax} entries (had {paths.Count})")));
+            return;
+        }
+
+        for (var i = 0; i < paths.Count; i++)
+        {
+            RequireText(errors, Invariant($"{field}[{i}]"), paths[i], MessageLimits.PathMaxLength);
+        }
+    }
 
     private static void ValidateLabels(List<FieldError> errors, IReadOnlyDictionary<string, string>? labels)
     {

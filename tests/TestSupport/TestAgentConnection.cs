@@ -91,10 +91,10 @@ public sealed class TestAgentConnection : IAsyncDisposable
     }
 
     /// <summary>POST /api/v1/agents/enroll, as the agent sends it.</summary>
-    public static async Task<TestEnrolment> EnrollAsync(Uri controlPlane, string token, Guid nodeId, string hostName)
+    public static async Task<TestEnrolment> EnrollAsync(Uri controlPlane, string token, Guid nodeId, string hostName, string? credential = null)
     {
         using var response = await Http.PostAsJsonAsync(
-            new Uri(controlPlane, "/api/v1/agents/enroll"), new { token, nodeId, hostName });
+            new Uri(controlPlane, "/api/v1/agents/enroll"), new { token, nodeId, hostName, credential });
         if (!response.IsSuccessStatusCode)
         {
             var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"

@@ -5,6 +5,12 @@ public static class TestServiceProgram
 {
     public static string Dll => Path.Combine(RepositoryLayout.Root, "tests", "TestService", "bin", RepositoryLayout.Configuration, "net10.0", "Vigil.TestService.dll");
 
+    /// <summary>The full path of the <c>dotnet</c> host found on the PATH, as a definition from the control plane must name it.</summary>
+    public static string DotnetPath { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(folder => Path.Combine(folder, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"))
+        .First(File.Exists);
+
     /// <summary>A process-kind service definition (as configuration JSON) running the test service.</summary>
     public static Dictionary<string, object?> ProcessService(string name, int port, string stateFile, params string[] extraArguments) => new()
     {

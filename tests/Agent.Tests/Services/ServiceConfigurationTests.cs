@@ -55,7 +55,7 @@ public sealed class ServiceConfigurationTests
             ],
         };
 
-        var (accepted, rejected) = EffectiveServices.Merge(local, desired);
+        var (accepted, rejected) = EffectiveServices.Merge(local, desired, new RemoteExecutionPolicy { AllowedFolders = ["/bin"] });
 
         Assert.Equal([("web", "/bin/true"), ("db", null)], accepted.Select(s => (s.Definition.Name, s.Definition.Executable)));
         Assert.Equal("desired configuration v7:Services:1", accepted[1].Source);

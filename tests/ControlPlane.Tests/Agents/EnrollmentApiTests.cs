@@ -123,19 +123,50 @@ public sealed class EnrollmentApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_node_enrolling_again_replaces_its_older_credential()
+    public async Task A_node_enrolling_again_with_its_current_credential_replaces_it()
     {
         var nodeId = Guid.NewGuid();
         var (_, token) = await _admin.CreateTokenAsync(maxUses: 2);
         var old = await Enrol(token, nodeId);
 
-        var renewed = await Enrol(token, nodeId);
+        var renewed = await TestAgentConnection.EnrollAsync(_host.Address, token, nodeId, "web-01", old.Credential);
 
         Assert.True(renewed.Enrolled);
         var refusal = await Assert.ThrowsAnyAsync<Exception>(() => TestAgentConnection.ConnectWithCredentialAsync(_host.Address, old.Credential, nodeId));
         Assert.Contains("401", refusal.Message, StringComparison.Ordinal);
         await using var agent = await TestAgentConnection.ConnectWithCredentialAsync(_host.Address, renewed.Credential, nodeId);
         await agent.RegisterAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Any_token_without_the_nodes_current_credential_only_asks_an_admin_and_the_real_agent_keeps_working(bool tokenNeedsApproval)
+    {
+        var nodeId = Guid.NewGuid();
+        var (_, token) = await _admin.CreateTokenAsync(maxUses: 5);
+        var real = await Enrol(token, nodeId);
+        var (_, otherToken) = await _admin.CreateTokenAsync(maxUses: 5, requiresApproval: tokenNeedsApproval);
+
+        var hijack = await TestAgentConnection.EnrollAsync(_host.Address, otherToken, nodeId, "web-01", "vigil-agent-not-the-real-credential");
+
+        Assert.True(hijack.Enrolled);
+        Assert.Equal("Pending", hijack.State);
+        await using (var agent = await TestAgentConnection.ConnectWithCredentialAsync(_host.Address, real.Credential, nodeId))
+        {
+            await agent.RegisterAsync();
+        }
+
+        var refusal = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var impostor = await TestAgentConnection.ConnectWithCredentialAsync(_host.Address, hijack.Credential, nodeId);
+            await impostor.RegisterAsync();
+        });
+        Assert.Contains("waiting for approval", refusal.Message, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, await _admin.ApproveAsync(hijack.AgentId!.Value));
+        var replaced = await Assert.ThrowsAnyAsync<Exception>(() => TestAgentConnection.ConnectWithCredentialAsync(_host.Address, real.Credential, nodeId));
+        Assert.Contains("401", replaced.Message, StringComparison.Ordinal);
     }
 
     [Fact]

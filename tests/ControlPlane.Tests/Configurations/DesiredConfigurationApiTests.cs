@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Vigil.ControlPlane.Security;
 using Vigil.ControlPlane.Tests.Support;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
@@ -126,6 +127,56 @@ public sealed class DesiredConfigurationApiTests : IAsyncLifetime
         using var refused = await PutJsonAsync("""{"services":[null]}""");
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("services[0].name", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_program_the_nodes_agent_does_not_allow_is_refused_naming_the_field_and_the_agents_setting()
+    {
+        await _agent.RegisterAsync(_agent.Registration() with { RemoteExecution = new RemoteExecutionPolicy { AllowedFolders = ["/opt/web"] } });
+        var hooked = new { name = "vip", kind = ServiceKinds.Windows, serviceName = "W3SVC", hooks = new { onActivate = new[] { "/usr/bin/ip", "addr", "add" } } };
+
+        using var refused = await PutAsync(new { services = new[] { Web(), hooked } });
+        using var allowed = await PutAsync(new { services = new[] { Web() } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Contains(_agent.NodeName, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var reason = Assert.Single(problem.GetProperty("errors").GetProperty("services[1].hooks.onActivate[0]").EnumerateArray()).GetString();
+        Assert.Contains("'/usr/bin/ip' is not allowed", reason, StringComparison.Ordinal);
+        Assert.Contains("Agent:RemoteExecution:AllowedFolders", reason, StringComparison.Ordinal);
+        Assert.False(problem.GetProperty("errors").TryGetProperty("services[0].executable", out _));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_an_admin_changes_what_an_agent_executes_and_the_change_is_audited_with_the_services()
+    {
+        using var operatorHttp = _host.CreateHttpClient(await ApiKeys.AddAsync(_host, VigilRoles.Operator));
+        using var asAdmin = await PutAsync(new { services = new[] { Web() } });
+        var otherProbe = new { name = "web", kind = ServiceKinds.Process, executable = "/opt/web/web", arguments = new[] { "--port", "8080" }, probes = new[] { new { kind = "tcp", host = "127.0.0.1", port = 8080 } } };
+        var otherArguments = new { name = "web", kind = ServiceKinds.Process, executable = "/opt/web/web", arguments = new[] { "--port", "9090" } };
+        var commandProbe = new { name = "web", kind = ServiceKinds.Process, executable = "/opt/web/web", arguments = new[] { "--port", "8080" }, probes = new[] { new { kind = "command", command = "/bin/sh", arguments = new[] { "-c", "true" } } } };
+
+        using var probeChanged = await operatorHttp.PutAsJsonAsync(Url(), new { services = new[] { otherProbe } }, TestContext.Current.CancellationToken);
+        using var argumentsChanged = await operatorHttp.PutAsJsonAsync(Url(), new { services = new[] { otherArguments } }, TestContext.Current.CancellationToken);
+        using var commandProbeAdded = await operatorHttp.PutAsJsonAsync(Url(), new { services = new[] { commandProbe } }, TestContext.Current.CancellationToken);
+        using var removed = await operatorHttp.PutAsJsonAsync(Url(), new { services = Array.Empty<object>() }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, probeChanged.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, argumentsChanged.StatusCode);
+        Assert.Contains("requires Admin", await argumentsChanged.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, commandProbeAdded.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var db = await _host.OpenDatabaseAsync();
+                var entries = db.AuditLog.Where(e => e.Action == "PutNodeConfiguration").ToList();
+                return entries.Count(e => e.Outcome == "Succeeded" && e.Detail!.Contains("changes what the agent executes for web", StringComparison.Ordinal)) == 1
+                    && entries.Count(e => e.Outcome == "Denied" && e.Actor.StartsWith("key:", StringComparison.Ordinal) && e.Detail!.Contains("changes what the agent executes for web", StringComparison.Ordinal)) == 2;
+            },
+            "the admin's change and the operator's two refusals are audited with the service");
     }
 
     [Theory]

@@ -66,12 +66,14 @@ public sealed class ConfigurationTests
     public async Task A_desired_configuration_put_through_the_api_is_applied_and_kept_across_an_agent_restart()
     {
         var port = RepositoryLayout.FreePort();
-        await using var node = await SupervisedNode.StartAsync("e2e-desired");
+        await using var node = await SupervisedNode.StartAsync("e2e-desired", new SupervisedNode.AgentSetup(new { AllowedExecutables = new[] { TestServiceProgram.DotnetPath } }));
         await Eventually.HoldsAsync(async () => await node.Api.NodeAsync(node.NodeName) is not null, "the node registered");
         var nodeId = (await node.Api.NodeAsync(node.NodeName))!.Value.GetProperty("id").GetString();
         using var http = node.ControlPlane.CreateHttpClient();
+        var remote = HealingTests.WebService(node, port, name: "remote");
+        remote["Executable"] = TestServiceProgram.DotnetPath;
 
-        using (var response = await http.PutAsJsonAsync(new Uri($"/api/v1/nodes/{nodeId}/configuration", UriKind.Relative), new { services = new[] { HealingTests.WebService(node, port, name: "remote") } }, TestContext.Current.CancellationToken))
+        using (var response = await http.PutAsJsonAsync(new Uri($"/api/v1/nodes/{nodeId}/configuration", UriKind.Relative), new { services = new[] { remote } }, TestContext.Current.CancellationToken))
         {
             Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}{Environment.NewLine}{node.ControlPlane.Process.Output}");
         }
@@ -86,6 +88,29 @@ public sealed class ConfigurationTests
         var applied = (await node.Api.EventsAsync(node.NodeName)).Where(e => SupervisedNode.Is(e, "ConfigApplied")).Select(e => e.GetProperty("message").GetString()).ToList();
         Assert.Contains(applied, m => m!.Contains("desired configuration v1", StringComparison.Ordinal));
         Assert.Single(TestServiceProgram.ReadState(node.StateFile("remote")), s => s.What == "started");
+    }
+
+    [Fact]
+    public async Task A_desired_configuration_planted_in_the_data_folder_runs_no_program_the_agent_does_not_allow()
+    {
+        string marker = "";
+        void Plant(SupervisedNode node)
+        {
+            marker = Path.Combine(node.Folder, "planted-ran");
+            var planted = new { version = 5, services = new[] { new { name = "planted", kind = "process", executable = "/bin/sh", arguments = new[] { "-c", $"touch '{marker}'; sleep 60" } } } };
+            Directory.CreateDirectory(node.AgentData);
+            File.WriteAllText(Path.Combine(node.AgentData, "desired-configuration.json"), System.Text.Json.JsonSerializer.Serialize(planted));
+        }
+
+        await using var node = await SupervisedNode.StartAsync("e2e-planted", new SupervisedNode.AgentSetup(BeforeStart: Plant));
+        await Eventually.HoldsAsync(async () => await node.Api.NodeAsync(node.NodeName) is not null, $"the node registered (agent output: {node.Agent!.Output})");
+
+        await node.WaitForEventAsync("ConfigRejected", "planted");
+        var rejection = (await node.Api.EventsAsync(node.NodeName)).Single(e => SupervisedNode.Is(e, "ConfigRejected", "planted")).GetProperty("message").GetString();
+        Assert.Contains("desired configuration v5:Services:0:Executable '/bin/sh' is not allowed: this agent runs no program defined by the control plane", rejection, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "the planted program ran");
+        var nodeShown = (await node.Api.NodeAsync(node.NodeName))!.Value;
+        Assert.Equal(0, nodeShown.GetProperty("remoteExecution").GetProperty("allowedExecutables").GetArrayLength());
     }
 
     [Fact]

@@ -28,15 +28,21 @@ public sealed class SupervisedNode : IAsyncDisposable
 
     public ProductProcess? Agent { get; private set; }
 
+    /// <summary>The agent's own <c>RemoteExecution</c> setting, and what to do before its first start (e.g. plant a file in its data folder).</summary>
+    public sealed record AgentSetup(object? RemoteExecution = null, Action<SupervisedNode>? BeforeStart = null);
+
     public string AgentData => Path.Combine(Folder, "agent");
 
     public string ConfigFile => Path.Combine(Folder, "agent.json");
 
-    public static async Task<SupervisedNode> StartAsync(string nodeName, params object[] services)
+    public static Task<SupervisedNode> StartAsync(string nodeName, params object[] services) => StartAsync(nodeName, new AgentSetup(), services);
+
+    public static async Task<SupervisedNode> StartAsync(string nodeName, AgentSetup setup, params object[] services)
     {
         var controlPlane = await RunningControlPlane.StartAsync();
         var node = new SupervisedNode(controlPlane, RepositoryLayout.NewTemporaryDirectory($"e2e-{nodeName}"), nodeName);
-        AgentConfigFile.Write(node.Folder, services);
+        AgentConfigFile.Write(node.Folder, setup.RemoteExecution, services);
+        setup.BeforeStart?.Invoke(node);
         node.StartAgent();
         return node;
     }
