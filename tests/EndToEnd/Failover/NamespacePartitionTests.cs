@@ -75,8 +75,10 @@ public sealed class NamespacePartitionTests
         var cutAt = DateTimeOffset.UtcNow;
         active.Link.Cut();
 
-        var next = await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(30));
-        var otherAnsweredAt = cluster.FirstAnswering(cutAt, n => n != active)!.Value;
+        DateTimeOffset? firstOther = null;
+        await Eventually.HoldsAsync(() => (firstOther = cluster.FirstAnswering(cutAt, n => n != active)) is not null, "the watcher saw another member answer", TimeSpan.FromSeconds(30));
+        var otherAnsweredAt = firstOther!.Value;
+        var next = await cluster.WaitForServiceOnAnotherNodeAsync(active, TimeSpan.FromSeconds(10));
         var silentAt = cluster.FirstSilent(cutAt, active);
         Assert.True(
             silentAt is not null && silentAt < otherAnsweredAt,
