@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, Node.js for
-# the OpenAPI linter: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
+# the OpenAPI linter, iproute2 for the partition tests in network namespaces: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +12,7 @@ fi
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)   # network namespaces for the partition tests
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 { command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; } || missing+=(wine wine64)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then

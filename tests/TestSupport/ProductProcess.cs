@@ -39,24 +39,28 @@ public sealed class ProductProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static ProductProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static ProductProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(name, dll, environment, launcher: [], arguments);
+
+    /// <param name="launcher">A command that runs <c>dotnet</c> in another context and then is it, e.g. <c>ip netns exec NAME</c>.</param>
+    public static ProductProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> launcher, string[] arguments)
     {
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{name} is not built: {dll} is missing. Build the solution first.", dll);
         }
 
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. launcher, "dotnet", dll, .. arguments];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
+        foreach (var word in command[1..])
         {
-            start.ArgumentList.Add(argument);
+            start.ArgumentList.Add(word);
         }
 
         foreach (var (key, value) in environment)

@@ -8,7 +8,7 @@ namespace Vigil.TestSupport;
 /// passed on, new connections hang, nothing is closed: a network partition as a peer sees it) and
 /// heal (connections are closed, so clients reconnect through it).
 /// </summary>
-public sealed class TcpRelay : IAsyncDisposable
+public sealed class TcpRelay : INetworkLink
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;

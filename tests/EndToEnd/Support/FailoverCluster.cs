@@ -5,15 +5,18 @@ using Vigil.TestSupport;
 namespace Vigil.EndToEnd.Tests.Support;
 
 /// <summary>
-/// A control plane and several real agent processes, each reaching it through its own
-/// <see cref="TcpRelay"/> (so a test can cut one off) and each supervising the test service as
-/// <c>web</c> on a port of its own. A watcher probes every member's port all along and remembers
-/// any moment when more than one answered.
+/// A control plane and several real agent processes, each reaching it through a link a test can cut
+/// (its own <see cref="TcpRelay"/> on loopback, or, in an <see cref="IsolatedNetwork"/>, its own
+/// network namespace's port on the bridge of the control plane's namespace) and each supervising the
+/// test service as <c>web</c> on a port of its own. A watcher probes every member's port all along
+/// (from inside the member's namespace) and remembers who answered when, and any moment when more
+/// than one answered.
 /// </summary>
 public sealed class FailoverCluster : IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stopWatching = new();
+    private readonly List<(DateTimeOffset At, IReadOnlyList<ClusterNode> Answering)> _changes = [];
     private Task _watching = Task.CompletedTask;
 
     private FailoverCluster(RunningControlPlane controlPlane, string folder)
@@ -32,12 +35,27 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <summary>Moments at which more than one member's service answered, with which.</summary>
     public List<string> Overlaps { get; } = [];
 
-    public static async Task<FailoverCluster> StartAsync(int nodes, bool withHooksAndRoleEndpoints = false)
+    /// <summary>Each change of the set of members that answer, from the group's creation on, in order.</summary>
+    public IReadOnlyList<(DateTimeOffset At, IReadOnlyList<ClusterNode> Answering)> Changes
     {
-        var cluster = new FailoverCluster(await RunningControlPlane.StartAsync(), RepositoryLayout.NewTemporaryDirectory("e2e-failover"));
+        get
+        {
+            lock (_changes)
+            {
+                return [.. _changes];
+            }
+        }
+    }
+
+    /// <param name="network">Each member in a namespace of its own and the control plane in the hub; null: all on loopback.</param>
+    public static async Task<FailoverCluster> StartAsync(int nodes, bool withHooksAndRoleEndpoints = false, IsolatedNetwork? network = null)
+    {
+        var cluster = new FailoverCluster(await RunningControlPlane.StartAsync(inside: network?.Hub), RepositoryLayout.NewTemporaryDirectory("e2e-failover"));
         for (var i = 1; i <= nodes; i++)
         {
-            var node = new ClusterNode($"node{i}", Path.Combine(cluster.Folder, $"node{i}"), RepositoryLayout.FreePort(), new TcpRelay(cluster.ControlPlane.Url.Port));
+            var inside = network?.AddMember();
+            var link = inside is null ? new TcpRelay(cluster.ControlPlane.Url.Port) : network!.Link(inside, cluster.ControlPlane.Url);
+            var node = new ClusterNode($"node{i}", Path.Combine(cluster.Folder, $"node{i}"), RepositoryLayout.FreePort(), link, inside);
             Directory.CreateDirectory(node.Folder);
             var web = TestServiceProgram.ProcessService("web", node.Port, node.StateFile);
             web["Probes"] = new[] { new { Kind = "http", Url = $"http://127.0.0.1:{node.Port}/health", Interval = "00:00:01", Timeout = "00:00:01" } };
@@ -68,22 +86,30 @@ public sealed class FailoverCluster : IAsyncDisposable
     }
 
     public void StartAgent(ClusterNode node) => node.Agent = ControlPlane.StartAgent(
-        node.Name, node.AgentData, configFile: Path.Combine(node.Folder, "agent.json"), controlPlaneUrl: node.Relay.Url, roleEndpoint: node.RoleEndpoint?.ToString());
+        node.Name, node.AgentData, configFile: Path.Combine(node.Folder, "agent.json"), controlPlaneUrl: node.Link.Url, roleEndpoint: node.RoleEndpoint?.ToString(), inside: node.Namespace);
 
     /// <summary>Creates the group over every node's <c>web</c> (node1 preferred) and waits until one member runs it.</summary>
     public async Task<Guid> CreateGroupAsync(object? policy = null)
     {
-        var members = Nodes.Select((n, i) => new { nodeId = n.Id, service = "web", priority = i + 1 }).ToList();
-        using var response = await _http.PostAsJsonAsync(new Uri("/api/v1/groups", UriKind.Relative), new { name = "web", members, policy, rtoObjectiveSeconds = 5 });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{body}{Environment.NewLine}{ControlPlane.Process.Output[Math.Max(0, ControlPlane.Process.Output.Length - 12000)..]}");
-        var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+        using var response = await _http.PostAsJsonAsync(new Uri("/api/v1/groups", UriKind.Relative), GroupBody(policy));
+        var id = JsonDocument.Parse(await SucceededAsync(response)).RootElement.GetProperty("id").GetGuid();
         await Eventually.HoldsAsync(async () => (await ActiveNodeAsync(id)) is not null && Answering().Count == 1, "the group has an active member that answers", TimeSpan.FromSeconds(60));
         _watching = WatchAsync(_stopWatching.Token);
         return id;
     }
 
+    /// <summary>Replaces the group's policy (<c>PUT</c> with the same members), as an operator editing it would.</summary>
+    public async Task UpdateGroupAsync(Guid groupId, object policy)
+    {
+        using var response = await _http.PutAsJsonAsync(new Uri($"/api/v1/groups/{groupId}", UriKind.Relative), GroupBody(policy));
+        await SucceededAsync(response);
+    }
+
     public async Task<JsonElement> GroupAsync(Guid groupId) => await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/groups/{groupId}", UriKind.Relative));
+
+    /// <summary>The control plane sees <paramref name="node"/>, a member of the group, as reachable.</summary>
+    public async Task<bool> IsReachableAsync(Guid groupId, ClusterNode node) =>
+        (await GroupAsync(groupId)).GetProperty("members").EnumerateArray().First(m => m.GetProperty("nodeId").GetGuid() == node.Id).GetProperty("reachable").GetBoolean();
 
     public async Task<ClusterNode?> ActiveNodeAsync(Guid groupId)
     {
@@ -108,13 +134,21 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <summary>The members whose service answers on its port right now.</summary>
     public List<ClusterNode> Answering() => [.. Nodes.Where(n => n.Answers())];
 
+    /// <summary>When, after <paramref name="since"/>, the first member answered that matches <paramref name="which"/>; null: none yet.</summary>
+    public DateTimeOffset? FirstAnswering(DateTimeOffset since, Func<ClusterNode, bool> which) =>
+        Changes.Where(c => c.At >= since && c.Answering.Any(which)).Select(c => (DateTimeOffset?)c.At).FirstOrDefault();
+
+    /// <summary>When, after <paramref name="since"/>, <paramref name="node"/> was first seen not answering; null: it still answers.</summary>
+    public DateTimeOffset? FirstSilent(DateTimeOffset since, ClusterNode node) =>
+        Changes.Where(c => c.At >= since && !c.Answering.Contains(node)).Select(c => (DateTimeOffset?)c.At).FirstOrDefault();
+
     public async ValueTask DisposeAsync()
     {
         await _stopWatching.CancelAsync();
         await _watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var node in Nodes)
         {
-            await node.Relay.DisposeAsync();
+            await node.Link.DisposeAsync();
         }
 
         StrayProcesses.KillMentioning(Folder);
@@ -136,13 +170,37 @@ public sealed class FailoverCluster : IAsyncDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var answering = Answering();
+            var now = DateTimeOffset.UtcNow;
+            lock (_changes)
+            {
+                if (_changes.Count == 0 || !_changes[^1].Answering.SequenceEqual(answering))
+                {
+                    _changes.Add((now, answering));
+                }
+            }
+
             if (answering.Count > 1)
             {
-                Overlaps.Add($"{DateTimeOffset.UtcNow:HH:mm:ss.fff}: {string.Join(", ", answering.Select(n => n.Name))}");
+                Overlaps.Add($"{now:HH:mm:ss.fff}: {string.Join(", ", answering.Select(n => n.Name))}");
             }
 
             await Task.Delay(20, cancellationToken);
         }
+    }
+
+    private object GroupBody(object? policy) => new
+    {
+        name = "web",
+        members = Nodes.Select((n, i) => new { nodeId = n.Id, service = "web", priority = i + 1 }).ToList(),
+        policy,
+        rtoObjectiveSeconds = 5,
+    };
+
+    private async Task<string> SucceededAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{body}{Environment.NewLine}{ControlPlane.Process.Output[Math.Max(0, ControlPlane.Process.Output.Length - 12000)..]}");
+        return body;
     }
 
     private async Task<bool> ReportsHealthyAsync(ClusterNode node)
@@ -158,8 +216,8 @@ public sealed class FailoverCluster : IAsyncDisposable
     }
 }
 
-/// <summary>One member node: its agent, its relay to the control plane, its service's port and state file.</summary>
-public sealed class ClusterNode(string name, string folder, int port, TcpRelay relay)
+/// <summary>One member node: its agent, its link to the control plane, its namespace if any, its service's port and state file.</summary>
+public sealed class ClusterNode(string name, string folder, int port, INetworkLink link, NetworkNamespace? inside = null)
 {
     public string Name { get; } = name;
 
@@ -167,7 +225,10 @@ public sealed class ClusterNode(string name, string folder, int port, TcpRelay r
 
     public int Port { get; } = port;
 
-    public TcpRelay Relay { get; } = relay;
+    public INetworkLink Link { get; } = link;
+
+    /// <summary>The network namespace the agent and its service run in; null: the test's own.</summary>
+    public NetworkNamespace? Namespace { get; } = inside;
 
     public Guid? Id { get; set; }
 
@@ -183,19 +244,8 @@ public sealed class ClusterNode(string name, string folder, int port, TcpRelay r
     /// <summary>The agent's role endpoint for load balancers, when the cluster has them.</summary>
     public Uri? RoleEndpoint { get; set; }
 
-    /// <summary>The service answers on its port (a connection is accepted) right now.</summary>
-    public bool Answers()
-    {
-        using var client = new System.Net.Sockets.TcpClient();
-        try
-        {
-            return client.ConnectAsync(System.Net.IPAddress.Loopback, Port).Wait(TimeSpan.FromMilliseconds(200));
-        }
-        catch (AggregateException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The service answers on its port (a connection is accepted) right now, asked from inside its namespace.</summary>
+    public bool Answers() => NetworkNamespace.Answers(Namespace, Port);
 
     public override string ToString() => Name;
 }

@@ -17,12 +17,13 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     private readonly bool _configuredAdminPassword;
 
-    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword)
+    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside)
     {
         Process = process;
         Url = url;
         _dataDirectory = dataDirectory;
         _configuredAdminPassword = configuredAdminPassword;
+        Namespace = inside;
     }
 
     public string DataDirectory => _dataDirectory;
@@ -31,12 +32,16 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The network namespace the control plane runs in; null: the test's own, on loopback.</summary>
+    public NetworkNamespace? Namespace { get; }
+
     /// <param name="configuredAdminPassword">False: the first admin gets a one-time password, printed once.</param>
-    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true)
+    /// <param name="inside">A network namespace to run in, listening on its address there; null: on loopback.</param>
+    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true, NetworkNamespace? inside = null)
     {
-        var url = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}");
+        var url = new Uri(inside is null ? $"http://127.0.0.1:{RepositoryLayout.FreePort()}" : $"http://{inside.Address}:5080");
         var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
-        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword), url, data, configuredAdminPassword);
+        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword, inside), url, data, configuredAdminPassword, inside);
         await running.WaitUntilReadyAsync();
         return running;
     }
@@ -57,11 +62,11 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        Process = Launch(Url, _dataDirectory, _configuredAdminPassword);
+        Process = Launch(Url, _dataDirectory, _configuredAdminPassword, Namespace);
         await WaitUntilReadyAsync();
     }
 
-    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword) =>
+    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside) =>
         ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = url.ToString(),
@@ -73,22 +78,24 @@ public sealed class RunningControlPlane : IAsyncDisposable
             ["RateLimits__ApiPerMinute"] = "1000000",
             ["RateLimits__EnrollmentPerMinute"] = "1000000",
             ["RateLimits__LoginPerMinute"] = "1000000",
-        });
+        },
+        inside?.Launcher ?? [],
+        []);
 
     /// <summary>A client of the REST API with the Admin API key.</summary>
-    public HttpClient CreateHttpClient(TimeSpan? timeout = null) => AdminClient(Url, timeout);
+    public HttpClient CreateHttpClient(TimeSpan? timeout = null) => AdminClient(Url, timeout, Namespace);
 
-    /// <summary>A client of the control plane at <paramref name="url"/> with the Admin API key the tests start it with.</summary>
-    public static HttpClient AdminClient(Uri url, TimeSpan? timeout = null)
+    /// <summary>A client of the control plane at <paramref name="url"/> (inside <paramref name="inside"/> when set) with the Admin API key the tests start it with.</summary>
+    public static HttpClient AdminClient(Uri url, TimeSpan? timeout = null, NetworkNamespace? inside = null)
     {
-        var client = new HttpClient { BaseAddress = url, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        var client = new HttpClient(NetworkNamespace.HttpHandler(inside)) { BaseAddress = url, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
         client.DefaultRequestHeaders.Add("X-API-Key", AdminApiKey);
         return client;
     }
 
     private async Task WaitUntilReadyAsync()
     {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(NetworkNamespace.HttpHandler(Namespace)) { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.HoldsAsync(
             async () =>
             {
@@ -114,9 +121,10 @@ public sealed class RunningControlPlane : IAsyncDisposable
             TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Starts an agent process; the same <paramref name="dataDirectory"/> means the same node.</summary>
+    /// <summary>Starts an agent process (inside <paramref name="inside"/> when set); the same <paramref name="dataDirectory"/> means the same node.</summary>
     public ProductProcess StartAgent(
-        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null, string? roleEndpoint = null)
+        string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null, string? roleEndpoint = null,
+        NetworkNamespace? inside = null)
     {
         var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
         {
@@ -128,7 +136,9 @@ public sealed class RunningControlPlane : IAsyncDisposable
             ["Agent__NodeName"] = nodeName,
             ["Agent__DataDirectory"] = dataDirectory,
             ["Agent__HeartbeatInterval"] = heartbeatInterval,
-        });
+        },
+        inside?.Launcher ?? [],
+        []);
         _agents.Add(agent);
         return agent;
     }
