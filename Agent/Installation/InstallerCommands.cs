@@ -7,19 +7,32 @@ namespace Vigil.Agent.Installation;
 /// deferred custom actions, so that the installer needs no code of its own:
 /// <c>configure --file F --data D --install I --url U --token T</c> writes <c>agent.json</c> and gives
 /// the folders owner-only permissions; <c>remove-data --data D</c> deletes the data folder
-/// (uninstall with REMOVEDATA=1). A non-zero exit code fails the installation, which then rolls back.
+/// (uninstall with REMOVEDATA=1); <c>wait-for-exit</c> waits until the stopped service's process has
+/// ended, before its files are replaced or removed. A non-zero exit code fails the installation, which then rolls back.
 /// </summary>
 public static class InstallerCommands
 {
     private const string Configure = "configure";
     private const string RemoveData = "remove-data";
+    private const string WaitForExit = "wait-for-exit";
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The exit code of the installer step <paramref name="args"/> names, or null when they name none (the agent runs).</summary>
     public static int? Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 0 || args[0] is not (Configure or RemoveData))
+        if (args.Length == 0 || args[0] is not (Configure or RemoveData or WaitForExit))
         {
             return null;
+        }
+
+        if (args[0] == WaitForExit)
+        {
+            if (!AgentProcessExit.WaitAsync(ExitTimeout).GetAwaiter().GetResult())
+            {
+                error.WriteLine($"The agent's process did not end within {ExitTimeout.TotalSeconds} s of its service being stopped.");
+            }
+
+            return 0;
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
