@@ -47,6 +47,8 @@ if [ ! -d tests/openapi-lint/node_modules ]; then
   (cd tests/openapi-lint && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The repository's .NET tools (PowerShell, which checks the Windows install script).
+dotnet tool restore >/dev/null
 dotnet build ControlPlane.sln -c Release --nologo -v quiet
 
 # The Windows agent as shipped: one self-contained win-x64 file (built, not run: Wine cannot load a

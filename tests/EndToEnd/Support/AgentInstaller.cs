@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Vigil.TestSupport;
 
@@ -26,36 +25,15 @@ public static partial class AgentInstaller
         }
 
         var output = Path.Combine(RepositoryLayout.NewTemporaryDirectory("msi"), $"vigil-agent-{version ?? ProductVersion}.msi");
-        await RunAsync(Path.Combine(RepositoryLayout.Root, "deploy", "msi", "build.sh"), [publish, output, .. version is null ? Array.Empty<string>() : [version]]);
+        await CommandLine.RunAsync(Path.Combine(RepositoryLayout.Root, "deploy", "msi", "build.sh"), [publish, output, .. version is null ? Array.Empty<string>() : [version]]);
         return output;
     }
 
     /// <summary>The rows of one table of <paramref name="msi"/>, tab-separated, as <c>msiinfo export</c> prints them (no header).</summary>
     public static async Task<IReadOnlyList<string[]>> TableAsync(string msi, string table)
     {
-        var text = await RunAsync("msiinfo", ["export", msi, table]);
+        var text = await CommandLine.RunAsync("msiinfo", ["export", msi, table]);
         return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(3).Select(line => line.TrimEnd('\r').Split('\t'))];
-    }
-
-    private static async Task<string> RunAsync(string command, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cancel.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
-        }
-
-        return await output;
     }
 
     [GeneratedRegex("<Version>([^<]+)</Version>")]

@@ -16,9 +16,11 @@ public sealed class RunningControlPlane : IAsyncDisposable
     private readonly List<ProductProcess> _agents = [];
 
     private readonly bool _configuredAdminPassword;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword)
+    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword, IReadOnlyDictionary<string, string?> settings)
     {
+        _settings = settings;
         Process = process;
         Url = url;
         _dataDirectory = dataDirectory;
@@ -32,11 +34,13 @@ public sealed class RunningControlPlane : IAsyncDisposable
     public Uri Url { get; }
 
     /// <param name="configuredAdminPassword">False: the first admin gets a one-time password, printed once.</param>
-    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true)
+    /// <param name="settings">More environment variables for the control plane (configuration keys with <c>__</c>).</param>
+    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var url = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}");
         var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
-        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword), url, data, configuredAdminPassword);
+        settings ??= new Dictionary<string, string?>();
+        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword, settings), url, data, configuredAdminPassword, settings);
         await running.WaitUntilReadyAsync();
         return running;
     }
@@ -57,12 +61,12 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        Process = Launch(Url, _dataDirectory, _configuredAdminPassword);
+        Process = Launch(Url, _dataDirectory, _configuredAdminPassword, _settings);
         await WaitUntilReadyAsync();
     }
 
-    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword) =>
-        ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
+    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword, IReadOnlyDictionary<string, string?> settings) =>
+        ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>(settings)
         {
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
