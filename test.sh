@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, Node.js for
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, wixl and msitools, Node.js for
 # the OpenAPI linter, iproute2 for the partition tests in network namespaces: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
@@ -15,6 +15,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)   # network namespaces for the partition tests
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 { command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; } || missing+=(wine wine64)
+command -v wixl >/dev/null 2>&1 || missing+=(wixl)
+command -v msiinfo >/dev/null 2>&1 || missing+=(msitools)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi
@@ -46,15 +48,20 @@ if [ ! -d tests/openapi-lint/node_modules ]; then
   (cd tests/openapi-lint && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The repository's .NET tools (PowerShell, which checks the Windows install script).
+dotnet tool restore >/dev/null
 dotnet build ControlPlane.sln -c Release --nologo -v quiet
 
 # The Windows agent as shipped: one self-contained win-x64 file (built, not run: Wine cannot load a
-# single-file .NET program). The Windows tests run folder builds of the agent and the test service.
+# single-file .NET program). The Windows tests run folder builds of the agent and the test service,
+# and the agent's MSI built from the folder build.
 win="$run_dir/win-x64"
 dotnet publish Agent/Vigil.Agent.csproj -c Release -r win-x64 --self-contained -p:PublishSingleFile=true \
   -o "$win/agent-single-file" --nologo -v quiet
 test -s "$win/agent-single-file/Vigil.Agent.exe"
 dotnet publish Agent/Vigil.Agent.csproj -c Release -r win-x64 --self-contained -o "$win/agent" --nologo -v quiet
+# The agent's MSI, from the folder build (the Wine tests install, upgrade and remove it).
+deploy/msi/build.sh "$win/agent" "$win/vigil-agent.msi"
 dotnet publish tests/TestService/Vigil.TestService.csproj -c Release -r win-x64 --self-contained -o "$win/testservice" --nologo -v quiet
 export VIGIL_WIN_X64_PUBLISH="$win"
 dotnet test ControlPlane.sln -c Release --no-build --nologo \

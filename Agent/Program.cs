@@ -1,4 +1,10 @@
 using Vigil.Agent.Hosting;
+using Vigil.Agent.Installation;
+
+if (InstallerCommands.Run(args, Console.Out, Console.Error) is { } installerStep)
+{
+    return installerStep;
+}
 
 HostApplicationBuilder builder;
 try

@@ -14,8 +14,9 @@ using Vigil.ControlPlane.Observability;
 using Vigil.ControlPlane.Security;
 
 var resetAdminPassword = AdminPasswordReset.IsRequested(args, out var userToReset, out var hostArguments);
-var builder = WebApplication.CreateBuilder(hostArguments);
+var builder = WebApplication.CreateBuilder(ServiceHosting.Options(hostArguments));
 builder.AddVigilLogging();
+builder.AddVigilServiceHosting();
 builder.AddNodes();
 builder.AddVigilDatabase();
 builder.AddEvents();

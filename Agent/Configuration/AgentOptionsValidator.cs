@@ -13,7 +13,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(options.ControlPlaneUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!IsControlPlaneUrl(options.ControlPlaneUrl))
         {
             errors.Add($"Agent:ControlPlaneUrl must be an absolute http or https URL (was '{options.ControlPlaneUrl}').");
         }
@@ -66,6 +66,10 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
     }
+
+    /// <summary>Whether <paramref name="address"/> can be a control plane's address: an absolute http or https URL.</summary>
+    public static bool IsControlPlaneUrl(string? address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;
 
     /// <summary>Node name and labels follow the protocol's own limits, checked by the shared validator.</summary>
     private static void ValidateIdentity(AgentOptions options, List<string> errors)

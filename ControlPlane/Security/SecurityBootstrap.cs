@@ -82,12 +82,33 @@ internal sealed partial class SecurityBootstrap(
             return;
         }
 
+        if (settings.InitialAdminPasswordFile.Length > 0)
+        {
+            WriteOwnerOnly(settings.InitialAdminPasswordFile, $"Vigil's first admin is '{admin.UserName}' with the one-time password: {password}{Environment.NewLine}");
+            LogFirstAdminWritten(admin.UserName, settings.InitialAdminPasswordFile);
+            return;
+        }
+
         // Printed to the console only, once: the log files never hold it.
         Console.WriteLine();
         Console.WriteLine($"  Vigil's first admin is '{admin.UserName}' with the one-time password: {password}");
         Console.WriteLine("  Sign in to the dashboard and choose a new password. This is shown only once.");
         Console.WriteLine();
         LogFirstAdminCreated(admin.UserName);
+    }
+
+    /// <summary>A new file with <paramref name="content"/>; on Linux and macOS readable by its owner only from its creation.</summary>
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, options);
+        writer.Write(content);
     }
 
     /// <summary>20 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 115 bits.</summary>
@@ -104,6 +125,9 @@ internal sealed partial class SecurityBootstrap(
             throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin '{UserName}'; its one-time password is in {PasswordFile}: read it, sign in, choose a new password, then delete the file")]
+    private partial void LogFirstAdminWritten(string userName, string passwordFile);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin '{UserName}'; its one-time password was printed to the console, once")]
     private partial void LogFirstAdminCreated(string userName);

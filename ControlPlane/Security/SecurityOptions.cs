@@ -15,6 +15,14 @@ public sealed class SecurityOptions
     public string InitialAdminPassword { get; set; } = "";
 
     /// <summary>
+    /// Where the first admin's one-time password goes instead of the console, for a control plane
+    /// that runs as a service (no console to read): a file readable by the service's account and the
+    /// administrators only (the Windows install script protects its folder; elsewhere the file is
+    /// created 0600). Empty (the default): the console.
+    /// </summary>
+    public string InitialAdminPasswordFile { get; set; } = "";
+
+    /// <summary>
     /// An Admin API key for automated installs, like Consul's initial management token: any text of
     /// 32 to 200 characters without spaces. Stored hashed (as the key named "initial") at start;
     /// revoke it through the API once real keys exist. Empty: none.

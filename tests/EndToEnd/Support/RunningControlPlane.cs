@@ -16,14 +16,16 @@ public sealed class RunningControlPlane : IAsyncDisposable
     private readonly List<ProductProcess> _agents = [];
 
     private readonly bool _configuredAdminPassword;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside)
+    private RunningControlPlane(ProductProcess process, Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside, IReadOnlyDictionary<string, string?> settings)
     {
         Process = process;
         Url = url;
         _dataDirectory = dataDirectory;
         _configuredAdminPassword = configuredAdminPassword;
         Namespace = inside;
+        _settings = settings;
     }
 
     public string DataDirectory => _dataDirectory;
@@ -37,11 +39,13 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     /// <param name="configuredAdminPassword">False: the first admin gets a one-time password, printed once.</param>
     /// <param name="inside">A network namespace to run in, listening on its address there; null: on loopback.</param>
-    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true, NetworkNamespace? inside = null)
+    /// <param name="settings">More environment variables for the control plane (configuration keys with <c>__</c>).</param>
+    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true, NetworkNamespace? inside = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var url = new Uri(inside is null ? $"http://127.0.0.1:{RepositoryLayout.FreePort()}" : $"http://{inside.Address}:5080");
         var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
-        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword, inside), url, data, configuredAdminPassword, inside);
+        settings ??= new Dictionary<string, string?>();
+        var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword, inside, settings), url, data, configuredAdminPassword, inside, settings);
         await running.WaitUntilReadyAsync();
         return running;
     }
@@ -62,12 +66,12 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        Process = Launch(Url, _dataDirectory, _configuredAdminPassword, Namespace);
+        Process = Launch(Url, _dataDirectory, _configuredAdminPassword, Namespace, _settings);
         await WaitUntilReadyAsync();
     }
 
-    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside) =>
-        ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
+    private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside, IReadOnlyDictionary<string, string?> settings) =>
+        ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>(settings)
         {
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

@@ -16,6 +16,9 @@ public sealed partial class WineHost : IAsyncLifetime
 
     public string Prefix => Path.Combine(_root, "prefix");
 
+    /// <summary>The Linux folder behind the prefix's drive C:.</summary>
+    public string DriveC => Path.Combine(Prefix, "drive_c");
+
     public string AgentExe { get; private set; } = "";
 
     public string TestServiceExe { get; private set; } = "";
@@ -106,6 +109,14 @@ public sealed partial class WineHost : IAsyncLifetime
         return output.Contains(key.Split('\\')[^1], StringComparison.OrdinalIgnoreCase) && !output.Contains("Error", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Runs <c>msiexec</c> with these arguments (a verbose log is added) and gives its exit code and the log.</summary>
+    public async Task<(int ExitCode, string Log)> MsiexecAsync(params string[] arguments)
+    {
+        var log = Path.Combine(_root, $"msiexec-{Guid.NewGuid():N}.log");
+        var (exitCode, _) = await RunForExitCodeAsync("wine", ["msiexec", .. arguments, "/l*v", WindowsPath(log)], TimeSpan.FromMinutes(3));
+        return (exitCode, File.Exists(log) ? File.ReadAllText(log) : "");
+    }
+
     private async Task<string> PublishAsync()
     {
         var output = Path.Combine(_root, "published");
@@ -121,6 +132,17 @@ public sealed partial class WineHost : IAsyncLifetime
     }
 
     private async Task<string> RunAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout, bool check = true)
+    {
+        var (exitCode, text) = await RunForExitCodeAsync(command, arguments, timeout);
+        if (check && exitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {exitCode}: {text}");
+        }
+
+        return text;
+    }
+
+    private async Task<(int ExitCode, string Output)> RunForExitCodeAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -156,13 +178,7 @@ public sealed partial class WineHost : IAsyncLifetime
         }
 
         await Task.Delay(200);
-        var text = string.Join(Environment.NewLine, output);
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {process.ExitCode}: {text}");
-        }
-
-        return text;
+        return (process.ExitCode, string.Join(Environment.NewLine, output));
 
         void Keep(string? line)
         {
