@@ -21,7 +21,7 @@ public static class ConfigurationsApi
         configuration.MapGet("/", GetConfiguration)
             .WithName("GetNodeConfiguration")
             .WithSummary("Gets the managed services the control plane wants on the node.")
-            .WithDescription("Version 0 with no services when none was ever set.")
+            .WithDescription("Version 0 with no services when none was ever set. A Viewer gets the names of each process's environment variables with their values hidden (they may hold secrets).")
             .Responds<DesiredConfiguration>(StatusCodes.Status200OK, "The node's desired configuration and its version.")
             .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.")
             .NeedsTheDatabase();
@@ -43,15 +43,27 @@ public static class ConfigurationsApi
     }
 
     internal static async Task<Results<Ok<DesiredConfiguration>, ProblemHttpResult>> GetConfiguration(
-        [Description("The node's id (a GUID).")] string id, NodeRegistry registry, DesiredConfigurations configurations, CancellationToken cancellationToken)
+        [Description("The node's id (a GUID).")] string id, NodeRegistry registry, DesiredConfigurations configurations, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is null)
         {
             return NodeProblems.NotFound(id);
         }
 
-        return TypedResults.Ok(await configurations.GetAsync(nodeId, cancellationToken));
+        var configuration = await configurations.GetAsync(nodeId, cancellationToken);
+        return TypedResults.Ok(context.User.IsInRole(VigilRoles.Operator) || context.User.IsInRole(VigilRoles.Admin) ? configuration : WithoutSecrets(configuration));
     }
+
+    /// <summary>Text in place of each environment variable's value, for readers who may not see secrets.</summary>
+    public const string HiddenValue = "(hidden)";
+
+    private static DesiredConfiguration WithoutSecrets(DesiredConfiguration configuration) => configuration with
+    {
+        Services = [.. configuration.Services.Select(service => service with
+        {
+            Environment = service.Environment.ToDictionary(variable => variable.Key, _ => HiddenValue),
+        })],
+    };
 
     internal static async Task<Results<Ok<DesiredConfiguration>, ValidationProblem, ProblemHttpResult>> PutConfiguration(
         [Description("The node's id (a GUID).")] string id,

@@ -52,6 +52,14 @@ public sealed class FailoverGroups(
         var stored = (await store.FindAsync(id, cancellationToken))!;
         coordinator.Upsert(stored);
         await schedules.ScheduleAsync(stored, cancellationToken);
+
+        // A member taken out of the group forgets its role, so its service returns to plain supervision.
+        var release = coordinator.ReleaseGrant(id, stored.Name, stored.Epoch);
+        foreach (var removed in current.Definition.Members.Where(m => !stored.Members.Any(s => s.NodeId == m.NodeId && s.Service.Equals(m.Service, StringComparison.OrdinalIgnoreCase))))
+        {
+            await commands.SubmitAsync(new NewCommand(removed.NodeId, removed.Service, CommandKind.Release, "api") { Role = release }, cancellationToken);
+        }
+
         return TypedResults.Ok(GroupResponse.From(coordinator.View(id)!));
     }
 

@@ -10,6 +10,7 @@ public sealed record GroupResponse(
     string Name,
     string? Description,
     long Epoch,
+    long TermsVersion,
     Guid? ActiveNodeId,
     string? ActiveNodeName,
     string Status,
@@ -32,6 +33,7 @@ public sealed record GroupResponse(
             group.Name,
             group.Description,
             group.Epoch,
+            group.TermsVersion,
             active?.NodeId,
             active?.NodeName,
             view.Status,
@@ -74,13 +76,14 @@ public sealed record MemberResponse(
     ServiceHealth? Health,
     string? HealthReason,
     long? ReportedEpoch,
+    long? ReportedTermsVersion,
     bool? ReportsActive,
     bool? HoldsLease,
     bool Eligible)
 {
     public static MemberResponse From(MemberView member, bool active) => new(
         member.MemberId, member.NodeId, member.NodeName, member.Service, member.Priority, active, member.Reachable, member.Health, member.HealthReason,
-        member.Role?.Epoch, member.Role?.Active, member.Role?.HoldsLease, FailoverEngine.IsEligible(member));
+        member.Role?.Epoch, member.Role?.TermsVersion, member.Role?.Active, member.Role?.HoldsLease, FailoverEngine.IsEligible(member));
 }
 
 /// <summary>One entry of a group's failover history.</summary>

@@ -30,7 +30,7 @@ public sealed record TestEnrolment(HttpStatusCode Status, Guid? AgentId, string?
 /// </summary>
 public sealed class TestAgentConnection : IAsyncDisposable
 {
-    private static readonly ConcurrentDictionary<(string ControlPlane, Guid NodeId), string> Credentials = new();
+    private static readonly ConcurrentDictionary<Guid, string> Credentials = new();
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private long _sequence;
 
@@ -66,7 +66,8 @@ public sealed class TestAgentConnection : IAsyncDisposable
             return await ConnectWithCredentialAsync(controlPlane, null, id, name, protocol);
         }
 
-        var key = (controlPlane.ToString(), id);
+        // The credential is the node's, as an agent keeps it in its data folder, whatever control plane it meets.
+        var key = id;
         if (Credentials.TryGetValue(key, out var known))
         {
             try
@@ -76,11 +77,10 @@ public sealed class TestAgentConnection : IAsyncDisposable
             catch (Exception refused) when (refused.Message.Contains("'401'", StringComparison.Ordinal))
             {
                 // The control plane no longer knows the credential (a new database): enrol again, as an agent does.
-                Credentials.TryRemove(key, out _);
             }
         }
 
-        var enrolment = await EnrollAsync(controlPlane, token, id, name);
+        var enrolment = await EnrollAsync(controlPlane, token, id, name, known);
         if (!enrolment.Enrolled)
         {
             throw new HttpRequestException($"Enrolment refused: {(int)enrolment.Status} {enrolment.Title}", null, enrolment.Status);

@@ -191,13 +191,12 @@ public sealed partial class ProcessServiceManager : IServiceManager
         try
         {
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(cancellationToken);
         }
         catch (InvalidOperationException)
         {
-            // Exited meanwhile.
+            // Exited meanwhile, and its handle already released by the exit's watcher.
         }
-
-        await process.WaitForExitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -98,7 +98,13 @@ public sealed class AlertSignalSourceTests
     {
         var record = new FailoverRecord
         {
-            GroupId = Guid.NewGuid(), Kind = kind, Outcome = outcome, Service = "api", Epoch = 7, Reason = "the active member is Failed", RtoMs = 1_800,
+            GroupId = Guid.NewGuid(),
+            Kind = kind,
+            Outcome = outcome,
+            Service = "api",
+            Epoch = 7,
+            Reason = "the active member is Failed",
+            RtoMs = 1_800,
         };
 
         var signal = Assert.IsType<ConditionObserved>(TransitionSignals.FromFailover(record, "orders", "web-1", "web-2", Now));

@@ -179,6 +179,24 @@ public sealed class DesiredConfigurationApiTests : IAsyncLifetime
             "the admin's change and the operator's two refusals are audited with the service");
     }
 
+    [Fact]
+    public async Task A_viewer_reads_the_names_of_environment_variables_but_never_their_values()
+    {
+        using var viewerHttp = _host.CreateHttpClient(await ApiKeys.AddAsync(_host, VigilRoles.Viewer));
+        using var operatorHttp = _host.CreateHttpClient(await ApiKeys.AddAsync(_host, VigilRoles.Operator));
+        var withSecret = new { name = "web", kind = ServiceKinds.Process, executable = "/opt/web/web", environment = new Dictionary<string, string> { ["DB_PASSWORD"] = "s3cret-value" } };
+        using var stored = await PutAsync(new { services = new[] { withSecret } });
+
+        var asViewer = await viewerHttp.GetStringAsync(Url(), TestContext.Current.CancellationToken);
+        var asOperator = await operatorHttp.GetFromJsonAsync<DesiredConfiguration>(Url(), NodesApiClient.Json, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        Assert.DoesNotContain("s3cret-value", asViewer, StringComparison.Ordinal);
+        var shown = JsonSerializer.Deserialize<DesiredConfiguration>(asViewer, NodesApiClient.Json)!;
+        Assert.Equal(["DB_PASSWORD"], shown.Services[0].Environment.Keys);
+        Assert.Equal("s3cret-value", asOperator!.Services[0].Environment["DB_PASSWORD"]);
+    }
+
     [Theory]
     [InlineData("not-a-guid")]
     [InlineData("00000000-0000-0000-0000-000000000001")]

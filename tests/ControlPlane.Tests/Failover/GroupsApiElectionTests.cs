@@ -85,6 +85,34 @@ public sealed class GroupsApiElectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_of_the_isolation_reaches_the_active_member_with_its_next_renewal_at_the_same_epoch()
+    {
+        var group = await ElectWebAAsync();
+        var before = Assert.Single((await _a.ReportAsync([Build.Service("web")], [Role(group.Id, group.Epoch, active: true)])).Leases);
+
+        using var edited = await _api.SendAsync(HttpMethod.Put, $"/api/v1/groups/{group.Id}", WebGroup() with { Policy = new PolicyRequest { Isolation = "KeepRunning" } });
+        var after = Assert.Single((await _a.ReportAsync([Build.Service("web")], [Role(group.Id, group.Epoch, active: true)])).Leases);
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal(IsolationPolicy.Stop, before.Terms.Isolation);
+        Assert.Equal((group.Epoch, IsolationPolicy.KeepRunning), (after.Epoch, after.Terms.Isolation));
+        Assert.True(after.Terms.Version > before.Terms.Version, $"terms version {after.Terms.Version} after the edit, {before.Terms.Version} before");
+    }
+
+    [Fact]
+    public async Task A_member_taken_out_of_the_group_is_told_to_forget_its_role()
+    {
+        var group = await ElectWebAAsync();
+
+        using var edited = await _api.SendAsync(HttpMethod.Put, $"/api/v1/groups/{group.Id}", Build.Group("web", Build.Member(_a.NodeId, priority: 1)));
+        var release = await _b.WaitForCommandAsync(c => c.Kind == CommandKind.Release && c.Role?.GroupId == group.Id, "Release");
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal("web", release.Service);
+        Assert.DoesNotContain(_a.Received, c => c.Kind == CommandKind.Release);
+    }
+
+    [Fact]
     public async Task A_switchover_to_a_node_that_is_not_a_member_gets_a_problem_naming_the_target()
     {
         var group = await ElectWebAAsync();

@@ -50,7 +50,8 @@ public sealed class ApiKeysApiTests : IAsyncLifetime
         var audit = JsonSerializer.Serialize((await _api.ListAuditAsync("?pageSize=500")).Items);
         Assert.Contains("ci-deploy", list, StringComparison.Ordinal);
         Assert.Contains("ci-deploy", one, StringComparison.Ordinal);
-        var secret = created.Key.Split('_')[2];
+        // The text after the prefix, whole: it may itself hold underscores.
+        var secret = created.Key[$"vk_{created.ApiKey.Id:N}_".Length..];
         Assert.DoesNotContain(secret, list, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, one, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, audit, StringComparison.Ordinal);

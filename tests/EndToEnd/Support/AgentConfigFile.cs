@@ -7,10 +7,10 @@ public static class AgentConfigFile
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static string Write(string folder, params object[] services) => Write(folder, remoteExecution: null, services);
+    public static string Write(string folder, params object[] services) => WriteWithRemoteExecution(folder, remoteExecution: null, services);
 
     /// <summary>The file with the agent's <c>RemoteExecution</c> setting (which programs the control plane may name) besides the services.</summary>
-    public static string Write(string folder, object? remoteExecution, params object[] services)
+    public static string WriteWithRemoteExecution(string folder, object? remoteExecution, params object[] services)
     {
         var path = Path.Combine(folder, "agent.json");
         Replace(path, new { Agent = new { Services = services, RemoteExecution = remoteExecution ?? new { } } });

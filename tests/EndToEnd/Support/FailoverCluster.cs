@@ -105,6 +105,15 @@ public sealed class FailoverCluster : IAsyncDisposable
         await SucceededAsync(response);
     }
 
+    /// <summary>The active member reports the group's current terms: an edit of the policy is in force there.</summary>
+    public async Task<bool> ActiveHoldsCurrentTermsAsync(Guid groupId)
+    {
+        var group = await GroupAsync(groupId);
+        var terms = group.GetProperty("termsVersion").GetInt64();
+        return group.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("active").GetBoolean()
+            && m.GetProperty("reportedTermsVersion") is { ValueKind: JsonValueKind.Number } reported && reported.GetInt64() == terms);
+    }
+
     public async Task<JsonElement> GroupAsync(Guid groupId) => await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/groups/{groupId}", UriKind.Relative));
 
     /// <summary>The control plane sees <paramref name="node"/>, a member of the group, as reachable.</summary>

@@ -41,7 +41,7 @@ public sealed class SupervisedNode : IAsyncDisposable
     {
         var controlPlane = await RunningControlPlane.StartAsync();
         var node = new SupervisedNode(controlPlane, RepositoryLayout.NewTemporaryDirectory($"e2e-{nodeName}"), nodeName);
-        AgentConfigFile.Write(node.Folder, setup.RemoteExecution, services);
+        AgentConfigFile.WriteWithRemoteExecution(node.Folder, setup.RemoteExecution, services);
         setup.BeforeStart?.Invoke(node);
         node.StartAgent();
         return node;
