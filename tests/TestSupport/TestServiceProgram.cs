@@ -34,4 +34,28 @@ public static class TestServiceProgram
             .Where(parts => parts.Length == 3)
             .Select(parts => (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture)))];
     }
+
+    /// <summary>Waits until the test service on <paramref name="port"/> answers its health endpoint.</summary>
+    public static async Task WaitUntilAnswersAsync(int port, TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            "the service answers",
+            timeout ?? TimeSpan.FromSeconds(60));
+    }
 }

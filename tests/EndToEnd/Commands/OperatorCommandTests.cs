@@ -34,8 +34,10 @@ public sealed class OperatorCommandTests
         await node.WaitForHealthAsync("web", "Healthy");
 
         // No restarts allowed: a crash leaves it Failed, and only an operator's start brings it back.
+        // Without a probe, Healthy means the process runs, not that it listens yet.
         using (var crash = new HttpClient())
         {
+            await TestServiceProgram.WaitUntilAnswersAsync(port);
             await crash.PostAsync(new Uri($"http://127.0.0.1:{port}/crash?code=4"), null, TestContext.Current.CancellationToken);
         }
 

@@ -23,7 +23,7 @@ public sealed class OutageTests
         await node.Agent!.KillAloneAsync();
         var adopted = TestServiceProgram.ReadState(node.StateFile("web")).Last(s => s.What == "started").ProcessId;
         node.StartAgent();
-        await WaitUntilAnswersAsync(port);
+        await TestServiceProgram.WaitUntilAnswersAsync(port);
         await HealingTests.CrashAsync(port, code: 6);
         await WaitForStartsAsync(node, 3);
 
@@ -50,27 +50,4 @@ public sealed class OutageTests
         () => TestServiceProgram.ReadState(node.StateFile("web")).Count(s => s.What == "started") >= count,
         $"the service has started {count} times",
         TimeSpan.FromSeconds(60));
-
-    private static async Task WaitUntilAnswersAsync(int port)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                try
-                {
-                    return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-                catch (TaskCanceledException)
-                {
-                    return false;
-                }
-            },
-            "the service answers",
-            TimeSpan.FromSeconds(60));
-    }
 }
