@@ -61,10 +61,10 @@ public sealed class RoleBook
                 // The same activation again keeps its lease; a new epoch waits for its first renewal.
                 _roles[grant.GroupId] = current is { Active: true } && current.Epoch == grant.Epoch
                     ? current with { Terms = current.NewerTerms(grant.Terms) }
-                    : GroupRole.From(grant, service, active: true) with { Terms = Newer(current, grant.Terms) };
+                    : Granted(current, grant, service, active: true);
                 return null;
             case CommandKind.Deactivate:
-                _roles[grant.GroupId] = GroupRole.From(grant, service, active: false) with { Terms = Newer(current, grant.Terms), StoodDown = current?.StoodDown ?? false };
+                _roles[grant.GroupId] = Granted(current, grant, service, active: false) with { StoodDown = current?.StoodDown ?? false };
                 return null;
             case CommandKind.Release:
                 _roles.Remove(grant.GroupId);
@@ -107,7 +107,7 @@ public sealed class RoleBook
 
         if (Find(grant.GroupId) is not { } current || current.Epoch < grant.Epoch)
         {
-            _roles[grant.GroupId] = GroupRole.From(grant, service, active: false) with { Terms = Newer(Find(grant.GroupId), grant.Terms) };
+            _roles[grant.GroupId] = Granted(Find(grant.GroupId), grant, service, active: false);
         }
     }
 
@@ -247,6 +247,10 @@ public sealed class RoleBook
             }
             : RoleAllowance.Unrestricted;
     }
+
+    /// <summary>The role a grant gives, keeping the newest terms seen whatever the order they arrived in.</summary>
+    private static GroupRole Granted(GroupRole? current, RoleGrant grant, string service, bool active) =>
+        GroupRole.From(grant, service, active) with { Terms = Newer(current, grant.Terms) };
 
     private static RoleTerms Newer(GroupRole? current, RoleTerms? offered) =>
         current?.NewerTerms(offered) ?? offered ?? GroupRole.UnversionedTerms;

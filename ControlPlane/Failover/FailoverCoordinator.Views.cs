@@ -43,7 +43,8 @@ public sealed partial class FailoverCoordinator
 
         var role = node?.Roles.FirstOrDefault(r => r.GroupId == group.Id);
         var report = node?.Services.FirstOrDefault(s => s.Name.Equals(member.Service, StringComparison.OrdinalIgnoreCase));
-        var lastGrant = group.LastGrant.TryGetValue(member.NodeId, out var grantedAt) ? At(grantedAt) : TimeSpan.Zero;
+        var lastGrant = group.LastGrants.GetValueOrDefault(member.NodeId);
+        var grantedAt = lastGrant.Report is null ? TimeSpan.Zero : At(lastGrant.ReceivedAt);
         var failures = group.Failures.TryGetValue(member.Id, out var list) ? list.Count(at => now - At(at) < policy.MaxFailoversPeriod) : 0;
         var view = new MemberView
         {
@@ -60,9 +61,9 @@ public sealed partial class FailoverCoordinator
             ServiceUp = report is not null && report.State is not (ServiceState.Stopped or ServiceState.Unknown),
             Reported = node is { HeardSinceRegistration: true },
             Role = role,
-            LatestReportGranted = role is not null && group.GrantedReports.TryGetValue(member.NodeId, out var granted) && ReferenceEquals(granted, role),
+            LatestReportGranted = role is not null && ReferenceEquals(lastGrant.Report, role),
             HoldsStopTerms = HoldsStopTerms(group.Definition, member, node, role),
-            LeaseSurelyEndedAt = lastGrant + policy.Lease + policy.FenceAllowance,
+            LeaseSurelyEndedAt = grantedAt + policy.Lease + policy.FenceAllowance,
             RecentFailures = failures,
             DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
         };

@@ -66,8 +66,7 @@ public sealed partial class FailoverCoordinator(
                 if (group.Epoch == role.Epoch && group.Active is { } active && active.NodeId == nodeId
                     && active.Service.Equals(role.Service, StringComparison.OrdinalIgnoreCase))
                 {
-                    group.LastGrant[nodeId] = receivedAt;
-                    group.GrantedReports[nodeId] = role;
+                    group.LastGrants[nodeId] = new LeaseGrant(receivedAt, role);
                     (renewals ??= []).Add(group.Renewal(_options.Lease, _options.FenceAllowance));
                 }
             }

@@ -51,15 +51,12 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     public bool Halted { get; set; }
 
-    /// <summary>When this control plane last renewed each node's lease (receipt of the heartbeat it acknowledged).</summary>
-    public Dictionary<Guid, long> LastGrant { get; } = [];
-
     /// <summary>
-    /// The report each node's last renewal answered: the very instance the registry keeps as that
-    /// node's latest report until the next heartbeat replaces it, so "the latest report was answered
-    /// with a lease" is a reference comparison.
+    /// Each node's last renewal: when the heartbeat it acknowledged was received, and the report it
+    /// answered — the very instance the registry keeps as that node's latest report until the next
+    /// heartbeat replaces it, so "the latest report was answered with a lease" is a reference comparison.
     /// </summary>
-    public Dictionary<Guid, RoleReport> GrantedReports { get; } = [];
+    public Dictionary<Guid, LeaseGrant> LastGrants { get; } = [];
 
     /// <summary>The epoch of the last Deactivate sent to each member.</summary>
     public Dictionary<Guid, long> DeactivateSentEpoch { get; } = [];
@@ -121,3 +118,6 @@ internal sealed class LiveGroup(FailoverGroup definition)
         Terms = Terms,
     };
 }
+
+/// <summary>A lease renewal as the coordinator remembers it: when and in answer to which report (none: never renewed).</summary>
+internal readonly record struct LeaseGrant(long ReceivedAt, RoleReport? Report);

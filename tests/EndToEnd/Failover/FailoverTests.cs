@@ -69,8 +69,17 @@ public sealed class FailoverTests
 
         // Healed, the old active learns the new epoch and stays a standby.
         active.Link.Heal();
-        await Eventually.HoldsAsync(() => cluster.IsReachableAsync(group, active), "the old active is back", TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var current = await cluster.GroupAsync(group);
+                var member = current.GetProperty("members").EnumerateArray().First(m => m.GetProperty("nodeId").GetGuid() == active.Id);
+                return member.GetProperty("reachable").GetBoolean()
+                    && member.GetProperty("reportedEpoch") is { ValueKind: JsonValueKind.Number } epoch && epoch.GetInt64() == current.GetProperty("epoch").GetInt64()
+                    && member.GetProperty("reportsActive").ValueKind == JsonValueKind.False;
+            },
+            "the old active is back and reports the new epoch as a standby",
+            TimeSpan.FromSeconds(30));
         Assert.False(active.Answers());
         Assert.Empty(cluster.Overlaps);
     }
