@@ -9,6 +9,12 @@ public sealed class AgentOptions
     public string ControlPlaneUrl { get; set; } = "";
 
     /// <summary>
+    /// Addresses of several control-plane instances, tried in turn: after <see cref="ControlPlaneUrl"/>
+    /// when both are set, duplicates ignored.
+    /// </summary>
+    public List<string> ControlPlaneUrls { get; set; } = [];
+
+    /// <summary>
     /// An enrollment token from the control plane, used only to enrol when the agent has no credential
     /// (in <c>credential</c> in the data directory); not needed after that. Never logged.
     /// </summary>
@@ -35,7 +41,12 @@ public sealed class AgentOptions
     /// <summary>Programs the control plane may make this agent run; none unless listed here.</summary>
     public RemoteExecutionOptions RemoteExecution { get; set; } = new();
 
-    public Uri ControlPlaneUri => new(ControlPlaneUrl, UriKind.Absolute);
+    /// <summary>Every control-plane address, <see cref="ControlPlaneUrl"/> first; valid once the options are validated.</summary>
+    public IReadOnlyList<Uri> ControlPlaneAddresses =>
+        [.. new[] { ControlPlaneUrl }.Concat(ControlPlaneUrls ?? [])
+            .Where(address => !string.IsNullOrWhiteSpace(address))
+            .Select(address => new Uri(address.Trim(), UriKind.Absolute))
+            .Distinct()];
 }
 
 /// <summary>
@@ -66,7 +77,8 @@ public sealed class ReconnectOptions
 {
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Short enough that agents are back within seconds of a control plane that restarted.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     public double Multiplier { get; set; } = 2;
 

@@ -10,13 +10,13 @@ namespace Vigil.Agent.Configuration;
 /// <summary>Checks the agent's settings at start; every error names the key and what is wrong with it.</summary>
 public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
+    /// <summary>Enough for every instance of a control plane; a longer list is a mistake.</summary>
+    private const int MaxControlPlaneAddresses = 16;
+
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         var errors = new List<string>();
-        if (!IsControlPlaneUrl(options.ControlPlaneUrl))
-        {
-            errors.Add($"Agent:ControlPlaneUrl must be an absolute http or https URL (was '{options.ControlPlaneUrl}').");
-        }
+        ValidateAddresses(options, errors);
 
         if (string.IsNullOrWhiteSpace(options.EnrollmentToken)
             && (string.IsNullOrWhiteSpace(options.DataDirectory) || !AgentCredentialFile.ExistsIn(options.DataDirectory)))
@@ -63,6 +63,32 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
                 {
                     errors.Add(Invariant($"Agent:RemoteExecution:{key}:{i} must be a full path of at most {MessageLimits.PathMaxLength} characters (was '{paths[i]}')."));
                 }
+            }
+        }
+    }
+
+    /// <summary>At least one address; each an absolute http or https URL.</summary>
+    private static void ValidateAddresses(AgentOptions options, List<string> errors)
+    {
+        var listed = options.ControlPlaneUrls ?? [];
+        if (listed.Count > MaxControlPlaneAddresses)
+        {
+            errors.Add(Invariant($"Agent:ControlPlaneUrls must have at most {MaxControlPlaneAddresses} entries (had {listed.Count})."));
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ControlPlaneUrl) || listed.Count == 0)
+        {
+            if (!IsControlPlaneUrl(options.ControlPlaneUrl))
+            {
+                errors.Add($"Agent:ControlPlaneUrl must be an absolute http or https URL (was '{options.ControlPlaneUrl}').");
+            }
+        }
+
+        for (var i = 0; i < listed.Count; i++)
+        {
+            if (!IsControlPlaneUrl(listed[i]))
+            {
+                errors.Add(Invariant($"Agent:ControlPlaneUrls:{i} must be an absolute http or https URL (was '{listed[i]}')."));
             }
         }
     }

@@ -30,9 +30,9 @@ internal sealed partial class AgentEnrolment(
 
     /// <summary>Enrols with the token and stores the new credential, replacing an older one.</summary>
     /// <exception cref="EnrolmentRefusedException">The control plane refused the token or the node.</exception>
-    public async Task<string> EnrolAsync(CancellationToken cancellationToken)
+    public async Task<string> EnrolAsync(Uri controlPlane, CancellationToken cancellationToken)
     {
-        var address = new Uri(new Uri(_options.ControlPlaneUrl.TrimEnd('/') + "/"), Path);
+        var address = new Uri(new Uri(controlPlane.ToString().TrimEnd('/') + "/"), Path);
         // The current credential, if any, proves that this is the node's agent enrolling again.
         var request = new EnrolmentRequest(_options.EnrollmentToken.Trim(), identity.NodeId, Environment.MachineName, StoredCredential());
         using var response = await _http.PostAsJsonAsync(address, request, EnrolmentJson.Default.EnrolmentRequest, cancellationToken);

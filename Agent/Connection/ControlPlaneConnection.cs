@@ -42,6 +42,7 @@ internal sealed partial class ControlPlaneConnection(
     private static readonly TimeSpan TokenRetryDelay = TimeSpan.FromMinutes(1);
     private readonly AgentOptions _options = options.Value;
     private readonly ReconnectBackoff _backoff = new(options.Value.Reconnect, Random.Shared.NextDouble);
+    private readonly ControlPlaneRotation _addresses = new(options.Value.ControlPlaneAddresses);
     private long _sequence;
     private bool _outageReported;
     private ConnectionFailure? _lastFailure;
@@ -51,13 +52,14 @@ internal sealed partial class ControlPlaneConnection(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var hub = AgentHubEndpoint.For(_options.ControlPlaneUri);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var address = _addresses.Current;
+            var hub = AgentHubEndpoint.For(address);
             ConnectionFailure? failure = null;
             try
             {
-                await RunConnectionAsync(hub, stoppingToken);
+                await RunConnectionAsync(address, hub, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -83,9 +85,9 @@ internal sealed partial class ControlPlaneConnection(
         }
     }
 
-    private async Task RunConnectionAsync(Uri hub, CancellationToken stoppingToken)
+    private async Task RunConnectionAsync(Uri address, Uri hub, CancellationToken stoppingToken)
     {
-        var credential = await CredentialAsync(stoppingToken);
+        var credential = await CredentialAsync(address, stoppingToken);
         await using var connection = Build(hub, credential);
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Exception? closeReason = null;
@@ -104,6 +106,7 @@ internal sealed partial class ControlPlaneConnection(
         await connection.StartAsync(stoppingToken);
         var accepted = await client.Register(AgentDescription.Registration(identity.NodeId, _options)).WaitAsync(session.CallTimeout, time, stoppingToken);
         _registeredAt = time.GetTimestamp();
+        _addresses.Connected();
         LogRegistered(accepted.NodeId, _options.NodeName!, hub);
 
         try
@@ -141,7 +144,7 @@ internal sealed partial class ControlPlaneConnection(
     }
 
     /// <summary>The stored credential; enrolment first when there is none, or when the control plane no longer knows it.</summary>
-    private async Task<string> CredentialAsync(CancellationToken stoppingToken)
+    private async Task<string> CredentialAsync(Uri address, CancellationToken stoppingToken)
     {
         if (_credential is null && !_enrolAgain)
         {
@@ -156,7 +159,7 @@ internal sealed partial class ControlPlaneConnection(
                     "This agent has no credential and no Agent:EnrollmentToken to enrol with: set the token and restart the agent.");
             }
 
-            _credential = await enrolment.EnrolAsync(stoppingToken);
+            _credential = await enrolment.EnrolAsync(address, stoppingToken);
             _enrolAgain = false;
         }
 
@@ -194,13 +197,13 @@ internal sealed partial class ControlPlaneConnection(
     private TimeSpan StableSession => TimeSpan.FromTicks(Math.Max(_options.HeartbeatInterval.Ticks * 3, _options.Reconnect.MaxDelay.Ticks));
 
     /// <summary>
-    /// The wait before the next attempt: the backoff, or longer after a refusal that waiting alone does
-    /// not lift. A credential the control plane does not know is replaced by enrolling again, when the
-    /// agent has a token.
+    /// The wait before the next attempt: none while another address is left to try since the last
+    /// registration, else the backoff; longer after a refusal that waiting alone does not lift. A
+    /// credential the control plane does not know is replaced by enrolling again, when the agent has a token.
     /// </summary>
     private TimeSpan DelayAfter(ConnectionFailure? failure)
     {
-        var delay = _backoff.Next();
+        var delay = _addresses.MoveOnAfterFailure() ? TimeSpan.Zero : _backoff.Next();
         switch (failure?.Kind)
         {
             case ConnectionFailureKind.CredentialRefused when enrolment.HasToken:

@@ -36,7 +36,7 @@ public static partial class AgentRunner
             return 1;
         }
 
-        LogStarting(logger, AgentDescription.Version, options.NodeName!, nodeId, options.ControlPlaneUri, options.DataDirectory!);
+        LogStarting(logger, AgentDescription.Version, options.NodeName!, nodeId, string.Join(", ", options.ControlPlaneAddresses), options.DataDirectory!);
         ReportRejectedFileChanges(host, logger);
         AgentServiceRecovery.EnsureRestartOnFailure(logger);
         await host.RunAsync();
@@ -63,6 +63,6 @@ public static partial class AgentRunner
     [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot start: the node id in {DataDirectory} is unusable. {Reason}")]
     private static partial void LogNoNodeId(ILogger logger, string dataDirectory, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Vigil agent {Version} starting as node {NodeName} ({NodeId}); control plane {ControlPlaneUrl}; data in {DataDirectory}")]
-    private static partial void LogStarting(ILogger logger, string version, string nodeName, Guid nodeId, Uri controlPlaneUrl, string dataDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vigil agent {Version} starting as node {NodeName} ({NodeId}); control plane {ControlPlaneUrls}; data in {DataDirectory}")]
+    private static partial void LogStarting(ILogger logger, string version, string nodeName, Guid nodeId, string controlPlaneUrls, string dataDirectory);
 }

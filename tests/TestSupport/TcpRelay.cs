@@ -16,6 +16,7 @@ public sealed class TcpRelay : INetworkLink
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
     private volatile bool _cut;
+    private volatile bool _down;
 
     public TcpRelay(int targetPort)
     {
@@ -30,6 +31,13 @@ public sealed class TcpRelay : INetworkLink
     public bool IsCut => _cut;
 
     public void Cut() => _cut = true;
+
+    /// <summary>Closes every connection, and each new one at once: the server behind it was killed, as a client sees it.</summary>
+    public void Down()
+    {
+        _down = true;
+        CloseAll();
+    }
 
     public void Heal()
     {
@@ -51,6 +59,12 @@ public sealed class TcpRelay : INetworkLink
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            if (_down)
+            {
+                client.Dispose();
+                continue;
+            }
+
             Track(client);
             if (_cut)
             {

@@ -21,11 +21,11 @@ public sealed class AgentConfigurationTests
     {
         var options = Bind(Valid);
 
-        Assert.Equal(new Uri("http://cp.example:5080"), options.ControlPlaneUri);
+        Assert.Equal([new Uri("http://cp.example:5080")], options.ControlPlaneAddresses);
         Assert.Equal(TimeSpan.FromSeconds(1), options.HeartbeatInterval);
         Assert.Equal(Environment.MachineName, options.NodeName);
         Assert.True(Path.IsPathRooted(options.DataDirectory));
-        Assert.Equal(TimeSpan.FromSeconds(10), options.Reconnect.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Reconnect.MaxDelay);
     }
 
     [Fact]
@@ -38,7 +38,24 @@ public sealed class AgentConfigurationTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.HeartbeatInterval);
     }
 
+    [Fact]
+    public void Several_addresses_are_tried_in_order_the_single_one_first_and_each_once()
+    {
+        var options = Bind([.. Valid, "--Agent:ControlPlaneUrls:0=http://cp2.example:5080", "--Agent:ControlPlaneUrls:1=http://cp.example:5080", "--Agent:ControlPlaneUrls:2=https://cp3.example"]);
+
+        Assert.Equal([new Uri("http://cp.example:5080"), new Uri("http://cp2.example:5080"), new Uri("https://cp3.example")], options.ControlPlaneAddresses);
+    }
+
+    [Fact]
+    public void A_list_of_addresses_needs_no_single_one()
+    {
+        var options = Bind(["--Agent:ControlPlaneUrl=", "--Agent:ControlPlaneUrls:0=http://cp2.example:5080", "--Agent:EnrollmentToken=secret-token-0123456789"]);
+
+        Assert.Equal([new Uri("http://cp2.example:5080")], options.ControlPlaneAddresses);
+    }
+
     [Theory]
+    [InlineData("--Agent:ControlPlaneUrls:0=cp2:5080", "Agent:ControlPlaneUrls:0 must be an absolute http or https URL (was 'cp2:5080')")]
     [InlineData("--Agent:ControlPlaneUrl=controlplane", "Agent:ControlPlaneUrl must be an absolute http or https URL (was 'controlplane')")]
     [InlineData("--Agent:ControlPlaneUrl=ftp://cp", "Agent:ControlPlaneUrl")]
     [InlineData("--Agent:EnrollmentToken= ", "Agent:EnrollmentToken is required")]

@@ -14,7 +14,7 @@ public sealed class ReconnectBackoffTests
 
         var delays = Enumerable.Range(0, 8).Select(_ => backoff.Next().TotalMilliseconds).ToArray();
 
-        Assert.Equal([500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000], delays);
+        Assert.Equal([500, 1000, 2000, 3000, 3000, 3000, 3000, 3000], delays);
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public sealed class ReconnectBackoffTests
         for (var attempt = 0; attempt < 1000; attempt++)
         {
             var delay = backoff.Next().TotalMilliseconds;
-            var expected = Math.Min(500 * Math.Pow(2, attempt), 10_000);
+            var expected = Math.Min(500 * Math.Pow(2, attempt), 3000);
             Assert.InRange(delay, expected * 0.8, expected * 1.2);
         }
     }

@@ -85,6 +85,34 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task An_active_agent_whose_control_plane_address_dies_is_on_its_next_address_before_the_lease_lapses_and_its_service_runs_on()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(2, twoAddresses: true);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+        var process = TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "started").ProcessId;
+        var epoch = (await cluster.GroupAsync(group)).GetProperty("epoch").GetInt64();
+
+        var downAt = DateTimeOffset.UtcNow;
+        active.FirstAddress!.Down();
+        await Eventually.HoldsAsync(
+            () => active.Agent!.Output.Contains($"Registered with the control plane at {active.Link.Url.ToString().TrimEnd('/')}", StringComparison.Ordinal),
+            "the agent registered at its second address",
+            TimeSpan.FromSeconds(10));
+
+        // Heard from well past the lease the agent held when its first address died: no lapse could hide.
+        await Eventually.HoldsAsync(
+            async () => (await cluster.NodeAsync(active)).GetProperty("lastSeenAt").GetDateTimeOffset() > downAt + TimeSpan.FromSeconds(5),
+            "the agent was heard from 5 s after its first address died",
+            TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("lapsed", active.Agent!.Output, StringComparison.Ordinal);
+        Assert.Null(cluster.FirstSilent(downAt, active));
+        Assert.Equal(process, TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "started").ProcessId);
+        Assert.Equal(epoch, (await cluster.GroupAsync(group)).GetProperty("epoch").GetInt64());
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
     public async Task A_switchover_stops_the_old_active_before_starting_the_new_and_automatic_failback_returns_to_the_preferred_member()
     {
         await using var cluster = await FailoverCluster.StartAsync(2);

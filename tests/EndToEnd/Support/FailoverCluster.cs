@@ -48,14 +48,18 @@ public sealed class FailoverCluster : IAsyncDisposable
     }
 
     /// <param name="network">Each member in a namespace of its own and the control plane in the hub; null: all on loopback.</param>
-    public static async Task<FailoverCluster> StartAsync(int nodes, bool withHooksAndRoleEndpoints = false, IsolatedNetwork? network = null)
+    /// <param name="twoAddresses">Each agent knows two addresses of the control plane: its own relay first, then its <see cref="ClusterNode.Link"/>.</param>
+    public static async Task<FailoverCluster> StartAsync(int nodes, bool withHooksAndRoleEndpoints = false, IsolatedNetwork? network = null, bool twoAddresses = false)
     {
         var cluster = new FailoverCluster(await RunningControlPlane.StartAsync(inside: network?.Hub), RepositoryLayout.NewTemporaryDirectory("e2e-failover"));
         for (var i = 1; i <= nodes; i++)
         {
             var inside = network?.AddMember();
             var link = inside is null ? new TcpRelay(cluster.ControlPlane.Url.Port) : network!.Link(inside, cluster.ControlPlane.Url);
-            var node = new ClusterNode($"node{i}", Path.Combine(cluster.Folder, $"node{i}"), RepositoryLayout.FreePort(), link, inside);
+            var node = new ClusterNode($"node{i}", Path.Combine(cluster.Folder, $"node{i}"), RepositoryLayout.FreePort(), link, inside)
+            {
+                FirstAddress = twoAddresses ? new TcpRelay(cluster.ControlPlane.Url.Port) : null,
+            };
             Directory.CreateDirectory(node.Folder);
             var web = TestServiceProgram.ProcessService("web", node.Port, node.StateFile);
             web["Probes"] = new[] { new { Kind = "http", Url = $"http://127.0.0.1:{node.Port}/health", Interval = "00:00:01", Timeout = "00:00:01" } };
@@ -86,7 +90,8 @@ public sealed class FailoverCluster : IAsyncDisposable
     }
 
     public void StartAgent(ClusterNode node) => node.Agent = ControlPlane.StartAgent(
-        node.Name, node.AgentData, configFile: Path.Combine(node.Folder, "agent.json"), controlPlaneUrl: node.Link.Url, roleEndpoint: node.RoleEndpoint?.ToString(), inside: node.Namespace);
+        node.Name, node.AgentData, configFile: Path.Combine(node.Folder, "agent.json"), controlPlaneUrl: node.FirstAddress?.Url ?? node.Link.Url, roleEndpoint: node.RoleEndpoint?.ToString(), inside: node.Namespace,
+        nextControlPlaneUrl: node.FirstAddress is null ? null : node.Link.Url);
 
     /// <summary>Creates the group over every node's <c>web</c> (node1 preferred) and waits until one member runs it.</summary>
     public async Task<Guid> CreateGroupAsync(object? policy = null)
@@ -117,6 +122,8 @@ public sealed class FailoverCluster : IAsyncDisposable
     public async Task<JsonElement> GroupAsync(Guid groupId) => await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/groups/{groupId}", UriKind.Relative));
 
     /// <summary>The control plane sees <paramref name="node"/>, a member of the group, as reachable.</summary>
+    public async Task<JsonElement> NodeAsync(ClusterNode node) => await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/nodes/{node.Id}", UriKind.Relative));
+
     public async Task<bool> IsReachableAsync(Guid groupId, ClusterNode node) =>
         (await GroupAsync(groupId)).GetProperty("members").EnumerateArray().First(m => m.GetProperty("nodeId").GetGuid() == node.Id).GetProperty("reachable").GetBoolean();
 
@@ -158,6 +165,10 @@ public sealed class FailoverCluster : IAsyncDisposable
         foreach (var node in Nodes)
         {
             await node.Link.DisposeAsync();
+            if (node.FirstAddress is { } first)
+            {
+                await first.DisposeAsync();
+            }
         }
 
         StrayProcesses.KillMentioning(Folder);
@@ -235,6 +246,9 @@ public sealed class ClusterNode(string name, string folder, int port, INetworkLi
     public int Port { get; } = port;
 
     public INetworkLink Link { get; } = link;
+
+    /// <summary>When the agent knows two addresses: the first, in front of the same control plane; <see cref="Link"/> is the second.</summary>
+    public TcpRelay? FirstAddress { get; init; }
 
     /// <summary>The network namespace the agent and its service run in; null: the test's own.</summary>
     public NetworkNamespace? Namespace { get; } = inside;

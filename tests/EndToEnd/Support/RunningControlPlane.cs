@@ -128,10 +128,11 @@ public sealed class RunningControlPlane : IAsyncDisposable
     /// <summary>Starts an agent process (inside <paramref name="inside"/> when set); the same <paramref name="dataDirectory"/> means the same node.</summary>
     public ProductProcess StartAgent(
         string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null, string? roleEndpoint = null,
-        NetworkNamespace? inside = null)
+        NetworkNamespace? inside = null, Uri? nextControlPlaneUrl = null)
     {
         var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
         {
+            ["Agent__ControlPlaneUrls__0"] = nextControlPlaneUrl?.ToString(),
             ["Agent__RoleEndpoint"] = roleEndpoint,
             ["VIGIL_AGENT_CONFIG"] = configFile,
             ["DOTNET_ENVIRONMENT"] = "Production",
