@@ -73,6 +73,13 @@ public sealed class FailoverGroup
 
     public Guid? ActiveMemberId { get; set; }
 
+    /// <summary>
+    /// Written by a planned stop of the control plane before it answers heartbeats with long leases:
+    /// until then the active member may hold its role without word from anyone, so a control plane that
+    /// starts again activates no other member before this time (plus the fence allowance).
+    /// </summary>
+    public DateTimeOffset? HandoverLeaseUntil { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

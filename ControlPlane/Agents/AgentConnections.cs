@@ -11,12 +11,13 @@ public sealed class AgentConnections
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, HubCallerContext>> _live = new();
     private readonly ConcurrentDictionary<Guid, byte> _revoked = new();
+    private volatile bool _closed;
 
     /// <summary>Keeps <paramref name="context"/>; false (and the connection aborted) when the agent is revoked.</summary>
     public bool Add(Guid agentId, HubCallerContext context)
     {
         _live.GetOrAdd(agentId, _ => new()).TryAdd(context.ConnectionId, context);
-        if (_revoked.ContainsKey(agentId))
+        if (_closed || _revoked.ContainsKey(agentId))
         {
             context.Abort();
             return false;
@@ -55,6 +56,16 @@ public sealed class AgentConnections
         }
 
         return aborted;
+    }
+
+    /// <summary>The control plane is stopping: every connection is aborted and new ones are refused, so the server stops at once.</summary>
+    public void CloseAll()
+    {
+        _closed = true;
+        foreach (var context in _live.Values.SelectMany(contexts => contexts.Values))
+        {
+            context.Abort();
+        }
     }
 
     /// <summary>The credential is gone from the database; nothing more to keep about it.</summary>

@@ -17,6 +17,7 @@ public static class AgentHubSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentsOptions>, AgentsOptionsValidator>();
         builder.Services.AddSingleton<AgentConnections>();
+        builder.Services.AddHostedService<AgentsShutdown>();
         builder.Services.AddSingleton<Enrollment>();
         builder.Services.AddSingleton<EnrollmentTokens>();
 

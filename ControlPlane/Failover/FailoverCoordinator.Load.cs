@@ -14,6 +14,11 @@ public sealed partial class FailoverCoordinator
         foreach (var definition in groups)
         {
             var group = new LiveGroup(definition);
+            if (definition.HandoverLeaseUntil is { } until && until > now && definition.ActiveMemberId is { } holder)
+            {
+                group.HandoverLease = (holder, TimestampOf(until, now));
+                LogHandoverLeaseHeld(definition.Name, until);
+            }
             foreach (var record in recent.Where(r => r.GroupId == definition.Id))
             {
                 group.RecentFailovers.Add(TimestampOf(record.DecidedAt, now));

@@ -63,7 +63,7 @@ public sealed partial class FailoverCoordinator
             Role = role,
             LatestReportGranted = role is not null && ReferenceEquals(lastGrant.Report, role),
             HoldsStopTerms = HoldsStopTerms(group.Definition, member, node, role),
-            LeaseSurelyEndedAt = grantedAt + policy.Lease + policy.FenceAllowance,
+            LeaseSurelyEndedAt = Max(grantedAt + policy.Lease, HandoverLeaseEnd(group, member)) + policy.FenceAllowance,
             RecentFailures = failures,
             DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
         };
@@ -85,6 +85,12 @@ public sealed partial class FailoverCoordinator
 
         return group.EligibleSince.TryGetValue(member.Id, out var since) ? view with { EligibleSince = At(since) } : view;
     }
+
+    /// <summary>The end of the long lease a planned restart may have left with this member; zero when none.</summary>
+    private TimeSpan HandoverLeaseEnd(LiveGroup group, FailoverGroupMember member) =>
+        group.HandoverLease is { } handover && handover.MemberId == member.Id ? At(handover.Until) : TimeSpan.Zero;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// Whether the member surely stops its service when its lease lapses: by the terms version it

@@ -33,6 +33,7 @@ public sealed partial class FailoverCoordinator(
     private readonly Channel<(Guid NodeId, RoleReport Role)> _strays = Channel.CreateUnbounded<(Guid, RoleReport)>();
     private readonly ConcurrentDictionary<(Guid NodeId, Guid GroupId), bool> _released = new();
     private volatile bool _loaded;
+    private volatile bool _handingOver;
 
     /// <summary>Raised when a transition completed or failed (for drills).</summary>
     public event Action<FailoverRecord>? TransitionEnded;
@@ -67,7 +68,9 @@ public sealed partial class FailoverCoordinator(
                     && active.Service.Equals(role.Service, StringComparison.OrdinalIgnoreCase))
                 {
                     group.LastGrants[nodeId] = new LeaseGrant(receivedAt, role);
-                    (renewals ??= []).Add(group.Renewal(_options.Lease, _options.FenceAllowance));
+                    var lease = group.LeaseOnTheWayOut is { } longLease && time.GetTimestamp() < longLease.GivenUntil ? longLease.Lease : _options.Lease;
+                    group.LongLeasesGiven += lease != _options.Lease ? 1 : 0;
+                    (renewals ??= []).Add(group.Renewal(lease, _options.FenceAllowance));
                 }
             }
         }
@@ -172,6 +175,11 @@ public sealed partial class FailoverCoordinator(
         await _decide.WaitAsync(cancellationToken);
         try
         {
+            if (_handingOver)
+            {
+                return;
+            }
+
             await ReleaseStraysAsync(cancellationToken);
             foreach (var group in _groups.Values)
             {
@@ -270,6 +278,13 @@ public sealed class FailoverOptions
 
     /// <summary>How often every group is looked at.</summary>
     public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The lease active members get when the control plane stops on purpose, so their services run on
+    /// while it restarts; the control plane that starts again activates no other member before it ends.
+    /// Zero: none (leases lapse during a restart as during a crash).
+    /// </summary>
+    public TimeSpan PlannedRestartLease { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>A group as operators see it: definition, live status and members.</summary>

@@ -20,6 +20,9 @@ public interface IFailoverStore
 
     Task MarkLatestOverlapAsync(Guid groupId, CancellationToken cancellationToken);
 
+    /// <summary>Records that the group's active member may be given a lease lasting until <paramref name="until"/> (a planned restart).</summary>
+    Task RecordHandoverLeaseAsync(Guid groupId, DateTimeOffset until, CancellationToken cancellationToken);
+
     Task<List<FailoverRecord>> OpenRecordsAsync(CancellationToken cancellationToken);
 
     Task<List<FailoverRecord>> FailoversSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);

@@ -158,6 +158,16 @@ public sealed class GroupStore(IDbContextFactory<VigilDbContext> databases, Node
         }
     }
 
+    public async Task RecordHandoverLeaseAsync(Guid groupId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await db.FailoverGroups.FirstOrDefaultAsync(g => g.Id == groupId, cancellationToken) is { } group)
+        {
+            group.HandoverLeaseUntil = until;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     public async Task<FailoverRecord?> UpdateRecordAsync(long recordId, Action<FailoverRecord> change, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

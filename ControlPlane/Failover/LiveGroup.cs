@@ -58,6 +58,18 @@ internal sealed class LiveGroup(FailoverGroup definition)
     /// </summary>
     public Dictionary<Guid, LeaseGrant> LastGrants { get; } = [];
 
+    /// <summary>
+    /// From a planned restart of the control plane: the member that was active then, and the timestamp
+    /// until which it may hold the long lease it was given on the way out.
+    /// </summary>
+    public (Guid MemberId, long Until)? HandoverLease { get; set; }
+
+    /// <summary>During a planned stop, once recorded: the long lease the active member gets with a renewal until the timestamp <c>GivenUntil</c>.</summary>
+    public (TimeSpan Lease, long GivenUntil)? LeaseOnTheWayOut { get; set; }
+
+    /// <summary>During a planned stop: how many of the active member's heartbeats were answered with <see cref="LeaseOnTheWayOut"/>.</summary>
+    public int LongLeasesGiven { get; set; }
+
     /// <summary>The epoch of the last Deactivate sent to each member.</summary>
     public Dictionary<Guid, long> DeactivateSentEpoch { get; } = [];
 

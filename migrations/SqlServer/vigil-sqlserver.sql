@@ -924,3 +924,24 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206210945_HandoverLease'
+)
+BEGIN
+    ALTER TABLE [FailoverGroups] ADD [HandoverLeaseUntil] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206210945_HandoverLease'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206210945_HandoverLease', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -451,3 +451,11 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261206191940_AddAlerts', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "FailoverGroups" ADD "HandoverLeaseUntil" INTEGER NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206210855_HandoverLease', '10.0.15');
+
+COMMIT;

@@ -673,6 +673,9 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                     b.Property<int?>("FailbackWindowStartHour")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("HandoverLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Isolation")
                         .IsRequired()
                         .HasMaxLength(16)

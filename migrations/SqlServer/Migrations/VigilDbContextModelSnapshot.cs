@@ -675,6 +675,9 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.Property<int?>("FailbackWindowStartHour")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("HandoverLeaseUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Isolation")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -660,6 +660,9 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.Property<int?>("FailbackWindowStartHour")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("HandoverLeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Isolation")
                         .IsRequired()
                         .HasMaxLength(16)

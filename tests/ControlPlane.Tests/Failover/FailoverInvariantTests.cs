@@ -162,6 +162,46 @@ public sealed class FailoverInvariantTests
     }
 
     [Fact]
+    public void A_planned_restart_of_the_control_plane_longer_than_the_lease_stops_no_service()
+    {
+        var world = new FailoverWorld(seed: 19);
+        world.Run(TimeSpan.FromSeconds(15));
+        var active = AssertOneActiveRuns(world, "before");
+
+        world.RestartControlPlaneOnPurpose(downFor: TimeSpan.FromSeconds(20));
+        var restartedAt = world.Now;
+        while (world.Now - restartedAt < TimeSpan.FromSeconds(30))
+        {
+            world.StepOnce();
+            Assert.True(active.ServiceUp, $"the active member's service stopped {world.Now - restartedAt} into the restart");
+        }
+
+        Assert.Empty(world.Violations);
+        Assert.Equal(1, world.ServicesUp);
+    }
+
+    [Fact]
+    public void After_a_planned_restart_a_cut_off_active_is_replaced_only_once_its_long_lease_has_surely_ended()
+    {
+        var world = new FailoverWorld(seed: 23);
+        world.Run(TimeSpan.FromSeconds(15));
+        var active = AssertOneActiveRuns(world, "before");
+
+        world.RestartControlPlaneOnPurpose(downFor: TimeSpan.FromSeconds(5));
+        active.Partitioned = true;
+        var cutAt = world.Now;
+        while (world.Agents.All(a => a == active || !a.ServiceUp) && world.Now - cutAt < TimeSpan.FromSeconds(120))
+        {
+            world.StepOnce();
+        }
+
+        Assert.Empty(world.Violations);
+        Assert.False(active.ServiceUp, "the cut-off active stopped its service when its long lease ended");
+        Assert.Equal(1, world.ServicesUp);
+        Assert.True(world.Now - cutAt >= FailoverWorld.Options.PlannedRestartLease, $"another member took over {world.Now - cutAt} after the cut");
+    }
+
+    [Fact]
     public void A_service_that_fails_for_good_moves_to_a_standby_within_a_few_seconds()
     {
         var world = new FailoverWorld(seed: 3);

@@ -27,7 +27,7 @@ namespace Vigil.ControlPlane.Tests.Failover;
 internal sealed class FailoverWorld : IRoleCommandSink
 {
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
-    private static readonly FailoverOptions Options = new() { Lease = TimeSpan.FromSeconds(3), FenceAllowance = TimeSpan.FromSeconds(1) };
+    public static readonly FailoverOptions Options = new() { Lease = TimeSpan.FromSeconds(3), FenceAllowance = TimeSpan.FromSeconds(1) };
     private readonly Random _random;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DateTimeOffset _origin;
@@ -211,12 +211,25 @@ internal sealed class FailoverWorld : IRoleCommandSink
         }
     }
 
-    private void CrashControlPlane()
+    /// <summary>The control plane stops on purpose, its handover running while the world goes on, and starts again after <paramref name="downFor"/>.</summary>
+    public void RestartControlPlaneOnPurpose(TimeSpan downFor)
+    {
+        var handover = Coordinator!.HandOverAsync(CancellationToken.None);
+        while (!handover.IsCompleted)
+        {
+            StepOnce();
+        }
+
+        handover.GetAwaiter().GetResult();
+        CrashControlPlane(downFor);
+    }
+
+    private void CrashControlPlane(TimeSpan? downFor = null)
     {
         Finished = null;
         Coordinator = null;
         Registry = null;
-        _controlPlaneBackAt = Now + TimeSpan.FromMilliseconds(_random.Next(200, 6000));
+        _controlPlaneBackAt = Now + (downFor ?? TimeSpan.FromMilliseconds(_random.Next(200, 6000)));
         foreach (var agent in Agents)
         {
             agent.Connection = null;

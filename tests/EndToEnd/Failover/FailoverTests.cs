@@ -113,6 +113,36 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task A_planned_restart_of_the_control_plane_longer_than_the_lease_restarts_no_service_and_moves_no_role()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(2);
+        var group = await cluster.CreateGroupAsync();
+        var active = (await cluster.ActiveNodeAsync(group))!;
+        var process = TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "started").ProcessId;
+        var epoch = (await cluster.GroupAsync(group)).GetProperty("epoch").GetInt64();
+
+        var stoppedAt = DateTimeOffset.UtcNow;
+        var said = await cluster.ControlPlane.StopGracefullyAsync();
+        Assert.Contains("1 of 1 failover groups' active members hold a lease of 00:01:00 for the restart", said, StringComparison.Ordinal);
+
+        // The outage is the scenario: longer than a lease (3 s) and its allowance (1 s).
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        await cluster.ControlPlane.StartAgainAsync();
+        await Eventually.HoldsAsync(
+            async () => (await cluster.GroupAsync(group)).GetProperty("members").EnumerateArray()
+                .Any(m => m.GetProperty("nodeId").GetGuid() == active.Id && m.GetProperty("reachable").GetBoolean() && m.GetProperty("holdsLease").ValueKind == JsonValueKind.True),
+            "the active member is back and holds its lease",
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(active.Answers());
+        Assert.Null(cluster.FirstSilent(stoppedAt, active));
+        Assert.DoesNotContain("lapsed", active.Agent!.Output, StringComparison.Ordinal);
+        Assert.Equal(process, TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "started").ProcessId);
+        Assert.Equal(epoch, (await cluster.GroupAsync(group)).GetProperty("epoch").GetInt64());
+        Assert.Empty(cluster.Overlaps);
+    }
+
+    [Fact]
     public async Task A_switchover_stops_the_old_active_before_starting_the_new_and_automatic_failback_returns_to_the_preferred_member()
     {
         await using var cluster = await FailoverCluster.StartAsync(2);

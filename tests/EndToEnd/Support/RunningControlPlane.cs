@@ -57,6 +57,26 @@ public sealed class RunningControlPlane : IAsyncDisposable
         await StartAgainAsync();
     }
 
+    /// <summary>Stops the control plane on purpose (SIGTERM, as systemd would) and returns what it printed; agents lose it until <see cref="StartAgainAsync"/>.</summary>
+    public async Task<string> StopGracefullyAsync()
+    {
+        int exitCode;
+        try
+        {
+            exitCode = await Process.StopGracefullyAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the control plane did not stop within 30 s of SIGTERM:{Environment.NewLine}{Process.Output[Math.Max(0, Process.Output.Length - 8000)..]}");
+            throw;
+        }
+
+        var output = Process.Output;
+        Assert.True(exitCode == 0, $"the control plane exited with {exitCode}:{Environment.NewLine}{output}");
+        await Process.DisposeAsync();
+        return output;
+    }
+
     /// <summary>Kills the control plane, as a crash would; agents lose it until <see cref="StartAgainAsync"/>.</summary>
     public async Task KillAsync()
     {

@@ -50,6 +50,16 @@ internal sealed class InMemoryFailoverStore(FailoverGroup group) : IFailoverStor
         return Task.FromResult<FailoverRecord?>(Copy(record));
     }
 
+    public Task RecordHandoverLeaseAsync(Guid groupId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        if (groupId == group.Id)
+        {
+            group.HandoverLeaseUntil = until;
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<FailoverRecord?> UpdateRecordAsync(long recordId, Action<FailoverRecord> change, CancellationToken cancellationToken)
     {
         if (_records.FirstOrDefault(r => r.Id == recordId) is not { } record)
@@ -95,6 +105,7 @@ internal sealed class InMemoryFailoverStore(FailoverGroup group) : IFailoverStor
         StopSinceTermsVersion = source.StopSinceTermsVersion,
         ActiveTermsVersion = source.ActiveTermsVersion,
         ActiveMemberId = source.ActiveMemberId,
+        HandoverLeaseUntil = source.HandoverLeaseUntil,
         Members = [.. source.Members.Select(m => new FailoverGroupMember { Id = m.Id, GroupId = m.GroupId, NodeId = m.NodeId, Service = m.Service, Priority = m.Priority })],
     };
 
