@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
@@ -31,6 +32,7 @@ internal sealed partial class AgentHub(
     DesiredConfigurations configurations,
     CommandPipeline commands,
     FailoverCoordinator failover,
+    IOptions<FailoverOptions> failoverOptions,
     TimeProvider time,
     ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
@@ -63,6 +65,16 @@ internal sealed partial class AgentHub(
         {
             throw Refuse(
                 $"This agent's credential was enrolled for node {credential.NodeId}; it cannot register as node {registration.NodeId}.",
+                credential.NodeId);
+        }
+
+        var lease = failoverOptions.Value.Lease;
+        var intervalMax = FailoverOptionsValidator.HeartbeatIntervalMax(lease);
+        if (TimeSpan.FromMilliseconds(registration.HeartbeatIntervalMs) > intervalMax)
+        {
+            throw Refuse(
+                $"heartbeatIntervalMs {registration.HeartbeatIntervalMs} is longer than half the active-role lease of this control plane ({lease}): " +
+                $"heartbeats would not renew a lease in time. Set the agent's Agent:HeartbeatInterval to at most {intervalMax}.",
                 credential.NodeId);
         }
 

@@ -17,7 +17,8 @@ public sealed class AgentHubTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        // A lease long enough for the 10 s heartbeat interval of the connection tests.
+        _host = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?> { ["Failover:Lease"] = "00:00:20" });
         _api = new NodesApiClient(_host.CreateHttpClient());
     }
 
@@ -97,6 +98,20 @@ public sealed class AgentHubTests : IAsyncLifetime
         var heartbeatRefusal = await Assert.ThrowsAsync<HubException>(() => agent.HeartbeatAsync(badHeartbeat));
         Assert.Contains("host.cpuPercent", heartbeatRefusal.Message, StringComparison.Ordinal);
         Assert.Equal(3, (await agent.HeartbeatAsync()).Sequence);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_interval_longer_than_half_the_lease_is_refused_with_the_setting_to_change()
+    {
+        await using var agent = await Connect();
+
+        var refusal = await Assert.ThrowsAsync<HubException>(() => agent.RegisterAsync(agent.Registration(intervalMs: 10_001)));
+
+        Assert.Contains("heartbeatIntervalMs 10001", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Agent:HeartbeatInterval to at most 00:00:10", refusal.Message, StringComparison.Ordinal);
+        Assert.Null(await _api.FindAsync(agent.NodeId));
+        await agent.RegisterAsync(agent.Registration(intervalMs: 10_000));
+        Assert.NotNull(await _api.FindAsync(agent.NodeId));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class GroupsApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings());
         _http = _host.CreateHttpClient();
         _api = new CommandsAndGroupsClient(_http);
         _a = await ListeningAgent.StartAsync(_host, StandingBy, nodeName: "web-a");
@@ -148,6 +148,21 @@ public sealed class GroupsApiTests : IAsyncLifetime
         using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/groups", request);
 
         await CommandsAndGroupsClient.AssertNamesFieldAsync(response, field);
+        Assert.Empty(await _api.ListGroupsAsync());
+    }
+
+    [Fact]
+    public async Task Two_members_on_one_node_are_refused_naming_the_node()
+    {
+        var request = Build.Group("web", Build.Member(_a.NodeId, service: "web"), Build.Member(_a.NodeId, service: "api"), Build.Member(_b.NodeId));
+
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/groups", request);
+
+        var problem = await CommandsAndGroupsClient.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var error = problem.GetProperty("errors").GetProperty("members[1].nodeId")[0].GetString();
+        Assert.Contains("web-a", error, StringComparison.Ordinal);
+        Assert.Contains(_a.NodeId.ToString(), error, StringComparison.Ordinal);
+        Assert.Contains("one member per node", error, StringComparison.Ordinal);
         Assert.Empty(await _api.ListGroupsAsync());
     }
 
