@@ -924,3 +924,31 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206210153_AddDeciderLease'
+)
+BEGIN
+    CREATE TABLE [DeciderLeases] (
+        [Name] nvarchar(64) NOT NULL,
+        [HolderId] uniqueidentifier NOT NULL,
+        [HolderName] nvarchar(256) NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        [Token] bigint NOT NULL,
+        CONSTRAINT [PK_DeciderLeases] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206210153_AddDeciderLease'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206210153_AddDeciderLease', N'10.0.15');
+END;
+
+COMMIT;
+GO
