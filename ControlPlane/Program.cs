@@ -42,6 +42,7 @@ if (resetAdminPassword)
 
 return await built.RunUntilStoppedAsync(app =>
 {
+    app.UseVigilForwardedHeaders();
     app.UseVigilExceptionHandler();
     app.UseStatusCodePages();
     app.UseVigilRequestLogging();

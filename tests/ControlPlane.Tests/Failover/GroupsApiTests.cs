@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
@@ -8,6 +9,7 @@ using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
 using Vigil.Shared.Services;
+using Vigil.TestSupport;
 
 namespace Vigil.ControlPlane.Tests.Failover;
 
@@ -149,6 +151,25 @@ public sealed class GroupsApiTests : IAsyncLifetime
 
         await CommandsAndGroupsClient.AssertNamesFieldAsync(response, field);
         Assert.Empty(await _api.ListGroupsAsync());
+    }
+
+    [Fact]
+    public async Task Roles_in_ever_new_unknown_groups_get_a_bounded_number_of_Releases_and_one_warning()
+    {
+        var roles = Enumerable.Range(0, FailoverCoordinator.StrayReleasesPerNodeMax + 8)
+            .Select(_ => new RoleReport { GroupId = Guid.NewGuid(), Service = "web", Epoch = 1, Active = false })
+            .ToArray();
+
+        await _a.ReportAsync(roles: roles);
+        await _a.ReportAsync(roles: [.. roles.Take(4), new RoleReport { GroupId = Guid.NewGuid(), Service = "web", Epoch = 1, Active = false }]);
+
+        await Eventually.HoldsAsync(
+            () => _a.Received.Count(c => c.Kind == CommandKind.Release) >= FailoverCoordinator.StrayReleasesPerNodeMax,
+            "the first Releases of unknown groups are delivered");
+        await Eventually.HoldsAsync(
+            () => _host.Logs.Contains(LogLevel.Warning, "reports roles in more than 32 unknown failover groups"), "one warning names the node");
+        Assert.Equal(FailoverCoordinator.StrayReleasesPerNodeMax, _a.Received.Count(c => c.Kind == CommandKind.Release));
+        Assert.Single(_host.Logs.Entries, e => e.Message.Contains("unknown failover groups", StringComparison.Ordinal));
     }
 
     [Fact]
