@@ -4,6 +4,7 @@ using Vigil.ControlPlane.Data.Alerts;
 using Vigil.ControlPlane.Data.Audit;
 using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Configurations;
+using Vigil.ControlPlane.Data.Decider;
 using Vigil.ControlPlane.Data.Events;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Data.Metrics;
@@ -53,6 +54,8 @@ public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : I
     public DbSet<StoredAlert> Alerts => Set<StoredAlert>();
 
     public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
+
+    public DbSet<DeciderLease> DeciderLeases => Set<DeciderLease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -6,6 +6,7 @@ using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Components;
 using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Decider;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Metrics;
@@ -19,6 +20,7 @@ builder.AddVigilLogging();
 builder.AddVigilServiceHosting();
 builder.AddNodes();
 builder.AddVigilDatabase();
+builder.AddDeciderLease();
 builder.AddEvents();
 builder.AddAuditTrail();
 builder.AddDesiredConfigurations();
@@ -40,6 +42,7 @@ if (resetAdminPassword)
 
 return await built.RunUntilStoppedAsync(app =>
 {
+    app.UseVigilForwardedHeaders();
     app.UseVigilExceptionHandler();
     app.UseStatusCodePages();
     app.UseVigilRequestLogging();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Configurations;
 using Vigil.ControlPlane.Data;
@@ -31,12 +33,14 @@ internal sealed partial class AgentHub(
     DesiredConfigurations configurations,
     CommandPipeline commands,
     FailoverCoordinator failover,
+    IOptions<FailoverOptions> failoverOptions,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
     private const string NodeIdKey = "NodeId";
 
-    public Task<RegistrationAccepted> Register(AgentRegistration registration)
+    public async Task<RegistrationAccepted> Register(AgentRegistration registration)
     {
         if (registration is not null && !ProtocolVersions.IsSupported(registration.ProtocolVersion))
         {
@@ -66,18 +70,32 @@ internal sealed partial class AgentHub(
                 credential.NodeId);
         }
 
-        var node = registry.Register(registration!, Context.ConnectionId);
+        var lease = failoverOptions.Value.Lease;
+        var intervalMax = FailoverOptionsValidator.HeartbeatIntervalMax(lease);
+        if (TimeSpan.FromMilliseconds(registration.HeartbeatIntervalMs) > intervalMax)
+        {
+            throw Refuse(
+                $"heartbeatIntervalMs {registration.HeartbeatIntervalMs} is longer than half the active-role lease of this control plane ({lease}): " +
+                $"heartbeats would not renew a lease in time. Set the agent's Agent:HeartbeatInterval to at most {intervalMax}.",
+                credential.NodeId);
+        }
+
+        if (registry.TryRegister(registration!, Context.ConnectionId, out var clone) is not { } node)
+        {
+            throw await RefuseCloneAsync(registration, clone!);
+        }
+
         Context.Items[NodeIdKey] = node.Id;
         LogRegistered(node.Name, node.Id, node.AgentVersion, RemoteAddress);
         commands.NodeConnected(node.Id);
-        return Task.FromResult(new RegistrationAccepted
+        return new RegistrationAccepted
         {
             NodeId = node.Id,
             ProtocolVersion = registration!.ProtocolVersion,
             ConfigVersion = node.ConfigVersion,
             LastEventSequence = node.LastEventSequence,
             Memberships = failover.MembershipsOf(node.Id),
-        });
+        };
     }
 
     public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
@@ -95,11 +113,14 @@ internal sealed partial class AgentHub(
             throw Refuse("This connection no longer speaks for the node: another connection registered with the same node id.", nodeId);
         }
 
-        return Task.FromResult(new HeartbeatAck
+        var leases = failover.LeasesFor(nodeId, heartbeat.Roles ?? [], receivedAt);
+        if (leases.Count > 0 && registry.ConnectionOf(nodeId) != Context.ConnectionId)
         {
-            Sequence = heartbeat.Sequence,
-            Leases = failover.LeasesFor(nodeId, heartbeat.Roles ?? [], receivedAt),
-        });
+            // Registered again on another connection meanwhile: a lease goes only to the node's current connection.
+            throw Refuse("This connection no longer speaks for the node: another connection registered with the same node id.", nodeId);
+        }
+
+        return Task.FromResult(new HeartbeatAck { Sequence = heartbeat.Sequence, Leases = leases });
     }
 
     public async Task<EventsAck> ReportEvents(AgentEventBatch batch)
@@ -188,6 +209,35 @@ internal sealed partial class AgentHub(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Another agent process is connected for the node with the same identity and credential: a cloned
+    /// machine, or the same image started twice. The newer one is refused, so it neither registers nor
+    /// receives leases; the refusal is audited once per refused process.
+    /// </summary>
+    private async Task<HubException> RefuseCloneAsync(AgentRegistration registration, CloneRefusal clone)
+    {
+        var reason =
+            $"Cloned node: node {clone.Node.Name} ({clone.Node.Id}) is already connected from another agent process (instance {clone.LiveInstanceId}); " +
+            $"this process is instance {registration.InstanceId}. Two machines share the node's identity and credential: give the copy its own " +
+            "(stop its agent, delete node-id and credential from its data folder, and enrol it with an enrollment token). " +
+            "An agent that restarted is admitted once its old connection has closed.";
+        if (clone.FirstRefusal)
+        {
+            LogCloneRefused(clone.Node.Name, clone.Node.Id, registration.InstanceId, clone.LiveInstanceId, RemoteAddress);
+            await audit.RecordAsync(
+                new AuditRecord(
+                    $"agent:{clone.Node.Id}",
+                    "agent.cloned",
+                    $"node/{clone.Node.Id}",
+                    RemoteAddress,
+                    AuditOutcome.Denied,
+                    $"cloned node: instance {registration.InstanceId} refused while instance {clone.LiveInstanceId} is connected"),
+                Context.ConnectionAborted);
+        }
+
+        return new HubException(reason);
+    }
+
     /// <summary>The credential this connection authenticated with (the hub admits no connection without one).</summary>
     private AgentCredential Credential =>
         AgentCredentialHandler.CredentialOf(Context.User) ?? throw new HubException("This connection has no agent credential.");
@@ -220,6 +270,9 @@ internal sealed partial class AgentHub(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent from {RemoteAddress} refused: protocol version {ProtocolVersion}, supported {SupportedVersions}")]
     private partial void LogRefusedProtocol(string remoteAddress, int protocolVersion, string supportedVersions);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cloned node {NodeName} ({NodeId}): agent instance {RefusedInstance} from {RemoteAddress} refused while instance {LiveInstance} is connected. Give the copy its own identity: delete node-id and credential in its data folder and enrol it again")]
+    private partial void LogCloneRefused(string nodeName, Guid nodeId, Guid refusedInstance, Guid liveInstance, string remoteAddress);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message from node {NodeId} at {RemoteAddress} refused: {Reason}")]
     private partial void LogRefusedMessage(Guid? nodeId, string remoteAddress, string reason);

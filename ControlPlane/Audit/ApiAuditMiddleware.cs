@@ -53,7 +53,10 @@ internal sealed class ApiAuditMiddleware(RequestDelegate next, IAuditTrail trail
             context.Request.Path.Value,
             context.Connection.RemoteIpAddress?.ToString(),
             outcome,
-            summary);
+            summary)
+        {
+            Unauthenticated = context.User.Identity?.IsAuthenticated != true,
+        };
     }
 }
 

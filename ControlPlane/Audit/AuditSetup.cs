@@ -8,6 +8,7 @@ public static class AuditSetup
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddHostedService<AuditRetryWriter>();
+        builder.Services.AddHostedService<RefusalCountWriter>();
         builder.Services.AddSingleton<AuditFeed>();
         builder.Services.AddSingleton<AuditLogReader>();
         return builder;

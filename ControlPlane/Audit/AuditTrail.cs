@@ -20,9 +20,47 @@ internal sealed partial class AuditTrail(
     private readonly Channel<AuditEntry> _unwritten = Channel.CreateBounded<AuditEntry>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly RefusalTally _refusals = new();
+    private readonly Lock _refusalsLock = new();
+
     internal ChannelReader<AuditEntry> Unwritten => _unwritten.Reader;
 
     public async Task RecordAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        if (!RefusalTally.Applies(record))
+        {
+            await RecordOneAsync(record);
+            return;
+        }
+
+        IReadOnlyList<AuditRecord> written;
+        lock (_refusalsLock)
+        {
+            written = _refusals.Admit(record, time.GetUtcNow());
+        }
+
+        foreach (var one in written)
+        {
+            await RecordOneAsync(one);
+        }
+    }
+
+    /// <summary>Records the counts of refusals whose minute has ended.</summary>
+    internal async Task RecordCountedRefusalsAsync()
+    {
+        IReadOnlyList<AuditRecord> due;
+        lock (_refusalsLock)
+        {
+            due = _refusals.TakeDue(time.GetUtcNow());
+        }
+
+        foreach (var one in due)
+        {
+            await RecordOneAsync(one);
+        }
+    }
+
+    private async Task RecordOneAsync(AuditRecord record)
     {
         var entry = EntryOf(record);
 

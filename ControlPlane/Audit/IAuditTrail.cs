@@ -28,6 +28,12 @@ public sealed record AuditRecord(
 {
     public const string Anonymous = "anonymous";
 
+    /// <summary>
+    /// The caller presented no valid credential (a failed sign-in, a wrong API key or enrollment token):
+    /// anyone can cause such a refusal, so they are counted per source and minute rather than recorded one by one.
+    /// </summary>
+    public bool Unauthenticated { get; init; }
+
     /// <summary>The reset of an admin's password from the control plane's command line.</summary>
     public const string Console = "console";
 

@@ -32,6 +32,7 @@ public sealed partial class FailoverCoordinator(
     private readonly FailoverOptions _options = options.Value;
     private readonly Channel<(Guid NodeId, RoleReport Role)> _strays = Channel.CreateUnbounded<(Guid, RoleReport)>();
     private readonly ConcurrentDictionary<(Guid NodeId, Guid GroupId), bool> _released = new();
+    private readonly ConcurrentDictionary<Guid, int> _strayCounts = new();
     private volatile bool _loaded;
     private volatile bool _handingOver;
 
@@ -49,9 +50,21 @@ public sealed partial class FailoverCoordinator(
             if (!_groups.TryGetValue(role.GroupId, out var group))
             {
                 // A role in a group deleted while the agent was away: it is told to forget it, once per run.
-                if (_loaded && _released.TryAdd((nodeId, role.GroupId), true))
+                if (_loaded && !_released.ContainsKey((nodeId, role.GroupId)))
                 {
-                    _strays.Writer.TryWrite((nodeId, role));
+                    // Bounded per node: an agent that reports roles in ever new unknown groups gets no more Releases.
+                    var strays = _strayCounts.AddOrUpdate(nodeId, 1, (_, count) => count == int.MaxValue ? count : count + 1);
+                    if (strays > StrayReleasesPerNodeMax)
+                    {
+                        if (strays == StrayReleasesPerNodeMax + 1)
+                        {
+                            LogStraysDropped(nodeId, StrayReleasesPerNodeMax);
+                        }
+                    }
+                    else if (_released.TryAdd((nodeId, role.GroupId), true))
+                    {
+                        _strays.Writer.TryWrite((nodeId, role));
+                    }
                 }
 
                 continue;
@@ -260,6 +273,12 @@ public sealed partial class FailoverCoordinator(
     private TimeSpan Now => time.GetElapsedTime(_startedAt);
 
     private TimeSpan At(long timestamp) => time.GetElapsedTime(_startedAt, timestamp);
+
+    /// <summary>Releases sent to one node, in one run, for roles in groups this control plane does not know.</summary>
+    public const int StrayReleasesPerNodeMax = 32;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} reports roles in more than {Count} unknown failover groups; Release is no longer sent for them until the control plane restarts. Check the agent's roles.json")]
+    private partial void LogStraysDropped(Guid nodeId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot decide for failover group {Group} now: {Reason}")]
     private partial void LogDecisionFailed(string group, string reason);

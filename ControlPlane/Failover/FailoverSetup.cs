@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Vigil.ControlPlane.Failover;
@@ -9,11 +10,8 @@ public static class FailoverSetup
     {
         builder.Services.AddOptions<FailoverOptions>()
             .Bind(builder.Configuration.GetSection(FailoverOptions.Section))
-            .Validate(o => o.Lease >= TimeSpan.FromSeconds(1) && o.Lease <= TimeSpan.FromMinutes(1), "Failover:Lease must be between 00:00:01 and 00:01:00.")
-            .Validate(o => o.FenceAllowance >= TimeSpan.Zero && o.FenceAllowance <= TimeSpan.FromMinutes(1), "Failover:FenceAllowance must be between 00:00:00 and 00:01:00.")
-            .Validate(o => o.PlannedRestartLease >= TimeSpan.Zero && o.PlannedRestartLease <= TimeSpan.FromMinutes(10), "Failover:PlannedRestartLease must be between 00:00:00 and 00:10:00.")
-            .Validate(o => o.DecisionInterval >= TimeSpan.FromMilliseconds(10) && o.DecisionInterval <= TimeSpan.FromSeconds(5), "Failover:DecisionInterval must be between 00:00:00.010 and 00:00:05.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
         builder.Services.AddSingleton<GroupStore>();
         builder.Services.AddSingleton<IFailoverStore>(services => services.GetRequiredService<GroupStore>());
         builder.Services.AddSingleton<IRoleCommandSink>(services => services.GetRequiredService<Commands.CommandPipeline>());

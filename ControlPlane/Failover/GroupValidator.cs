@@ -73,6 +73,11 @@ public static class GroupValidator
             {
                 Fail(field, $"repeats members[{twin}]: each node and service may appear once");
             }
+            else if (member.NodeId is { } onNode && members.FindIndex(m => m.NodeId == onNode) is var sibling and >= 0)
+            {
+                // Failing the node fails every member on it, so a second member there is no standby.
+                Fail($"{field}.nodeId", $"node {node?.Name ?? "?"} ({onNode}) already holds members[{sibling}]: a group has at most one member per node");
+            }
 
             members.Add(new FailoverGroupMember { Id = Guid.NewGuid(), GroupId = id, NodeId = member.NodeId ?? Guid.Empty, Service = service, Priority = member.Priority ?? 100 });
         }

@@ -15,6 +15,8 @@ namespace Vigil.ControlPlane.Nodes;
 internal sealed class LiveNode
 {
     private string? _connectionId;
+    private Guid _instanceId;
+    private Guid _lastRefusedInstanceId;
     private long _lastHeardTimestamp;
     private long? _disconnectedTimestamp;
     private bool _heardSinceStart;
@@ -93,6 +95,25 @@ internal sealed class LiveNode
             FirstSeenAt = now,
         };
 
+    /// <summary>
+    /// The instance of the agent process that holds a live connection for the node, when that is not
+    /// <paramref name="instanceId"/>: two processes speak for one node (a cloned machine with the node's
+    /// identity and credential). Null when the registration may proceed: no live connection, the same
+    /// process reconnecting, or an agent too old to tell its instance.
+    /// </summary>
+    public Guid? OtherLiveInstance(Guid instanceId) =>
+        _connectionId is not null && _instanceId != Guid.Empty && instanceId != Guid.Empty && instanceId != _instanceId
+            ? _instanceId
+            : null;
+
+    /// <summary>Remembers a refused instance; true the first time it is refused in a row, so it is reported once.</summary>
+    public bool NoteRefusedInstance(Guid instanceId)
+    {
+        var first = instanceId != _lastRefusedInstanceId;
+        _lastRefusedInstanceId = instanceId;
+        return first;
+    }
+
     /// <summary>The node's agent registered on a (new) connection.</summary>
     public LivenessTransition? Register(AgentRegistration registration, string connectionId, long timestamp, DateTimeOffset now)
     {
@@ -104,6 +125,7 @@ internal sealed class LiveNode
         Labels = new Dictionary<string, string>(registration.Labels);
         RemoteExecution = registration.RemoteExecution;
         _connectionId = connectionId;
+        _instanceId = registration.InstanceId;
 
         // Roles a previous run of the agent reported are not known to hold any more; the next heartbeat says.
         Roles = [];

@@ -38,19 +38,35 @@ public sealed partial class NodeRegistry(
         }
     }
 
-    public NodeStatus Register(AgentRegistration registration, string connectionId)
+    public NodeStatus Register(AgentRegistration registration, string connectionId) =>
+        TryRegister(registration, connectionId, out var clone)
+        ?? throw new InvalidOperationException($"Node {registration.NodeId} is connected from agent instance {clone!.LiveInstanceId}.");
+
+    /// <summary>
+    /// Registers the node on <paramref name="connectionId"/>, which from now on is the only connection that
+    /// speaks for it. Null, and <paramref name="clone"/> set, when another agent process holds a live
+    /// connection for the node: the newer one is refused, so that one node never has two agents holding roles.
+    /// </summary>
+    public NodeStatus? TryRegister(AgentRegistration registration, string connectionId, out CloneRefusal? clone)
     {
         var now = time.GetUtcNow();
         var node = _nodes.GetOrAdd(registration.NodeId, _ => LiveNode.FromRegistration(registration, now));
         NodeStatus status;
         lock (node)
         {
+            if (node.OtherLiveInstance(registration.InstanceId) is { } live)
+            {
+                clone = new CloneRefusal(node.Snapshot(), live, node.NoteRefusedInstance(registration.InstanceId));
+                return null;
+            }
+
             var transition = node.Register(registration, connectionId, time.GetTimestamp(), now);
             status = node.Snapshot();
             journal.Append(new NodeRegistered(status));
             Publish(transition);
         }
 
+        clone = null;
         changes.Publish(node.Id);
         return status;
     }
@@ -216,3 +232,9 @@ public sealed partial class NodeRegistry(
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeName} ({NodeId}) is now {Liveness} (was {PreviousLiveness}): {Reason}")]
     private partial void LogTransition(string nodeName, Guid nodeId, NodeLiveness previousLiveness, NodeLiveness liveness, string reason);
 }
+
+/// <summary>A registration refused because another agent process is connected for the node.</summary>
+/// <param name="Node">The node as it is, with the live connection of the other process.</param>
+/// <param name="LiveInstanceId">The instance id of that process.</param>
+/// <param name="FirstRefusal">False when the same instance was refused just before (it retries): report it once.</param>
+public sealed record CloneRefusal(NodeStatus Node, Guid LiveInstanceId, bool FirstRefusal);

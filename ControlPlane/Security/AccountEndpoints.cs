@@ -71,7 +71,7 @@ public static class AccountEndpoints
             { IsNotAllowed: true } => "not allowed",
             _ => "wrong user name or password",
         };
-        await audit.RecordAsync(new AuditRecord(userName, "account.login", $"user/{userName}", source, outcome, reason));
+        await audit.RecordAsync(new AuditRecord(userName, "account.login", $"user/{userName}", source, outcome, reason) { Unauthenticated = !result.Succeeded });
         if (result.IsLockedOut)
         {
             return Results.Redirect(LoginPage("locked", returnUrl));

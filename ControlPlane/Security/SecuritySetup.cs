@@ -103,6 +103,7 @@ public static class SecuritySetup
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
 
         builder.Services.AddHostedService<SecurityBootstrap>();
+        builder.AddVigilReverseProxy();
         builder.AddVigilRateLimits();
         return builder;
     }

@@ -522,6 +522,31 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                     b.ToTable("DesiredNodeConfigurations", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Decider.DeciderLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("HolderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HolderName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("DeciderLeases", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
                 {
                     b.Property<long>("Id")

@@ -524,6 +524,31 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.ToTable("DesiredNodeConfigurations", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Decider.DeciderLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("HolderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("HolderName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("DeciderLeases", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
                 {
                     b.Property<long>("Id")

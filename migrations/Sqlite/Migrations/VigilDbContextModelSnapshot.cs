@@ -511,6 +511,31 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.ToTable("DesiredNodeConfigurations", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.ControlPlane.Data.Decider.DeciderLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("HolderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HolderName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Token")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("DeciderLeases", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.ControlPlane.Data.Events.StoredEvent", b =>
                 {
                     b.Property<long>("Id")

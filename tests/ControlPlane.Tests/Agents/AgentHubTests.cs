@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Tests.Support;
@@ -17,7 +18,8 @@ public sealed class AgentHubTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        // A lease long enough for the 10 s heartbeat interval of the connection tests.
+        _host = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?> { ["Failover:Lease"] = "00:00:20" });
         _api = new NodesApiClient(_host.CreateHttpClient());
     }
 
@@ -97,6 +99,57 @@ public sealed class AgentHubTests : IAsyncLifetime
         var heartbeatRefusal = await Assert.ThrowsAsync<HubException>(() => agent.HeartbeatAsync(badHeartbeat));
         Assert.Contains("host.cpuPercent", heartbeatRefusal.Message, StringComparison.Ordinal);
         Assert.Equal(3, (await agent.HeartbeatAsync()).Sequence);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_interval_longer_than_half_the_lease_is_refused_with_the_setting_to_change()
+    {
+        await using var agent = await Connect();
+
+        var refusal = await Assert.ThrowsAsync<HubException>(() => agent.RegisterAsync(agent.Registration(intervalMs: 10_001)));
+
+        Assert.Contains("heartbeatIntervalMs 10001", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Agent:HeartbeatInterval to at most 00:00:10", refusal.Message, StringComparison.Ordinal);
+        Assert.Null(await _api.FindAsync(agent.NodeId));
+        await agent.RegisterAsync(agent.Registration(intervalMs: 10_000));
+        Assert.NotNull(await _api.FindAsync(agent.NodeId));
+    }
+
+    [Fact]
+    public async Task A_cloned_node_is_refused_while_the_original_is_connected_audited_once_and_given_no_lease()
+    {
+        var nodeId = Guid.NewGuid();
+        await using var original = await Connect(nodeId);
+        await using var clone = await Connect(nodeId);
+        var originalInstance = Guid.NewGuid();
+        var cloneInstance = Guid.NewGuid();
+        await original.RegisterAsync(original.Registration() with { InstanceId = originalInstance });
+
+        var refusal = await Assert.ThrowsAsync<HubException>(() => clone.RegisterAsync(clone.Registration() with { InstanceId = cloneInstance }));
+        await Assert.ThrowsAsync<HubException>(() => clone.RegisterAsync(clone.Registration() with { InstanceId = cloneInstance }));
+
+        Assert.Contains("Cloned node", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(nodeId.ToString(), refusal.Message, StringComparison.Ordinal);
+        var noLease = await Assert.ThrowsAsync<HubException>(() => clone.HeartbeatAsync());
+        Assert.Contains("Register before", noLease.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await original.HeartbeatAsync()).Sequence);
+        await using (var db = await _host.OpenDatabaseAsync())
+        {
+            var audited = await db.AuditLog.AsNoTracking().Where(e => e.Action == "agent.cloned").ToListAsync(TestContext.Current.CancellationToken);
+            var entry = Assert.Single(audited);
+            Assert.Equal($"node/{nodeId}", entry.Target);
+            Assert.Contains(cloneInstance.ToString(), entry.Detail, StringComparison.Ordinal);
+        }
+
+        // The same process reconnecting is admitted; so is the copy once the original has gone.
+        await using var reconnected = await Connect(nodeId);
+        await reconnected.RegisterAsync(reconnected.Registration() with { InstanceId = originalInstance });
+        await original.DisposeAsync();
+        await reconnected.DisposeAsync();
+        await Eventually.HoldsAsync(async () => await _api.FindAsync(nodeId) is { Connected: false }, "the original's connections are closed");
+        await clone.RegisterAsync(clone.Registration() with { InstanceId = cloneInstance });
+        var ack = await clone.HeartbeatAsync();
+        Assert.True(ack.Sequence > 0);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     private ControlPlaneHost _host = null!;
 
     public async ValueTask InitializeAsync() =>
-        _host = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?> { ["Alerts:TickInterval"] = "00:00:00.050" });
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings(new Dictionary<string, string?> { ["Alerts:TickInterval"] = "00:00:00.050" }));
 
     public async ValueTask DisposeAsync()
     {

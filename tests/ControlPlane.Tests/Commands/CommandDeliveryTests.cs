@@ -164,7 +164,7 @@ public sealed class CommandDeliveryTests : IAsyncLifetime
     {
         Guid nodeId;
         Guid commandId;
-        await using (var first = await ControlPlaneHost.StartAsync(_database))
+        await using (var first = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings()))
         {
             using var http = first.CreateHttpClient();
             var api = new CommandsAndGroupsClient(http);
@@ -226,7 +226,7 @@ public sealed class CommandDeliveryTests : IAsyncLifetime
 
     private async Task StartControlPlaneAsync(Dictionary<string, string?>? settings = null)
     {
-        _host = await ControlPlaneHost.StartAsync(_database, settings);
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings(settings));
         _owned.Add(_host);
         var http = _host.CreateHttpClient();
         _owned.Add(new DisposeWith(http));

@@ -19,7 +19,7 @@ public sealed class CommandsApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings());
         _http = _host.CreateHttpClient();
         _api = new CommandsAndGroupsClient(_http);
         _node = await ListeningAgent.StartAsync(_host, [Build.Service("web"), Build.Service("api", ServiceState.Stopped, ServiceHealth.Stopped)], nodeName: "web-01");

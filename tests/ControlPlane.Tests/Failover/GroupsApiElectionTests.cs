@@ -28,7 +28,7 @@ public sealed class GroupsApiElectionTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings());
         _http = _host.CreateHttpClient();
         _api = new CommandsAndGroupsClient(_http);
         _a = await ListeningAgent.StartAsync(_host, StandingBy, nodeName: "web-a");

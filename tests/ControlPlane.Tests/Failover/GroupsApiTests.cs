@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
 using Vigil.ControlPlane.Data.Failover;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
@@ -8,6 +9,7 @@ using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
 using Vigil.Shared.Services;
+using Vigil.TestSupport;
 
 namespace Vigil.ControlPlane.Tests.Failover;
 
@@ -28,7 +30,7 @@ public sealed class GroupsApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings());
         _http = _host.CreateHttpClient();
         _api = new CommandsAndGroupsClient(_http);
         _a = await ListeningAgent.StartAsync(_host, StandingBy, nodeName: "web-a");
@@ -148,6 +150,40 @@ public sealed class GroupsApiTests : IAsyncLifetime
         using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/groups", request);
 
         await CommandsAndGroupsClient.AssertNamesFieldAsync(response, field);
+        Assert.Empty(await _api.ListGroupsAsync());
+    }
+
+    [Fact]
+    public async Task Roles_in_ever_new_unknown_groups_get_a_bounded_number_of_Releases_and_one_warning()
+    {
+        var roles = Enumerable.Range(0, FailoverCoordinator.StrayReleasesPerNodeMax + 8)
+            .Select(_ => new RoleReport { GroupId = Guid.NewGuid(), Service = "web", Epoch = 1, Active = false })
+            .ToArray();
+
+        await _a.ReportAsync(roles: roles);
+        await _a.ReportAsync(roles: [.. roles.Take(4), new RoleReport { GroupId = Guid.NewGuid(), Service = "web", Epoch = 1, Active = false }]);
+
+        await Eventually.HoldsAsync(
+            () => _a.Received.Count(c => c.Kind == CommandKind.Release) >= FailoverCoordinator.StrayReleasesPerNodeMax,
+            "the first Releases of unknown groups are delivered");
+        await Eventually.HoldsAsync(
+            () => _host.Logs.Contains(LogLevel.Warning, "reports roles in more than 32 unknown failover groups"), "one warning names the node");
+        Assert.Equal(FailoverCoordinator.StrayReleasesPerNodeMax, _a.Received.Count(c => c.Kind == CommandKind.Release));
+        Assert.Single(_host.Logs.Entries, e => e.Message.Contains("unknown failover groups", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Two_members_on_one_node_are_refused_naming_the_node()
+    {
+        var request = Build.Group("web", Build.Member(_a.NodeId, service: "web"), Build.Member(_a.NodeId, service: "api"), Build.Member(_b.NodeId));
+
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/groups", request);
+
+        var problem = await CommandsAndGroupsClient.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var error = problem.GetProperty("errors").GetProperty("members[1].nodeId")[0].GetString();
+        Assert.Contains("web-a", error, StringComparison.Ordinal);
+        Assert.Contains(_a.NodeId.ToString(), error, StringComparison.Ordinal);
+        Assert.Contains("one member per node", error, StringComparison.Ordinal);
         Assert.Empty(await _api.ListGroupsAsync());
     }
 

@@ -17,7 +17,7 @@ public sealed class ServicesApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ControlPlaneHost.StartAsync(_database);
+        _host = await ControlPlaneHost.StartAsync(_database, ListeningAgent.HostSettings());
         _http = _host.CreateHttpClient();
         _db = await ListeningAgent.StartAsync(_host, [Build.Service("postgres"), Build.Service("backup", ServiceState.Stopped, ServiceHealth.Stopped)], nodeName: "db-01");
         _webA = await ListeningAgent.StartAsync(_host, [Build.Service("web", ServiceState.Stopped), Build.Service("api", health: ServiceHealth.Unhealthy)], nodeName: "web-a");

@@ -145,11 +145,34 @@ public sealed class ListeningAgent : IAsyncDisposable
 
     public IReadOnlyList<AgentCommand> Received => [.. _received];
 
+    /// <summary>
+    /// A listening agent beats only when its test says so, at the longest interval a 3 s lease allows;
+    /// hosts it talks to count many missed beats before a node is Suspect or Lost (a minute, as before).
+    /// </summary>
+    public const int HeartbeatIntervalMs = 1500;
+
+    /// <summary><paramref name="settings"/> and the liveness thresholds of a host whose agents beat only when told.</summary>
+    public static Dictionary<string, string?> HostSettings(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Liveness:SuspectAfterMissedHeartbeats"] = "40",
+            ["Liveness:LostAfterMissedHeartbeats"] = "41",
+            ["Liveness:LostAfterDisconnectIntervals"] = "40",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
     /// <summary>Connects (as <paramref name="nodeId"/> when given), registers and reports <paramref name="services"/>.</summary>
     public static async Task<ListeningAgent> StartAsync(ControlPlaneHost host, IReadOnlyList<ServiceReport> services, Guid? nodeId = null, string? nodeName = null)
     {
         var listening = new ListeningAgent(await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken, nodeId, nodeName));
-        await listening.Agent.RegisterAsync(listening.Agent.Registration(intervalMs: 60_000));
+        await listening.Agent.RegisterAsync(listening.Agent.Registration(HeartbeatIntervalMs));
         await listening.ReportAsync(services);
         return listening;
     }

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Data;
+
+namespace Vigil.ControlPlane.Decider;
+
+public static class DeciderSetup
+{
+    /// <summary>
+    /// The decider lease: taken after the database is prepared and before failover starts deciding.
+    /// Call it after <c>AddVigilDatabase</c> and before <c>AddFailover</c> (hosted services start in order).
+    /// </summary>
+    public static IHostApplicationBuilder AddDeciderLease(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DeciderOptions>()
+            .Bind(builder.Configuration.GetSection(DeciderOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeciderOptions>, DeciderOptionsValidator>();
+        var dataDirectory = DataDirectoryOptions.From(builder.Configuration, builder.Environment.ContentRootPath).Path;
+        builder.Services.AddSingleton(_ => InstanceIdentity.Take(dataDirectory));
+        builder.Services.AddSingleton<DeciderLeaseStore>();
+        builder.Services.AddSingleton<DeciderLeaseHolder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeciderLeaseHolder>());
+        return builder;
+    }
+}
