@@ -3,7 +3,10 @@ using Vigil.ControlPlane.Data.Audit;
 
 namespace Vigil.ControlPlane.Audit;
 
-/// <summary>Writes the audit entries that could not be written at once, retrying until the database is back.</summary>
+/// <summary>
+/// Writes the audit entries that could not be written at once, retrying until the database is back:
+/// the queue's first, then those of the <see cref="AuditSpill"/> file (newer), in order.
+/// </summary>
 internal sealed partial class AuditRetryWriter(AuditTrail trail, TimeProvider time, ILogger<AuditRetryWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 500;
@@ -14,6 +17,11 @@ internal sealed partial class AuditRetryWriter(AuditTrail trail, TimeProvider ti
         var batch = new List<AuditEntry>();
         try
         {
+            if (trail.Spill.LeftFromBefore)
+            {
+                await WriteSpilledAsync(stoppingToken);
+            }
+
             while (await trail.Unwritten.WaitToReadAsync(stoppingToken))
             {
                 while (trail.Unwritten.TryPeek(out _))
@@ -29,12 +37,31 @@ internal sealed partial class AuditRetryWriter(AuditTrail trail, TimeProvider ti
                     await _retry.UntilWrittenAsync(() => trail.WriteAsync(batch, stoppingToken), null, null, stoppingToken);
                     LogWritten(batch.Count);
                 }
+
+                await WriteSpilledAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    private async Task WriteSpilledAsync(CancellationToken cancellationToken)
+    {
+        while (await trail.Spill.TakeAsync(cancellationToken) is { } spilled)
+        {
+            foreach (var batch in spilled.Chunk(MaxBatch))
+            {
+                await _retry.UntilWrittenAsync(() => trail.WriteAsync(batch, cancellationToken), null, null, cancellationToken);
+            }
+
+            trail.Spill.Written();
+            LogSpillWritten(spilled.Count, trail.Spill.FilePath);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Count} audit entries kept in {SpillFile} while the database was away")]
+    private partial void LogSpillWritten(int count, string spillFile);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Count} audit entries kept while the database was away")]
     private partial void LogWritten(int count);
