@@ -43,7 +43,9 @@ public sealed class AuditSpillTests : IAsyncLifetime
 
         Assert.Equal(2, File.ReadAllLines(Path.Combine(_directory, AuditSpill.FileName)).Length);
         await _server.StartAgainAsync(TestContext.Current.CancellationToken);
-        using var writer = new AuditRetryWriter(trail, TimeProvider.System, NullLogger<AuditRetryWriter>.Instance);
+        var database = new DatabaseReadiness(_databases);
+        database.MarkStarted();
+        using var writer = new AuditRetryWriter(trail, database, TimeProvider.System, NullLogger<AuditRetryWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         await Eventually.HoldsAsync(async () => (await StoredActionsAsync()).Length == actions.Length, "every entry is written");
         await writer.StopAsync(TestContext.Current.CancellationToken);
