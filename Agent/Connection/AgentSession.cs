@@ -149,7 +149,8 @@ internal sealed partial class AgentSession(
 
     /// <summary>
     /// Sends pending events in order. A refusal (the control plane cannot store them now, e.g. its
-    /// database is away) keeps them queued and retries later; heartbeats carry on meanwhile.
+    /// database is away) or no answer in time keeps them queued and retries later; heartbeats carry
+    /// on meanwhile, and decide whether the connection is lost.
     /// </summary>
     private async Task EventsAsync(CancellationToken cancellationToken)
     {
@@ -164,7 +165,7 @@ internal sealed partial class AgentSession(
                 outbox.Acknowledge(ack.UpTo);
                 retry = RetryDelay.Initial;
             }
-            catch (HubException refused)
+            catch (Exception refused) when (refused is HubException or TimeoutException)
             {
                 LogEventsRefused(batch.Count, refused.Message, retry);
                 await Task.Delay(retry, time, cancellationToken);
@@ -188,7 +189,7 @@ internal sealed partial class AgentSession(
                     LogDesiredConfiguration(configuration.Version, configuration.Services.Count);
                 }
             }
-            catch (HubException refused)
+            catch (Exception refused) when (refused is HubException or TimeoutException)
             {
                 LogConfigurationRefused(refused.Message, retry);
                 await Task.Delay(retry, time, cancellationToken);

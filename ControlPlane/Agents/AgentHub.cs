@@ -22,12 +22,14 @@ namespace Vigil.ControlPlane.Agents;
 /// Where agents connect. A thin shell: it checks who is calling and what they sent, then hands the
 /// message to the <see cref="NodeRegistry"/>. Refusals are <see cref="HubException"/>s, whose message
 /// reaches the agent; the connection stays open so the agent can correct itself. Each connection
-/// speaks for the one node its credential was enrolled for.
+/// speaks for the one node its credential was enrolled for. Heartbeats and registrations never wait
+/// on the database; calls that need it go through <see cref="AgentDatabaseCalls"/>, bounded in number
+/// and time, and a slow or absent database answers "keep them and send again".
 /// </summary>
 [Authorize(Policy = VigilPolicies.Agent)]
 internal sealed partial class AgentHub(
     NodeRegistry registry,
-    Enrollment enrollment,
+    AgentConnectionTimes connectionTimes,
     AgentConnections connections,
     EventStore events,
     DesiredConfigurations configurations,
@@ -35,6 +37,7 @@ internal sealed partial class AgentHub(
     FailoverCoordinator failover,
     IOptions<FailoverOptions> failoverOptions,
     IAuditTrail audit,
+    AgentDatabaseCalls databaseCalls,
     TimeProvider time,
     ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
@@ -134,7 +137,7 @@ internal sealed partial class AgentHub(
 
         try
         {
-            return new EventsAck { UpTo = await events.StoreAsync(nodeId, batch.Events, Context.ConnectionAborted) };
+            return new EventsAck { UpTo = await databaseCalls.RunAsync(Context, token => events.StoreAsync(nodeId, batch.Events, token)) };
         }
         catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
@@ -148,7 +151,7 @@ internal sealed partial class AgentHub(
         var nodeId = RegisteredNode();
         try
         {
-            return await configurations.GetAsync(nodeId, Context.ConnectionAborted);
+            return await databaseCalls.RunAsync(Context, token => configurations.GetAsync(nodeId, token));
         }
         catch (Exception exception) when (DatabaseOutage.Is(exception))
         {
@@ -175,7 +178,7 @@ internal sealed partial class AgentHub(
 
         try
         {
-            await commands.CompleteAsync(nodeId, outcome, Context.ConnectionAborted);
+            await databaseCalls.RunAsync(Context, token => commands.CompleteAsync(nodeId, outcome, token));
         }
         catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
@@ -184,13 +187,17 @@ internal sealed partial class AgentHub(
         }
     }
 
-    public override async Task OnConnectedAsync()
+    public override Task OnConnectedAsync()
     {
+        AgentDatabaseCalls.Track(Context);
         var credential = Credential;
         if (connections.Add(credential.AgentId, Context))
         {
-            await enrollment.RecordConnectedAsync(credential.AgentId, Context.ConnectionAborted);
+            // Written in the background: a connection never waits on the database.
+            connectionTimes.Note(credential.AgentId);
         }
+
+        return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

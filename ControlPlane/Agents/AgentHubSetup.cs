@@ -9,6 +9,12 @@ namespace Vigil.ControlPlane.Agents;
 
 public static class AgentHubSetup
 {
+    /// <summary>
+    /// Calls of one connection the hub runs side by side: a heartbeat never waits behind an event batch
+    /// or a command outcome that waits on the database (<see cref="AgentDatabaseCalls.PerConnection"/>).
+    /// </summary>
+    public const int ParallelCallsPerConnection = 8;
+
     /// <summary>The agent hub over WebSockets with the JSON and MessagePack protocols, enrolment, and agent authentication.</summary>
     public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder)
     {
@@ -20,6 +26,9 @@ public static class AgentHubSetup
         builder.Services.AddHostedService<AgentsShutdown>();
         builder.Services.AddSingleton<Enrollment>();
         builder.Services.AddSingleton<EnrollmentTokens>();
+        builder.Services.AddSingleton<AgentDatabaseCalls>();
+        builder.Services.AddSingleton<AgentConnectionTimes>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AgentConnectionTimes>());
 
         // The agent scheme is used only where an endpoint asks for it, never for every request.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
@@ -38,6 +47,7 @@ public static class AgentHubSetup
             {
                 hub.MaximumReceiveMessageSize = agents.Value.MaximumMessageBytes;
                 hub.EnableDetailedErrors = false;
+                hub.MaximumParallelInvocationsPerClient = ParallelCallsPerConnection;
             });
         return builder;
     }

@@ -16,4 +16,14 @@ public sealed class AgentsOptions
 
     /// <summary>Largest hub message accepted from an agent, in bytes; a larger one closes the connection.</summary>
     public int MaximumMessageBytes { get; set; } = AgentHubEndpoint.DefaultMaximumMessageBytes;
+
+    /// <summary>
+    /// How long an agent's call that needs the database (events, command outcomes, the desired
+    /// configuration, the credential check) waits for it before the agent is told to send again.
+    /// Shorter than the agent's own call timeout (twice its heartbeat interval, at least 5 s).
+    /// </summary>
+    public TimeSpan DatabaseCallTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Agents' calls waiting for the database at once, all agents together; more are told to send again at once.</summary>
+    public int DatabaseCallsInFlight { get; set; } = 64;
 }

@@ -27,6 +27,16 @@ internal sealed class AgentsOptionsValidator : IValidateOptions<AgentsOptions>
             errors.Add($"Agents:MaximumMessageBytes must be between {AgentHubEndpoint.DefaultMaximumMessageBytes} and 16777216 (was {options.MaximumMessageBytes}).");
         }
 
+        if (options.DatabaseCallTimeout <= TimeSpan.Zero || options.DatabaseCallTimeout >= TimeSpan.FromSeconds(5))
+        {
+            errors.Add($"Agents:DatabaseCallTimeout must be more than 0 and less than 5 seconds, an agent's shortest call timeout (was {options.DatabaseCallTimeout}).");
+        }
+
+        if (options.DatabaseCallsInFlight is < 1 or > 10_000)
+        {
+            errors.Add($"Agents:DatabaseCallsInFlight must be between 1 and 10000 (was {options.DatabaseCallsInFlight}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

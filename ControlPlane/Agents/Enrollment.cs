@@ -27,11 +27,13 @@ public sealed record EnrollmentOutcome(EnrollmentResponse? Enrolled, EnrollmentR
 /// <summary>
 /// Agents' credentials: enrolment with a token, the hub's look-up of a presented credential, and the
 /// admin's approve, revoke and forget. A credential found once is remembered, so that agents already
-/// known can reconnect while the database is away.
+/// known can reconnect while the database is away or does not answer in time; while it answers, its
+/// word (a revocation) is the one that counts.
 /// </summary>
 public sealed partial class Enrollment(
     IDbContextFactory<VigilDbContext> databases,
     AgentConnections connections,
+    AgentDatabaseCalls databaseCalls,
     IOptionsMonitor<AgentsOptions> options,
     TimeProvider time,
     ILogger<Enrollment> logger)
@@ -133,11 +135,16 @@ public sealed partial class Enrollment(
         var key = Convert.ToBase64String(hash);
         try
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var found = await db.Agents.AsNoTracking()
-                .Where(a => a.SecretHash == hash)
-                .Select(a => new AgentCredential(a.Id, a.NodeId, a.State))
-                .SingleOrDefaultAsync(cancellationToken);
+            var found = await databaseCalls.RunAsync(
+                async token =>
+                {
+                    await using var db = await databases.CreateDbContextAsync(token);
+                    return await db.Agents.AsNoTracking()
+                        .Where(a => a.SecretHash == hash)
+                        .Select(a => new AgentCredential(a.Id, a.NodeId, a.State))
+                        .SingleOrDefaultAsync(token);
+                },
+                cancellationToken);
             if (found is null)
             {
                 _known.TryRemove(key, out _);
@@ -158,21 +165,6 @@ public sealed partial class Enrollment(
             }
 
             throw;
-        }
-    }
-
-    /// <summary>Notes when the agent last connected: once per connection, never per heartbeat.</summary>
-    public async Task RecordConnectedAsync(Guid agentId, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        try
-        {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            await db.Agents.Where(a => a.Id == agentId).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastConnectedAt, now), cancellationToken);
-        }
-        catch (Exception exception) when (DatabaseOutage.Is(exception))
-        {
-            LogConnectionNotRecorded(agentId, exception.Message);
         }
     }
 
@@ -263,7 +255,4 @@ public sealed partial class Enrollment(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {AgentId} of node {NodeId} accepted as last known, the database cannot be read: {Reason}")]
     private partial void LogRemembered(Guid agentId, Guid nodeId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection time of agent {AgentId} not recorded: {Reason}")]
-    private partial void LogConnectionNotRecorded(Guid agentId, string reason);
 }

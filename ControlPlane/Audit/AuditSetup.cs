@@ -1,3 +1,5 @@
+using Vigil.ControlPlane.Data;
+
 namespace Vigil.ControlPlane.Audit;
 
 public static class AuditSetup
@@ -5,6 +7,8 @@ public static class AuditSetup
     /// <summary>The audit trail, and its writer for entries kept while the database was away.</summary>
     public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
     {
+        var dataDirectory = DataDirectoryOptions.From(builder.Configuration, builder.Environment.ContentRootPath).Path;
+        builder.Services.AddSingleton(new AuditSpill(dataDirectory));
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditTrail>());
         builder.Services.AddHostedService<AuditRetryWriter>();

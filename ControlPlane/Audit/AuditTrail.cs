@@ -7,23 +7,28 @@ namespace Vigil.ControlPlane.Audit;
 
 /// <summary>
 /// Writes each audit entry at once; when the database is away the entry waits in a bounded queue
-/// that <see cref="AuditRetryWriter"/> drains when it is back, in order.
+/// that <see cref="AuditRetryWriter"/> drains when it is back, in order. When the queue is full,
+/// entries go to the <see cref="AuditSpill"/> file in the data directory: none is dropped.
 /// </summary>
 internal sealed partial class AuditTrail(
     IDbContextFactory<VigilDbContext> databases,
     AuditFeed feed,
+    AuditSpill spill,
     TimeProvider time,
-    ILogger<AuditTrail> logger) : IAuditTrail
+    ILogger<AuditTrail> logger,
+    int queueCapacity = AuditTrail.QueueCapacity) : IAuditTrail
 {
     public const int QueueCapacity = 10_000;
 
     private readonly Channel<AuditEntry> _unwritten = Channel.CreateBounded<AuditEntry>(
-        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     private readonly RefusalTally _refusals = new();
     private readonly Lock _refusalsLock = new();
 
     internal ChannelReader<AuditEntry> Unwritten => _unwritten.Reader;
+
+    internal AuditSpill Spill => spill;
 
     public async Task RecordAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
@@ -65,7 +70,7 @@ internal sealed partial class AuditTrail(
         var entry = EntryOf(record);
 
         // Entries already waiting go first, so that the log stays in order.
-        if (_unwritten.Reader.Count == 0)
+        if (_unwritten.Reader.Count == 0 && !spill.IsSpilling)
         {
             try
             {
@@ -78,7 +83,27 @@ internal sealed partial class AuditTrail(
             }
         }
 
-        _unwritten.Writer.TryWrite(entry);
+        if (spill.IsSpilling || !_unwritten.Writer.TryWrite(entry))
+        {
+            SpillOrLog(entry);
+        }
+    }
+
+    private void SpillOrLog(AuditEntry entry)
+    {
+        var first = !spill.IsSpilling;
+        try
+        {
+            spill.Add(entry);
+            if (first)
+            {
+                LogSpilling(queueCapacity, spill.FilePath);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogLost(exception, entry.Actor, entry.Action, entry.Target ?? "-", entry.Outcome, entry.At, spill.FilePath);
+        }
     }
 
     /// <summary>Writes one entry now, or throws: for a process that ends right after, with no queue to drain.</summary>
@@ -109,6 +134,12 @@ internal sealed partial class AuditTrail(
     };
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit queue is full ({Capacity} entries wait for the database); further entries are kept in {SpillFile} and written when the database is back")]
+    private partial void LogSpilling(int capacity, string spillFile);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Audit entry lost, neither the database nor {SpillFile} could take it: {Actor} {Action} on {Target}, {Outcome}, at {At}. Free the data directory's disk and bring the database back")]
+    private partial void LogLost(Exception exception, string actor, string action, string target, string outcome, DateTimeOffset at, string spillFile);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write to the audit log now ({Error}); the entry is kept and written when the database is back")]
     private partial void LogQueued(string error);

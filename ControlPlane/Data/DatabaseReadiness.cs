@@ -32,4 +32,17 @@ internal sealed class DatabaseReadiness(IDbContextFactory<VigilDbContext> databa
             return HealthCheckResult.Unhealthy($"The database did not answer within {ProbeTimeout.TotalSeconds:0} s.");
         }
     }
+
+    /// <summary>Whether the database answers now (within the probe's timeout): a writer's test of whether a failed write was refused.</summary>
+    public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await CheckHealthAsync(new HealthCheckContext(), cancellationToken)).Status == HealthStatus.Healthy;
+        }
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
+        {
+            return false;
+        }
+    }
 }

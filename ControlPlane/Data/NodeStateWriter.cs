@@ -9,12 +9,15 @@ namespace Vigil.ControlPlane.Data;
 /// The single writer of node state: drains the <see cref="NodeJournal"/> at once (registrations and
 /// liveness changes), and every <see cref="DatabaseOptions.LastSeenFlushInterval"/> writes the
 /// last-heartbeat times of all nodes in one batch. While the database is away it keeps what it has
-/// not written and retries; nothing is written one row per heartbeat.
+/// not written and retries; nothing is written one row per heartbeat. A batch the database refuses
+/// while it answers (a poison batch) is written change by change, and a change it refuses alone is
+/// set aside with an error in the log, so that the writer goes on.
 /// </summary>
 internal sealed partial class NodeStateWriter(
     NodeJournal journal,
     NodeRegistry registry,
     NodeStateStore store,
+    DatabaseReadiness database,
     TimeProvider time,
     IOptions<DatabaseOptions> options,
     ILogger<NodeStateWriter> logger) : BackgroundService
@@ -70,7 +73,17 @@ internal sealed partial class NodeStateWriter(
             }
 
             ReportDropped();
-            await UntilWrittenAsync(() => store.WriteAsync(_pending, cancellationToken), cancellationToken);
+            if (await UntilWrittenOrRefusedAsync(_pending, cancellationToken) is not null)
+            {
+                foreach (var entry in _pending)
+                {
+                    if (await UntilWrittenOrRefusedAsync([entry], cancellationToken) is { } refused)
+                    {
+                        LogSetAside(refused, entry);
+                    }
+                }
+            }
+
             _pending.Clear();
         }
     }
@@ -90,6 +103,14 @@ internal sealed partial class NodeStateWriter(
         await UntilWrittenAsync(() => store.WriteLastSeenAsync(_unsavedLastSeen, cancellationToken), cancellationToken);
         _unsavedLastSeen.Clear();
     }
+
+    private Task<Exception?> UntilWrittenOrRefusedAsync(IReadOnlyList<NodeJournalEntry> entries, CancellationToken cancellationToken) =>
+        _retry.UntilWrittenOrRefusedAsync(
+            () => store.WriteAsync(entries, cancellationToken),
+            database.AnswersAsync,
+            exception => LogDatabaseUnavailable(exception, options.Value.Provider),
+            LogDatabaseBack,
+            cancellationToken);
 
     private Task UntilWrittenAsync(Func<Task> write, CancellationToken cancellationToken) =>
         _retry.UntilWrittenAsync(write, exception => LogDatabaseUnavailable(exception, options.Value.Provider), LogDatabaseBack, cancellationToken);
@@ -138,6 +159,9 @@ internal sealed partial class NodeStateWriter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write node state to the {Provider} database; keeping it in memory and retrying")]
     private partial void LogDatabaseUnavailable(Exception exception, DatabaseProvider provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refuses to store a node change ({Change}) though it answers; the change is set aside so that later ones are written. The node's stored state may lag until its next change")]
+    private partial void LogSetAside(Exception exception, NodeJournalEntry change);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database writable again after {Outage}; pending node state written")]
     private partial void LogDatabaseBack(TimeSpan outage);

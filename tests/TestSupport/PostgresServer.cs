@@ -10,7 +10,8 @@ namespace Vigil.TestSupport;
 /// A throwaway PostgreSQL cluster for tests: initdb into a fresh temporary folder, a server on a
 /// free loopback port with durability off (fsync, synchronous commit and full-page writes), and a
 /// fresh database per test. <see cref="StopAsync"/> and <see cref="StartAgainAsync"/> take the
-/// server away and bring it back on the same port, for tests of a database that goes away.
+/// server away and bring it back on the same port, for tests of a database that goes away;
+/// <see cref="Freeze"/> and <see cref="Thaw"/> make it hang and go on, for tests of a database that stalls.
 /// Clusters still running when the test process exits (a crashed or aborted run) are stopped then.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
@@ -25,6 +26,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private bool _disposed;
+    private bool _frozen;
 
     private PostgresServer(PostgresInstallation installation, string directory)
     {
@@ -152,6 +154,24 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops (SIGSTOP) the server and every process it started, as a hung host or a stalled disk
+    /// would: connections are still accepted by the kernel and open sessions stay open, but nothing
+    /// answers until <see cref="Thaw"/>. Linux only.
+    /// </summary>
+    public void Freeze()
+    {
+        Signal("STOP");
+        _frozen = true;
+    }
+
+    /// <summary>Lets a frozen server go on (SIGCONT) where it stopped.</summary>
+    public void Thaw()
+    {
+        Signal("CONT");
+        _frozen = false;
+    }
+
     /// <summary>Stops the server at once and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -164,6 +184,11 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             _disposed = true;
+            if (_frozen)
+            {
+                Thaw();
+            }
+
             if (MayBeRunning)
             {
                 await Installation.PgCtlAsync(["stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30"], ClusterDirectory, CancellationToken.None);
@@ -177,6 +202,40 @@ public sealed class PostgresServer : IAsyncDisposable
         finally
         {
             _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Sends the signal to the postmaster and its children (the backends and the server's own workers).</summary>
+    private void Signal(string signal)
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var processes = new List<string> { $"{postmaster}" };
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces and parentheses.
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && fields[1] == $"{postmaster}")
+            {
+                processes.Add(Path.GetFileName(directory));
+            }
+        }
+
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", .. processes])
+            ?? throw new InvalidOperationException($"kill -{signal} could not be started for the PostgreSQL test server on port {Port}.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {string.Join(' ', processes)} failed (exit code {kill.ExitCode}) for the PostgreSQL test server on port {Port}.");
         }
     }
 

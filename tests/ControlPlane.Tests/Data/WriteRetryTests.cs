@@ -100,6 +100,35 @@ public sealed class WriteRetryTests
         Assert.Empty(clock.Delays);
     }
 
+    [Fact]
+    public async Task A_write_the_database_refuses_while_it_answers_is_given_up_after_a_few_attempts()
+    {
+        var clock = new RecordingClock();
+        var writes = new FailingWrites(failures: int.MaxValue);
+        var retry = new WriteRetry(clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
+        var writing = retry.UntilWrittenOrRefusedAsync(writes.WriteAsync, _ => Task.FromResult(true), null, null, CancellationToken.None);
+        await clock.ElapseEachDelayAsync(WriteRetry.RefusedAfter - 1);
+        var refused = await writing.WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        Assert.Same(writes.Thrown[^1], refused);
+        Assert.Equal(WriteRetry.RefusedAfter, writes.Attempts);
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_while_the_database_does_not_answer_is_retried_until_it_lands()
+    {
+        var clock = new RecordingClock();
+        var writes = new FailingWrites(failures: WriteRetry.RefusedAfter + 2);
+        var retry = new WriteRetry(clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
+        var writing = retry.UntilWrittenOrRefusedAsync(writes.WriteAsync, _ => Task.FromResult(false), null, null, CancellationToken.None);
+        await clock.ElapseEachDelayAsync(WriteRetry.RefusedAfter + 2);
+
+        Assert.Null(await writing.WaitAsync(Patience, TestContext.Current.CancellationToken));
+        Assert.Equal(WriteRetry.RefusedAfter + 3, writes.Attempts);
+    }
+
     /// <summary>Fails its first <c>failures</c> attempts with a distinct exception each, then lands.</summary>
     private sealed class FailingWrites(int failures)
     {

@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Data;
+
+namespace Vigil.ControlPlane.Agents;
+
+/// <summary>
+/// The agent hub's calls that need the database (events, command outcomes, the desired configuration)
+/// and the credential check: bounded in number and in time (<see cref="AgentsOptions.DatabaseCallTimeout"/>),
+/// so that a slow or hung database answers an agent "not now, send again" instead of holding its
+/// connection. One connection has at most <see cref="PerConnection"/> of them in flight, so that its
+/// heartbeats always find one of the hub's <see cref="AgentHubSetup.ParallelCallsPerConnection"/> places free.
+/// </summary>
+public sealed class AgentDatabaseCalls(IOptions<AgentsOptions> options, TimeProvider time)
+{
+    public const int PerConnection = AgentHubSetup.ParallelCallsPerConnection - 2;
+    private static readonly object InFlightKey = new();
+
+    private readonly BoundedDatabaseCalls _calls = new(options.Value.DatabaseCallsInFlight, options.Value.DatabaseCallTimeout, time);
+
+    public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _calls.RunAsync(call, cancellationToken);
+
+    /// <summary>A call of the hub on behalf of <paramref name="connection"/>.</summary>
+    internal async Task<T> RunAsync<T>(HubCallerContext connection, Func<CancellationToken, Task<T>> call)
+    {
+        var inFlight = (StrongBox<int>)connection.Items[InFlightKey]!;
+        if (Interlocked.Increment(ref inFlight.Value) > PerConnection)
+        {
+            Interlocked.Decrement(ref inFlight.Value);
+            throw new TimeoutException($"{PerConnection} calls of this connection are waiting for the database already.");
+        }
+
+        try
+        {
+            return await _calls.RunAsync(call, connection.ConnectionAborted);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight.Value);
+        }
+    }
+
+    internal async Task RunAsync(HubCallerContext connection, Func<CancellationToken, Task> call) =>
+        await RunAsync(
+            connection,
+            async token =>
+            {
+                await call(token);
+                return true;
+            });
+
+    /// <summary>Called when the connection opens, before any of its calls.</summary>
+    internal static void Track(HubCallerContext connection) => connection.Items[InFlightKey] = new StrongBox<int>();
+}
