@@ -63,23 +63,6 @@ public sealed partial class EventOutbox : IDisposable
     }
 
     /// <summary>Stores a new event durably (flushed to disk) before returning its sequence number.</summary>
-    /// <summary>
-    /// Text the control plane accepts: no control characters, not blank, within the limit. An event
-    /// it refused would stay first in the outbox and hold back every event after it.
-    /// </summary>
-    internal static string Printable(string text, int maxLength)
-    {
-        var clean = string.Create(text.Length, text, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
-            }
-        }).Trim();
-        clean = clean.Length == 0 ? "-" : clean;
-        return clean.Length <= maxLength ? clean : clean[..maxLength];
-    }
-
     public long Record(AgentEventKind kind, string? service, string message, int? exitCode = null)
     {
         lock (_gate)
@@ -89,8 +72,8 @@ public sealed partial class EventOutbox : IDisposable
                 Sequence = _nextSequence++,
                 OccurredAt = _time.GetUtcNow(),
                 Kind = kind,
-                Service = service is null ? null : Printable(service, MessageLimits.ServiceNameMaxLength),
-                Message = Printable(message, MessageLimits.EventMessageMaxLength),
+                Service = service is null ? null : PrintableText.Of(service, MessageLimits.ServiceNameMaxLength),
+                Message = PrintableText.Of(message, MessageLimits.EventMessageMaxLength),
                 ExitCode = exitCode,
             };
             if (_pending.Count >= Capacity)

@@ -257,7 +257,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
             {
                 State = observation.State,
                 Health = step.Health,
-                Reason = Truncated(step.Reason, MessageLimits.ReasonMaxLength),
+                Reason = PrintableText.Of(step.Reason, MessageLimits.ReasonMaxLength),
                 ProcessId = observation.ProcessId,
                 StartType = TruncatedOrNull(observation.StartType),
                 Account = TruncatedOrNull(observation.Account),
@@ -300,9 +300,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private static string Truncated(string text, int maxLength) => text.Length <= maxLength ? text : text[..maxLength];
-
-    private static string? TruncatedOrNull(string? text) => text is null ? null : Truncated(text, MessageLimits.ServiceAttributeMaxLength);
+    private static string? TruncatedOrNull(string? text) => text is null ? null : PrintableText.Of(text, MessageLimits.ServiceAttributeMaxLength);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Supervision of {Service} hit an unexpected error; it carries on")]
     private partial void LogStepFailed(Exception exception, string service);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vigil.Shared.Services;
+using Vigil.Shared.Validation;
 
 namespace Vigil.Agent.Supervision.Probes;
 
@@ -78,7 +79,7 @@ public sealed class CommandProbe(ProbeDefinition definition) : IProbe
 
     private static string? FirstLine(string text)
     {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length == 0 ? null : line.Length <= OutputLimit ? line : line[..OutputLimit];
+        var line = text.Split('\n', 2)[0];
+        return string.IsNullOrWhiteSpace(line) ? null : PrintableText.Of(line, OutputLimit);
     }
 }
