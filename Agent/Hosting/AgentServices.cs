@@ -6,6 +6,7 @@ using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
 using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
+using Vigil.Agent.Storage;
 using Vigil.Agent.Supervision;
 
 namespace Vigil.Agent.Hosting;
@@ -51,7 +52,9 @@ public static class AgentServices
         builder.Services.AddSingleton(services => new EventOutbox(
             Path.Combine(DataDirectory(services), "outbox"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<EventOutbox>>()));
         builder.Services.AddSingleton<AgentEvents>();
-        builder.Services.AddSingleton(services => new DesiredConfigurationStore(DataDirectory(services)));
+        builder.Services.AddSingleton(_ => IDataFolderAccess.ForThisMachine());
+        builder.Services.AddSingleton(services => new DesiredConfigurationStore(
+            DataDirectory(services), services.GetRequiredService<IDataFolderAccess>(), services.GetRequiredService<ILogger<DesiredConfigurationStore>>()));
         builder.Services.AddSingleton(services => new RoleKeeper(
             DataDirectory(services), services.GetRequiredService<AgentEvents>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RoleKeeper>>()));
         builder.Services.AddComponent<RoleKeeper>("role keeper");
