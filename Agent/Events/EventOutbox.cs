@@ -39,9 +39,12 @@ public sealed partial class EventOutbox : IDisposable
         _time = time;
         _logger = logger;
         IsFresh = !File.Exists(_acknowledgedPath) && !File.Exists(_eventsPath);
-        if (Load())
+        var torn = Load();
+        var beyondCapacity = DropBeyondCapacity();
+        if (torn || beyondCapacity)
         {
-            // A line torn by a crash would swallow the next event appended after it: rewrite the file whole.
+            // A line torn by a crash would swallow the next event appended after it, and a file over
+            // the capacity (written by an older agent) would be read whole at every start: rewrite it.
             WritePendingFile();
         }
 
@@ -63,23 +66,6 @@ public sealed partial class EventOutbox : IDisposable
     }
 
     /// <summary>Stores a new event durably (flushed to disk) before returning its sequence number.</summary>
-    /// <summary>
-    /// Text the control plane accepts: no control characters, not blank, within the limit. An event
-    /// it refused would stay first in the outbox and hold back every event after it.
-    /// </summary>
-    internal static string Printable(string text, int maxLength)
-    {
-        var clean = string.Create(text.Length, text, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
-            }
-        }).Trim();
-        clean = clean.Length == 0 ? "-" : clean;
-        return clean.Length <= maxLength ? clean : clean[..maxLength];
-    }
-
     public long Record(AgentEventKind kind, string? service, string message, int? exitCode = null)
     {
         lock (_gate)
@@ -89,8 +75,8 @@ public sealed partial class EventOutbox : IDisposable
                 Sequence = _nextSequence++,
                 OccurredAt = _time.GetUtcNow(),
                 Kind = kind,
-                Service = service is null ? null : Printable(service, MessageLimits.ServiceNameMaxLength),
-                Message = Printable(message, MessageLimits.EventMessageMaxLength),
+                Service = service is null ? null : PrintableText.Of(service, MessageLimits.ServiceNameMaxLength),
+                Message = PrintableText.Of(message, MessageLimits.EventMessageMaxLength),
                 ExitCode = exitCode,
             };
             if (_pending.Count >= Capacity)
@@ -243,6 +229,24 @@ public sealed partial class EventOutbox : IDisposable
         return torn;
     }
 
+    /// <summary>
+    /// Applies the capacity to what was read, as <see cref="Record"/> does: the oldest go and are
+    /// counted as dropped. True when some went.
+    /// </summary>
+    private bool DropBeyondCapacity()
+    {
+        var excess = _pending.Count - Capacity;
+        if (excess <= 0)
+        {
+            return false;
+        }
+
+        _pending.RemoveRange(0, excess);
+        _dropped += excess;
+        LogDroppedAtLoad(_eventsPath, excess, Capacity);
+        return true;
+    }
+
     /// <summary>Rewrites the file with the pending events only.</summary>
     private void Compact()
     {
@@ -263,6 +267,9 @@ public sealed partial class EventOutbox : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an unreadable line in {Path} (the agent stopped while writing it)")]
     private partial void LogTornLine(string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} held {Excess} events more than the outbox keeps ({Capacity}); the oldest were dropped and the control plane will be told how many")]
+    private partial void LogDroppedAtLoad(string path, int excess, int capacity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The control plane already holds events up to {LastStored} for this node; new events continue above it")]
     private partial void LogRenumbered(long lastStored);

@@ -8,7 +8,8 @@ public static partial class AgentRunner
 {
     /// <summary>
     /// Checks the configuration and the node id, then runs until stopped. A bad setting or an
-    /// unusable node id file ends the start with one line saying what to fix, and exit code 1.
+    /// unusable node id file ends the start with one line saying what to fix, and exit code 1; so
+    /// does a component that could not continue (see <see cref="RestartingComponent"/>).
     /// </summary>
     public static async Task<int> RunUntilStoppedAsync(this IHost host)
     {
@@ -39,8 +40,9 @@ public static partial class AgentRunner
         LogStarting(logger, AgentDescription.Version, options.NodeName!, nodeId, string.Join(", ", options.ControlPlaneAddresses), options.DataDirectory!);
         ReportRejectedFileChanges(host, logger);
         AgentServiceRecovery.EnsureRestartOnFailure(logger);
+        var exit = host.Services.GetService<AgentExit>() ?? new AgentExit();
         await host.RunAsync();
-        return 0;
+        return exit.Code;
     }
 
     private static void ReportRejectedFileChanges(IHost host, ILogger logger)

@@ -6,6 +6,7 @@ using Vigil.Agent.Events;
 using Vigil.Agent.Metrics;
 using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
+using Vigil.Agent.Storage;
 using Vigil.Agent.Supervision;
 
 namespace Vigil.Agent.Hosting;
@@ -23,6 +24,11 @@ public static class AgentServices
 
         builder.Services.AddSystemd();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AgentExit>();
+
+        // Every component runs as a RestartingComponent, which logs its failures and starts it again;
+        // anything else that fails stops the agent rather than leave it running without a part.
+        builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         return builder;
     }
 
@@ -46,19 +52,21 @@ public static class AgentServices
         builder.Services.AddSingleton(services => new EventOutbox(
             Path.Combine(DataDirectory(services), "outbox"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<EventOutbox>>()));
         builder.Services.AddSingleton<AgentEvents>();
-        builder.Services.AddSingleton(services => new DesiredConfigurationStore(DataDirectory(services)));
+        builder.Services.AddSingleton(_ => IDataFolderAccess.ForThisMachine());
+        builder.Services.AddSingleton(services => new DesiredConfigurationStore(
+            DataDirectory(services), services.GetRequiredService<IDataFolderAccess>(), services.GetRequiredService<ILogger<DesiredConfigurationStore>>()));
         builder.Services.AddSingleton(services => new RoleKeeper(
             DataDirectory(services), services.GetRequiredService<AgentEvents>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RoleKeeper>>()));
-        builder.Services.AddHostedService(services => services.GetRequiredService<RoleKeeper>());
+        builder.Services.AddComponent<RoleKeeper>("role keeper");
         builder.Services.AddSingleton(services => new CommandJournal(DataDirectory(services)));
         builder.Services.AddSingleton<RoleHookRunner>();
         builder.Services.AddSingleton<CommandExecutor>();
         builder.Services.AddSingleton<RoleEndpoint>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<RoleEndpoint>());
+        builder.Services.AddComponent<RoleEndpoint>("role endpoint");
         builder.Services.AddSingleton<ServiceManagerFactory>();
         builder.Services.AddSingleton<Supervisor>();
         builder.Services.AddSingleton<IServiceReports>(services => services.GetRequiredService<Supervisor>());
-        builder.Services.AddHostedService(services => services.GetRequiredService<Supervisor>());
+        builder.Services.AddComponent<Supervisor>("supervisor");
         return builder;
     }
 
@@ -67,9 +75,21 @@ public static class AgentServices
     {
         builder.Services.AddSingleton<NodeIdentityHolder>();
         builder.Services.AddSingleton<AgentEnrolment>();
-        builder.Services.AddHostedService<ControlPlaneConnection>();
+        builder.Services.AddSingleton<ControlPlaneConnection>();
+        builder.Services.AddComponent<ControlPlaneConnection>("connection to the control plane");
         return builder;
     }
+
+    /// <summary>Runs the component, registered as a singleton, as a <see cref="RestartingComponent"/>, in the order of registration.</summary>
+    private static void AddComponent<T>(this IServiceCollection services, string name)
+        where T : BackgroundService =>
+        services.AddSingleton<IHostedService>(provider => new RestartingComponent(
+            provider.GetRequiredService<T>(),
+            name,
+            provider.GetRequiredService<IHostApplicationLifetime>(),
+            provider.GetRequiredService<AgentExit>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RestartingComponent>>()));
 
     /// <summary>The source the agent's entries carry in the Windows Event Log (Application log).</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("windows")]

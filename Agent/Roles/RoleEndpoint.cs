@@ -10,6 +10,7 @@ namespace Vigil.Agent.Roles;
 /// The optional local HTTP endpoint for load balancers (<c>Agent:RoleEndpoint</c>):
 /// <c>GET /roles/{group}</c> answers 200 where this node holds the group's active role and may run
 /// its service, 503 where it does not, 404 for a group this node is not in; <c>GET /roles</c> lists them.
+/// HEAD gets the same headers without the body; other methods get 405.
 /// </summary>
 public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKeeper roles, ILogger<RoleEndpoint> logger) : BackgroundService
 {
@@ -51,25 +52,26 @@ public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKee
 
             try
             {
-                Answer(context);
+                Send(context, context.Request.HttpMethod, Answer(context.Request.HttpMethod, context.Request.Url?.AbsolutePath ?? ""));
             }
-            catch (Exception exception) when (exception is HttpListenerException or IOException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                LogAnswerFailed(exception.Message);
+                // One request must never end the endpoint, let alone the agent.
+                LogAnswerFailed(exception, context.Request.HttpMethod, context.Request.RawUrl);
+                context.Response.Abort();
             }
         }
     }
 
-    private void Answer(HttpListenerContext context)
+    /// <summary>What to answer a request: GET and HEAD are answered alike (HEAD without the body), anything else is refused with 405.</summary>
+    internal RoleAnswer Answer(string method, string requestPath)
     {
-        using var response = context.Response;
-        var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
-        if (context.Request.HttpMethod is not ("GET" or "HEAD"))
+        if (method is not ("GET" or "HEAD"))
         {
-            Write(response, HttpStatusCode.MethodNotAllowed, "only GET and HEAD are answered\n");
-            return;
+            return new(HttpStatusCode.MethodNotAllowed, "only GET and HEAD are answered\n");
         }
 
+        var path = requestPath.TrimEnd('/');
         var held = roles.Roles().Select(r => new
         {
             Group = r.GroupName,
@@ -80,34 +82,40 @@ public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKee
         }).ToList();
         if (path == "/roles")
         {
-            Write(response, HttpStatusCode.OK, JsonSerializer.Serialize(held, Json), "application/json");
-            return;
+            return new(HttpStatusCode.OK, JsonSerializer.Serialize(held, Json), "application/json");
         }
 
         if (!path.StartsWith("/roles/", StringComparison.Ordinal))
         {
-            Write(response, HttpStatusCode.NotFound, "try /roles or /roles/{group}\n");
-            return;
+            return new(HttpStatusCode.NotFound, "try /roles or /roles/{group}\n");
         }
 
         var group = Uri.UnescapeDataString(path["/roles/".Length..]);
         var role = held.FirstOrDefault(r => r.Group.Equals(group, StringComparison.OrdinalIgnoreCase) || r.GroupId.ToString() == group);
         if (role is null)
         {
-            Write(response, HttpStatusCode.NotFound, $"this node is not a member of group {group}\n");
-            return;
+            return new(HttpStatusCode.NotFound, $"this node is not a member of group {group}\n");
         }
 
-        Write(response, role.Active ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, role.Active ? "active\n" : "standby\n");
+        return role.Active ? new(HttpStatusCode.OK, "active\n") : new(HttpStatusCode.ServiceUnavailable, "standby\n");
     }
 
-    private static void Write(HttpListenerResponse response, HttpStatusCode status, string body, string contentType = "text/plain")
+    private static void Send(HttpListenerContext context, string method, RoleAnswer answer)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        response.StatusCode = (int)status;
-        response.ContentType = contentType;
+        using var response = context.Response;
+        var bytes = Encoding.UTF8.GetBytes(answer.Body);
+        response.StatusCode = (int)answer.Status;
+        response.ContentType = answer.ContentType;
+        if (answer.Status == HttpStatusCode.MethodNotAllowed)
+        {
+            response.AddHeader("Allow", "GET, HEAD");
+        }
+
         response.ContentLength64 = bytes.Length;
-        response.OutputStream.Write(bytes);
+        if (method != "HEAD")
+        {
+            response.OutputStream.Write(bytes);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Role endpoint for load balancers listening on {Prefix}")]
@@ -116,6 +124,9 @@ public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKee
     [LoggerMessage(Level = LogLevel.Error, Message = "The role endpoint cannot listen on {Prefix}: {Reason}. Check Agent:RoleEndpoint")]
     private partial void LogCannotListen(string prefix, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A role endpoint answer failed: {Reason}")]
-    private partial void LogAnswerFailed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The role endpoint could not answer {Method} {Url}; it goes on answering other requests")]
+    private partial void LogAnswerFailed(Exception exception, string method, string? url);
 }
+
+/// <summary>The role endpoint's answer to one request.</summary>
+internal sealed record RoleAnswer(HttpStatusCode Status, string Body, string ContentType = "text/plain");

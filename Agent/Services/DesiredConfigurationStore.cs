@@ -6,9 +6,10 @@ namespace Vigil.Agent.Services;
 
 /// <summary>
 /// The last desired configuration received from the control plane, kept on disk so the agent runs
-/// those services after a restart even while the control plane is unreachable.
+/// those services after a restart even while the control plane is unreachable. Read back only from
+/// an owner-only data folder: a file another user could have planted says what the agent runs.
 /// </summary>
-public sealed class DesiredConfigurationStore
+public sealed partial class DesiredConfigurationStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private static readonly DesiredConfiguration None = new() { Version = 0, Services = [] };
@@ -16,10 +17,18 @@ public sealed class DesiredConfigurationStore
     private readonly Lock _gate = new();
     private DesiredConfiguration _current;
 
-    public DesiredConfigurationStore(string dataDirectory)
+    public DesiredConfigurationStore(string dataDirectory, IDataFolderAccess access, ILogger<DesiredConfigurationStore> logger)
     {
         _path = Path.Combine(dataDirectory, "desired-configuration.json");
-        _current = Load();
+        if (access.MakeOwnerOnly(dataDirectory) is { } why)
+        {
+            LogNotOwnerOnly(logger, dataDirectory, why, _path);
+            _current = None;
+        }
+        else
+        {
+            _current = Load();
+        }
     }
 
     /// <summary>Raised after a new version was stored.</summary>
@@ -53,6 +62,9 @@ public sealed class DesiredConfigurationStore
         Changed?.Invoke();
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The data folder {DataDirectory} is not owner-only ({Reason}): the desired configuration stored in {Path} is not loaded, since another user could have planted it; the agent waits for the control plane to send it again. Make the folder writable by SYSTEM and Administrators only (mode 700 and owned by the agent's user elsewhere)")]
+    private static partial void LogNotOwnerOnly(ILogger logger, string dataDirectory, string reason, string path);
 
     private DesiredConfiguration Load()
     {

@@ -40,6 +40,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
     private RoleAllowance _permission = RoleAllowance.Unrestricted;
     private (Task<OperationResult> Task, CancellationTokenSource Cancel)? _operation;
     private ServiceReport _report;
+    private bool _startsKeptToAgent;
 
     public SupervisedService(
         ManagedServiceDefinition definition, SourcedDefinition source, RestartPolicy policy, IServiceManager manager, AgentEvents events,
@@ -145,6 +146,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
         TakeRequests();
         var now = Now;
         _permission = _roles.PermissionFor(Name);
+        KeepStartsToTheAgentOnceMember();
         var completed = TakeCompletion();
         var observation = _manager.Observe();
         var failing = SupervisionMachine.ProbesCount(_state, observation)
@@ -248,6 +250,42 @@ public sealed partial class SupervisedService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// When the service becomes a member of a failover group, its manager makes sure nothing but the
+    /// agent starts it (the windows kind: start type Manual, no recovery actions); a change is logged
+    /// as a warning and recorded as an event. Checked again each time it becomes a member.
+    /// </summary>
+    private void KeepStartsToTheAgentOnceMember()
+    {
+        var member = _permission.Role is not null;
+        if (member == _startsKeptToAgent)
+        {
+            return;
+        }
+
+        _startsKeptToAgent = member;
+        if (!member)
+        {
+            return;
+        }
+
+        try
+        {
+            var changes = _manager.KeepStartsToTheAgent();
+            if (changes.Count > 0)
+            {
+                var what = string.Join("; ", changes);
+                LogStartsTakenOver(Name, _permission.Role!.GroupName, what);
+                _events.Record(AgentEventKind.ConfigApplied, Name, $"warning: {Name} is a member of failover group {_permission.Role.GroupName}, so only the agent may start it: {what}");
+            }
+        }
+        catch (ServiceOperationException exception)
+        {
+            LogStartsNotTakenOver(Name, _permission.Role!.GroupName, exception.Message);
+            _events.Record(AgentEventKind.ConfigRejected, Name, $"{Name} is a member of failover group {_permission.Role.GroupName} but its operating system may still start it: {exception.Message}");
+        }
+    }
+
     private void Publish(SupervisionStep step, ServiceObservation observation)
     {
         var healthChanged = step.Health != _report.Health;
@@ -257,7 +295,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
             {
                 State = observation.State,
                 Health = step.Health,
-                Reason = Truncated(step.Reason, MessageLimits.ReasonMaxLength),
+                Reason = PrintableText.Of(step.Reason, MessageLimits.ReasonMaxLength),
                 ProcessId = observation.ProcessId,
                 StartType = TruncatedOrNull(observation.StartType),
                 Account = TruncatedOrNull(observation.Account),
@@ -300,9 +338,13 @@ public sealed partial class SupervisedService : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private static string Truncated(string text, int maxLength) => text.Length <= maxLength ? text : text[..maxLength];
+    private static string? TruncatedOrNull(string? text) => text is null ? null : PrintableText.Of(text, MessageLimits.ServiceAttributeMaxLength);
 
-    private static string? TruncatedOrNull(string? text) => text is null ? null : Truncated(text, MessageLimits.ServiceAttributeMaxLength);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Service} is a member of failover group {Group}, so only the agent may start it: {Changes}")]
+    private partial void LogStartsTakenOver(string service, string group, string changes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Service} is a member of failover group {Group} but the agent could not make sure only it starts the service: {Reason}")]
+    private partial void LogStartsNotTakenOver(string service, string group, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Supervision of {Service} hit an unexpected error; it carries on")]
     private partial void LogStepFailed(Exception exception, string service);

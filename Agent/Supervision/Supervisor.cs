@@ -146,7 +146,10 @@ public sealed partial class Supervisor(
         }
         finally
         {
+            // A run that failed is started again and subscribes again.
             desired.Changed -= OnDesiredChanged;
+            roles.Changed -= OnRoleChanged;
+            roles.AllChanged -= NudgeAll;
         }
     }
 

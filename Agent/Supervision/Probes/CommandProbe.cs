@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text;
 using Vigil.Shared.Services;
+using Vigil.Shared.Validation;
 
 namespace Vigil.Agent.Supervision.Probes;
 
@@ -24,23 +26,44 @@ public sealed class CommandProbe(ProbeDefinition definition) : IProbe
             return ProbeResult.Fail($"could not run '{definition.Command}': {exception.Message}");
         }
 
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(definition.Timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(definition.Timeout);
+        var output = new CommandOutput(process.StandardOutput, deadline.Token);
+        var errors = new CommandOutput(process.StandardError, deadline.Token);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                // Waits for the command only: a child it left in the background may keep its output open for long after.
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                KillTree(process);
+                return ProbeResult.Fail($"did not finish within {definition.Timeout.TotalSeconds:0.###} s");
+            }
+
+            var text = await output.FirstLine ?? await errors.FirstLine;
+            var detail = text is null ? $"exit code {process.ExitCode}" : $"exit code {process.ExitCode}: {text}";
+            return process.ExitCode == 0 ? ProbeResult.Pass(detail) : ProbeResult.Fail(detail);
         }
-        catch (OperationCanceledException)
+        finally
+        {
+            await deadline.CancelAsync();
+            await Task.WhenAll(output.Drained, errors.Drained);
+        }
+    }
+
+    private static void KillTree(System.Diagnostics.Process process)
+    {
+        try
         {
             process.Kill(entireProcessTree: true);
-            return ProbeResult.Fail($"did not finish within {definition.Timeout.TotalSeconds:0.###} s");
         }
-
-        var text = FirstLine(await output) ?? FirstLine(await errors);
-        var detail = text is null ? $"exit code {process.ExitCode}" : $"exit code {process.ExitCode}: {text}";
-        return process.ExitCode == 0 ? ProbeResult.Pass(detail) : ProbeResult.Fail(detail);
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // It exited meanwhile.
+        }
     }
 
     private ProcessStartInfo StartInfo()
@@ -78,7 +101,52 @@ public sealed class CommandProbe(ProbeDefinition definition) : IProbe
 
     private static string? FirstLine(string text)
     {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length == 0 ? null : line.Length <= OutputLimit ? line : line[..OutputLimit];
+        var line = text.Split('\n', 2)[0];
+        return string.IsNullOrWhiteSpace(line) ? null : PrintableText.Of(line, OutputLimit);
+    }
+
+    /// <summary>
+    /// One output of the command, read to its end so that the command never blocks on a full pipe.
+    /// Its first line is known as soon as it is complete, or when the output ends or the deadline passes.
+    /// </summary>
+    private sealed class CommandOutput
+    {
+        private readonly TaskCompletionSource<string?> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly StringBuilder _start = new();
+
+        public CommandOutput(StreamReader reader, CancellationToken deadline) => Drained = DrainAsync(reader, deadline);
+
+        public Task<string?> FirstLine => _firstLine.Task;
+
+        /// <summary>Ends at the end of the output or at the deadline; never fails.</summary>
+        public Task Drained { get; }
+
+        private async Task DrainAsync(StreamReader reader, CancellationToken deadline)
+        {
+            var buffer = new char[1024];
+            try
+            {
+                int read;
+                while ((read = await reader.ReadAsync(buffer, deadline).AsTask().WaitAsync(deadline)) > 0)
+                {
+                    if (!_firstLine.Task.IsCompleted)
+                    {
+                        _start.Append(buffer, 0, read);
+                        if (buffer.AsSpan(0, read).Contains('\n') || _start.Length >= OutputLimit)
+                        {
+                            _firstLine.TrySetResult(CommandProbe.FirstLine(_start.ToString()));
+                        }
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                // The deadline passed, or the output closed under the read: what was read is all there is.
+            }
+            finally
+            {
+                _firstLine.TrySetResult(CommandProbe.FirstLine(_start.ToString()));
+            }
+        }
     }
 }

@@ -9,11 +9,11 @@ namespace Vigil.Agent.Supervision.ProcessServices;
 /// <summary>
 /// Starts the executable with CreateProcess, its standard output and error being log files opened
 /// for appending and inherited by the process, so it writes there directly and can outlive the
-/// agent. A graceful stop sends Ctrl+C to the process's console, as WinSW does; that works when the
-/// agent itself has no console (running as a service); otherwise the stop falls back to a kill.
+/// agent. A graceful stop sends Ctrl+C to the process's console (<see cref="ConsoleCtrlC"/>); that
+/// works when the agent itself has no console (running as a service); otherwise the stop falls back to a kill.
 /// </summary>
 [SupportedOSPlatform("windows")]
-public sealed partial class WindowsProcessLauncher : IProcessLauncher
+public sealed partial class WindowsProcessLauncher(IConsoleControl console) : IProcessLauncher
 {
     private const uint CreateUnicodeEnvironment = 0x00000400;
     private const uint CreateNoWindow = 0x08000000;
@@ -24,8 +24,11 @@ public sealed partial class WindowsProcessLauncher : IProcessLauncher
     private const uint ShareAll = 0x7;
     private const uint OpenAlways = 4;
     private const uint OpenExisting = 3;
-    private const uint CtrlCEvent = 0;
-    private static readonly Lock ConsoleGate = new();
+
+    public WindowsProcessLauncher()
+        : this(new WindowsConsole())
+    {
+    }
 
     public Process Start(ProcessLaunch launch)
     {
@@ -60,27 +63,7 @@ public sealed partial class WindowsProcessLauncher : IProcessLauncher
         }
     }
 
-    public bool RequestStop(int processId)
-    {
-        lock (ConsoleGate)
-        {
-            if (!AttachConsole(processId))
-            {
-                return false;
-            }
-
-            try
-            {
-                SetConsoleCtrlHandler(IntPtr.Zero, add: true);
-                return GenerateConsoleCtrlEvent(CtrlCEvent, 0);
-            }
-            finally
-            {
-                FreeConsole();
-                SetConsoleCtrlHandler(IntPtr.Zero, add: false);
-            }
-        }
-    }
+    public bool RequestStop(int processId) => ConsoleCtrlC.RequestStop(console, processId);
 
     public bool Suspend(int processId, bool suspend) => false;
 
@@ -176,20 +159,4 @@ public sealed partial class WindowsProcessLauncher : IProcessLauncher
     [LibraryImport("kernel32.dll")]
     [return: MarshalAs(UnmanagedType.Bool)]
     private static partial bool CloseHandle(IntPtr handle);
-
-    [LibraryImport("kernel32.dll", SetLastError = true)]
-    [return: MarshalAs(UnmanagedType.Bool)]
-    private static partial bool AttachConsole(int processId);
-
-    [LibraryImport("kernel32.dll")]
-    [return: MarshalAs(UnmanagedType.Bool)]
-    private static partial bool FreeConsole();
-
-    [LibraryImport("kernel32.dll")]
-    [return: MarshalAs(UnmanagedType.Bool)]
-    private static partial bool SetConsoleCtrlHandler(IntPtr handler, [MarshalAs(UnmanagedType.Bool)] bool add);
-
-    [LibraryImport("kernel32.dll")]
-    [return: MarshalAs(UnmanagedType.Bool)]
-    private static partial bool GenerateConsoleCtrlEvent(uint controlEvent, uint processGroupId);
 }

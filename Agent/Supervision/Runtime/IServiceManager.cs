@@ -52,6 +52,14 @@ public interface IServiceManager : IAsyncDisposable
 
     /// <summary>The service's main process, for metrics; null when not running or not known.</summary>
     int? ProcessId { get; }
+
+    /// <summary>
+    /// For a member of a failover group: makes sure nothing but the agent starts the service (the
+    /// windows kind: start type Manual, no recovery actions, so that the service control manager
+    /// cannot start it behind the agent's back). Returns what it changed, in an operator's words;
+    /// empty when nothing needed changing, as for kinds only the agent starts.
+    /// </summary>
+    IReadOnlyList<string> KeepStartsToTheAgent() => [];
 }
 
 /// <summary>An operation on a managed service failed; the message says why, for an operator.</summary>

@@ -142,6 +142,92 @@ internal static partial class ScmNative
         }
     }
 
+    /// <summary>Sets the start type to Manual (demand start). Returns the Win32 error, 0 on success.</summary>
+    public static int SetManualStart(string serviceName)
+    {
+        using var manager = OpenSCManagerW(null, null, ScManagerConnect);
+        using var service = manager.IsInvalid ? null : OpenServiceW(manager, serviceName, ServiceChangeConfig);
+        if (service is null || service.IsInvalid)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        const int noChange = unchecked((int)0xFFFFFFFF);
+        const int demandStart = 3;
+        return ChangeServiceConfigW(service, noChange, demandStart, noChange, null, null, IntPtr.Zero, null, null, null, null)
+            ? 0
+            : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>How many recovery actions the service has; null when they cannot be read.</summary>
+    public static int? RecoveryActionCount(string serviceName)
+    {
+        using var manager = OpenSCManagerW(null, null, ScManagerConnect);
+        using var service = manager.IsInvalid ? null : OpenServiceW(manager, serviceName, ServiceQueryConfig);
+        if (service is null || service.IsInvalid)
+        {
+            return null;
+        }
+
+        QueryServiceConfig2W(service, ServiceConfigFailureActions, IntPtr.Zero, 0, out var needed);
+        if (needed <= 0)
+        {
+            return null;
+        }
+
+        var buffer = Marshal.AllocHGlobal(needed);
+        try
+        {
+            // SERVICE_FAILURE_ACTIONSW: cActions follows dwResetPeriod (padded to a pointer) and two pointers.
+            return QueryServiceConfig2W(service, ServiceConfigFailureActions, buffer, needed, out _)
+                ? Marshal.ReadInt32(buffer, 3 * IntPtr.Size)
+                : null;
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(buffer);
+        }
+    }
+
+    /// <summary>Removes the service's recovery actions. Returns the Win32 error, 0 on success.</summary>
+    public static int ClearRecoveryActions(string serviceName)
+    {
+        using var manager = OpenSCManagerW(null, null, ScManagerConnect);
+        using var service = manager.IsInvalid ? null : OpenServiceW(manager, serviceName, ServiceChangeConfig | ServiceStart | ServiceQueryStatus);
+        if (service is null || service.IsInvalid)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        // No actions, with a non-null action array: the service control manager deletes the reset period and the actions.
+        var info = Marshal.AllocHGlobal((IntPtr.Size * 3) + (sizeof(int) * 2) + 8);
+        var noActions = Marshal.AllocHGlobal(2 * sizeof(int));
+        try
+        {
+            Marshal.WriteInt32(info, 0, 0);
+            Marshal.WriteIntPtr(info, IntPtr.Size, IntPtr.Zero);
+            Marshal.WriteIntPtr(info, 2 * IntPtr.Size, IntPtr.Zero);
+            Marshal.WriteInt32(info, 3 * IntPtr.Size, 0);
+            Marshal.WriteIntPtr(info, 4 * IntPtr.Size, noActions);
+            return ChangeServiceConfig2W(service, ServiceConfigFailureActions, info) ? 0 : Marshal.GetLastPInvokeError();
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(noActions);
+            Marshal.FreeHGlobal(info);
+        }
+    }
+
+    [LibraryImport("advapi32.dll", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool ChangeServiceConfigW(
+        ServiceHandle service, int serviceType, int startType, int errorControl, string? binaryPath, string? loadOrderGroup,
+        IntPtr tagId, string? dependencies, string? serviceStartName, string? password, string? displayName);
+
+    [LibraryImport("advapi32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool QueryServiceConfig2W(ServiceHandle service, int infoLevel, IntPtr buffer, int bufferSize, out int bytesNeeded);
+
     [LibraryImport("advapi32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]
     private static partial bool QueryServiceStatusEx(SafeHandle service, int infoLevel, IntPtr buffer, int bufferSize, out int bytesNeeded);

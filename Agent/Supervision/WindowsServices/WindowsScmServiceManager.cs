@@ -57,6 +57,49 @@ public sealed class WindowsScmServiceManager(ManagedServiceDefinition definition
         }
     }
 
+    /// <summary>
+    /// Start type Manual and no recovery actions: with Automatic the service control manager starts
+    /// the service at boot, and with recovery actions after a crash, where only its failover group
+    /// may say whether it runs. A Disabled service is left alone (the agent cannot start it either).
+    /// </summary>
+    public IReadOnlyList<string> KeepStartsToTheAgent()
+    {
+        var changes = new List<string>();
+        ServiceStartMode startType;
+        try
+        {
+            using var controller = new ServiceController(_serviceName);
+            startType = controller.StartType;
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new ServiceOperationException($"cannot read the start type of the Windows service '{_serviceName}': {Innermost(exception)}", exception);
+        }
+
+        if (startType is ServiceStartMode.Automatic or ServiceStartMode.Boot or ServiceStartMode.System)
+        {
+            Check(ScmNative.SetManualStart(_serviceName), $"set the start type of the Windows service '{_serviceName}' to Manual; set it with: sc.exe config {_serviceName} start= demand");
+            changes.Add($"start type {startType} changed to Manual");
+            _configurationReadAt = null;
+        }
+
+        if (ScmNative.RecoveryActionCount(_serviceName) is > 0 and var count)
+        {
+            Check(ScmNative.ClearRecoveryActions(_serviceName), $"clear the recovery actions of the Windows service '{_serviceName}'; clear them with: sc.exe failure {_serviceName} reset= 0 actions= \"\"");
+            changes.Add($"{count} recovery action(s) cleared");
+        }
+
+        return changes;
+    }
+
+    private static void Check(int error, string what)
+    {
+        if (error != 0)
+        {
+            throw new ServiceOperationException($"could not {what} (error {error}: {new Win32Exception(error).Message})");
+        }
+    }
+
     /// <summary>The service control manager does not tell when a service dies: the supervisor polls <see cref="Observe"/>.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Agent.Events;
@@ -116,6 +117,28 @@ public sealed class EventOutboxTests : IDisposable
         var dropped = Assert.Single(outbox.Peek(10));
         Assert.Equal(AgentEventKind.EventsDropped, dropped.Kind);
         Assert.StartsWith("3 older events were dropped", dropped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_beyond_capacity_is_trimmed_to_it_at_load_and_the_drop_is_reported_once_delivery_resumes()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var lines = Enumerable.Range(1, EventOutbox.Capacity + 5).Select(sequence => JsonSerializer.Serialize(
+            new AgentEvent { Sequence = sequence, OccurredAt = _clock.GetUtcNow(), Kind = AgentEventKind.ProbeFailed, Service = "web", Message = "x" }, json));
+        File.WriteAllLines(Path.Combine(_folder.Path, "events.jsonl"), lines);
+
+        using (var outbox = Open())
+        {
+            Assert.Equal(EventOutbox.Capacity, outbox.PendingCount);
+            Assert.Equal(6, outbox.Peek(1)[0].Sequence);
+            Assert.Equal(EventOutbox.Capacity, File.ReadLines(Path.Combine(_folder.Path, "events.jsonl")).Count());
+
+            outbox.Acknowledge(EventOutbox.Capacity + 5);
+
+            var dropped = Assert.Single(outbox.Peek(10));
+            Assert.Equal(AgentEventKind.EventsDropped, dropped.Kind);
+            Assert.StartsWith("5 older events were dropped", dropped.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
