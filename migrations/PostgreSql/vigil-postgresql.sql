@@ -840,3 +840,28 @@ BEGIN
     END IF;
 END $EF$;
 COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206203158_AddAlertDeliveryRetries') THEN
+    ALTER TABLE "AlertDeliveries" ADD "NextAttemptAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206203158_AddAlertDeliveryRetries') THEN
+    CREATE INDEX "IX_AlertDeliveries_State_NextAttemptAt" ON "AlertDeliveries" ("State", "NextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206203158_AddAlertDeliveryRetries') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206203158_AddAlertDeliveryRetries', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;

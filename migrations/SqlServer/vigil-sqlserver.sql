@@ -924,3 +924,32 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206203130_AddAlertDeliveryRetries'
+)
+BEGIN
+    ALTER TABLE [AlertDeliveries] ADD [NextAttemptAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206203130_AddAlertDeliveryRetries'
+)
+BEGIN
+    CREATE INDEX [IX_AlertDeliveries_State_NextAttemptAt] ON [AlertDeliveries] ([State], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206203130_AddAlertDeliveryRetries'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206203130_AddAlertDeliveryRetries', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -451,3 +451,13 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261206191940_AddAlerts', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "AlertDeliveries" ADD "NextAttemptAt" INTEGER NULL;
+
+CREATE INDEX "IX_AlertDeliveries_State_NextAttemptAt" ON "AlertDeliveries" ("State", "NextAttemptAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206203105_AddAlertDeliveryRetries', '10.0.15');
+
+COMMIT;
