@@ -69,6 +69,8 @@ return await built.RunUntilStoppedAsync(app =>
     api.MapAuditApi();
     api.MapAgentsApi();
     api.MapEnrollmentTokensApi();
+    api.MapAlertsApi();
+    api.MapAlertChannelsApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

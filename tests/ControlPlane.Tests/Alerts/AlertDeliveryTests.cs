@@ -231,7 +231,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
     }
 
     /// <summary>What a receiver does with the documented headers: recompute the HMAC, compare in constant time, refuse an old timestamp.</summary>
-    public static bool Verified(ReceivedRequest request)
+    public static bool Verified(ReceivedRequest request, string secret = Secret)
     {
         if (!request.Headers.TryGetValue("X-Vigil-Timestamp", out var timestamp)
             || !request.Headers.TryGetValue("X-Vigil-Signature", out var signature)
@@ -240,7 +240,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
             return false;
         }
 
-        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.{request.Body}")));
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{request.Body}")));
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature));
     }
 
