@@ -35,7 +35,9 @@ public static class AlertsSetup
     /// </summary>
     private static void AddAlertDelivery(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient(ChannelPoster.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // No redirects: a channel's address is checked when it is saved, and a redirect would skip that check.
+        builder.Services.AddHttpClient(ChannelPoster.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddSingleton<ChannelPoster>();
         builder.Services.AddSingleton<IAlertChannelSender, EmailSender>();
         builder.Services.AddSingleton<IAlertChannelSender, WebhookSender>();

@@ -16,7 +16,8 @@ public sealed record MarkFailed(string Error) : DeliveryDecision;
 
 /// <summary>
 /// The delivery decision, pure: which failures are worth another attempt, and when. A receiver that
-/// refuses the message itself (HTTP 4xx other than 408, 425 and 429; an SMTP 5xx; a robot's error
+/// refuses the message itself (HTTP 4xx other than 408, 425 and 429, or a redirect, which is not
+/// followed; an SMTP 5xx; a robot's error
 /// code other than a rate limit; a channel that cannot send as configured) fails at once; anything
 /// else — 5xx, 429, timeouts, unreachable hosts, SMTP 4xx — is tried again after an exponential
 /// backoff (doubling from <see cref="AlertDeliveryOptions.FirstRetryDelay"/>, capped, and never
@@ -56,7 +57,7 @@ public static class AlertDeliveryPolicy
     public static bool IsPermanent(SendOutcome outcome) => outcome switch
     {
         HttpRefused { StatusCode: 408 or 425 or 429 } => false,
-        HttpRefused { StatusCode: >= 400 and < 500 } => true,
+        HttpRefused { StatusCode: >= 300 and < 500 } => true,
         ReceiverRefused refused => !refused.RateLimited,
         SmtpRefused { Code: >= 500 } => true,
         Misconfigured => true,

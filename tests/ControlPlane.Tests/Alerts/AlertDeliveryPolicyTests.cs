@@ -49,13 +49,15 @@ public sealed class AlertDeliveryPolicyTests
     }
 
     [Theory]
+    [InlineData(301)]
+    [InlineData(308)]
     [InlineData(400)]
     [InlineData(401)]
     [InlineData(403)]
     [InlineData(404)]
     [InlineData(410)]
     [InlineData(422)]
-    public void A_client_error_fails_at_once_because_sending_it_again_would_be_refused_again(int status)
+    public void A_client_error_or_a_redirect_fails_at_once_because_sending_it_again_would_be_refused_again(int status)
     {
         var failed = Assert.IsType<MarkFailed>(AlertDeliveryPolicy.Decide(new HttpRefused(status, "no"), 1, _time.GetUtcNow(), Options));
 

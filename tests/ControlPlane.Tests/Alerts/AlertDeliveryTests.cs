@@ -20,7 +20,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
         ["Alerts:DashboardUrl"] = "https://vigil.example.com",
         ["Alerts:Delivery:FirstRetryDelay"] = "00:00:00.050",
         ["Alerts:Delivery:MaxRetryDelay"] = "00:00:00.200",
-        ["Alerts:Delivery:Timeout"] = "00:00:01",
+        ["Alerts:Delivery:Timeout"] = "00:00:05",
         ["Alerts:Delivery:MaxAttempts"] = "5",
     };
 
@@ -83,7 +83,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
         var delivery = await DeliverAsync(channel);
 
         Assert.Equal((AlertDeliveryState.Sent, 2), (delivery.State, delivery.Attempts));
-        Assert.Equal("the receiver did not answer within 00:00:01", delivery.LastError);
+        Assert.Equal("the receiver did not answer within 00:00:05", delivery.LastError);
     }
 
     [Fact]
