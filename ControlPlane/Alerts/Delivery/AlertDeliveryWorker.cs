@@ -63,8 +63,9 @@ public sealed partial class AlertDeliveryWorker(
             var wait = next is { } at ? at - time.GetUtcNow() : IdleWait;
             return wait < IdleWait ? wait : IdleWait;
         }
-        catch (Exception exception) when (DatabaseOutage.Is(exception))
+        catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {
+            // A delivery whose attempt was not recorded stays Pending and is sent again.
             LogOutage(exception);
             return OutageWait;
         }
@@ -108,7 +109,16 @@ public sealed partial class AlertDeliveryWorker(
             return new Misconfigured($"channel {delivery.ChannelId} does not exist (removed, or of a kind this version does not know)");
         }
 
-        var message = AlertMessage.From(AlertJson.Read<Alert>(delivery.Alert), Enum.Parse<NotificationKind>(delivery.Notification), _dashboardUrl);
+        AlertMessage message;
+        try
+        {
+            message = AlertMessage.From(AlertJson.Read<Alert>(delivery.Alert), Enum.Parse<NotificationKind>(delivery.Notification), _dashboardUrl);
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or ArgumentException)
+        {
+            return new Misconfigured($"the stored alert cannot be read: {exception.Message}");
+        }
+
         return await SendAsync(channel, message, stoppingToken);
     }
 
