@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Alerts.Channels;
 using Vigil.ControlPlane.Data.Alerts;
 using Vigil.ControlPlane.Tests.Support;
@@ -31,7 +32,13 @@ public sealed class AlertDeliveryRestartTests : IAsyncLifetime
         await _host.Get<AlertChannelStore>().SaveAsync(
             channel, "hook", AlertChannelKind.Webhook, new AlertChannelSettings { Url = receiver.Url.ToString() }, null, TestContext.Current.CancellationToken);
         var id = await Deliveries.StoreAsync(_host, channel);
-        await Eventually.HoldsAsync(() => receiver.Received.Count >= 1, "the first attempt was refused");
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var db = await _host.OpenDatabaseAsync();
+                return (await db.AlertDeliveries.AsNoTracking().SingleAsync(d => d.Id == id)).Attempts >= 1;
+            },
+            "the first refused attempt is recorded");
 
         await _host.DisposeAsync();
         var attemptsBefore = receiver.Received.Count;
@@ -40,7 +47,8 @@ public sealed class AlertDeliveryRestartTests : IAsyncLifetime
         var delivery = await Deliveries.SettledAsync(_host, id);
 
         Assert.Equal(AlertDeliveryState.Sent, delivery.State);
-        Assert.Equal(attemptsBefore + 1, delivery.Attempts);
         Assert.Equal(attemptsBefore + 1, receiver.Received.Count);
+        // An attempt cut short by the stop may have reached the receiver without being recorded: at least once.
+        Assert.InRange(delivery.Attempts, 2, attemptsBefore + 1);
     }
 }
