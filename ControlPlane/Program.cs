@@ -72,6 +72,8 @@ return await built.RunUntilStoppedAsync(app =>
     api.MapAuditApi();
     api.MapAgentsApi();
     api.MapEnrollmentTokensApi();
+    api.MapAlertsApi();
+    api.MapAlertChannelsApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

@@ -67,6 +67,7 @@ internal sealed class AlertDeliveryConfiguration : IEntityTypeConfiguration<Aler
         delivery.Property(d => d.LastError).HasMaxLength(AlertLimits.TextMaxLength);
         delivery.HasOne<StoredAlert>().WithMany().HasForeignKey(d => d.AlertId).OnDelete(DeleteBehavior.Cascade);
         delivery.HasIndex(d => new { d.AlertId, d.CreatedAt });
+        delivery.HasIndex(d => new { d.State, d.NextAttemptAt });
     }
 }
 

@@ -29,11 +29,11 @@ public sealed class StoredAlert
     public required string Document { get; set; }
 }
 
-/// <summary>Where one delivery of a notification stands.</summary>
+/// <summary>Where one delivery of a notification stands: Pending until the channel took it (Sent) or gave up on it (Failed).</summary>
 public enum AlertDeliveryState
 {
     Pending,
-    Succeeded,
+    Sent,
     Failed,
 }
 
@@ -61,6 +61,9 @@ public sealed class AlertDelivery
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LastAttemptAt { get; set; }
+
+    /// <summary>When a Pending delivery is to be tried (again); null: at once.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
 
     public DateTimeOffset? DeliveredAt { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Alerts.Delivery;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Nodes;
 
@@ -13,6 +14,7 @@ namespace Vigil.ControlPlane.Alerts;
 public sealed partial class AlertEvaluator(
     AlertSignals signals,
     AlertStore store,
+    PendingDeliveries pendingDeliveries,
     NodeRegistry registry,
     TimeProvider time,
     IOptions<AlertOptions> options,
@@ -92,6 +94,10 @@ public sealed partial class AlertEvaluator(
                 exception => LogOutage(exception),
                 _ => LogOutageOver(),
                 cancellationToken);
+            if (step.Notifications.Count > 0)
+            {
+                pendingDeliveries.Wake();
+            }
         }
     }
 

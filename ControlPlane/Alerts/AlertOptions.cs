@@ -1,3 +1,5 @@
+using Vigil.ControlPlane.Alerts.Delivery;
+
 namespace Vigil.ControlPlane.Alerts;
 
 /// <summary>The <c>Alerts</c> section of the control plane's configuration.</summary>
@@ -16,6 +18,9 @@ public sealed class AlertOptions
 
     /// <summary>The dashboard's public address, for the links in messages (e.g. https://vigil.example.com).</summary>
     public string? DashboardUrl { get; set; }
+
+    /// <summary>How messages are sent to channels and retried (<c>Alerts:Delivery</c>).</summary>
+    public AlertDeliveryOptions Delivery { get; set; } = new();
 
     public IEnumerable<string> Problems()
     {
@@ -38,6 +43,11 @@ public sealed class AlertOptions
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             yield return $"{Section}:DashboardUrl must be an absolute http or https address.";
+        }
+
+        foreach (var problem in Delivery.Problems($"{Section}:Delivery"))
+        {
+            yield return problem;
         }
     }
 }

@@ -29,6 +29,37 @@ public sealed class AlertStore(IDbContextFactory<VigilDbContext> databases)
         return [.. documents.Select(AlertJson.Read<Alert>)];
     }
 
+    /// <summary>One page of alerts, newest first, in one status or all.</summary>
+    public async Task<(IReadOnlyList<Alert> Items, int Total)> ListAsync(AlertStatus? status, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var alerts = db.Alerts.AsNoTracking();
+        if (status is { } wanted)
+        {
+            var name = wanted.ToString();
+            alerts = alerts.Where(a => a.Status == name);
+        }
+
+        var total = await alerts.CountAsync(cancellationToken);
+        var documents = await alerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).Select(a => a.Document).ToListAsync(cancellationToken);
+        return ([.. documents.Select(AlertJson.Read<Alert>)], total);
+    }
+
+    /// <summary>The alert and its deliveries, oldest first; null when no alert has the id.</summary>
+    public async Task<(Alert? Alert, IReadOnlyList<AlertDelivery> Deliveries)> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var document = await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Document).SingleOrDefaultAsync(cancellationToken);
+        if (document is null)
+        {
+            return (null, []);
+        }
+
+        var deliveries = await db.AlertDeliveries.AsNoTracking().Where(d => d.AlertId == id).OrderBy(d => d.CreatedAt).ToListAsync(cancellationToken);
+        return (AlertJson.Read<Alert>(document), deliveries);
+    }
+
     /// <summary>Stores the changed alerts and one pending delivery per notification and channel; returns the deliveries' ids.</summary>
     public async Task<IReadOnlyList<Guid>> SaveAsync(AlertStep step, DateTimeOffset now, CancellationToken cancellationToken)
     {

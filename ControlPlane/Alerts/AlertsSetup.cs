@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.SignalR;
 using Vigil.ControlPlane.Agents;
+using Vigil.ControlPlane.Alerts.Channels;
+using Vigil.ControlPlane.Alerts.Delivery;
 
 namespace Vigil.ControlPlane.Alerts;
 
 public static class AlertsSetup
 {
-    /// <summary>Alert rules fed by node, service, metric, failover and command changes; the evaluator and its store.</summary>
+    /// <summary>Alert rules fed by node, service, metric, failover and command changes; the evaluator and its store; the channels and the delivery worker.</summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertOptions>()
@@ -19,8 +21,34 @@ public static class AlertsSetup
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluator>());
         builder.Services.AddHostedService<AlertSources>();
+        builder.AddAlertDelivery();
         builder.Services.AddSingleton<HeartbeatAlertFilter>();
         builder.Services.AddSignalR().AddHubOptions<AgentHub>(hub => hub.AddFilter<HeartbeatAlertFilter>());
         return builder;
+    }
+
+    /// <summary>
+    /// One sender per kind of channel, and the worker that sends the stored deliveries. Deliveries are
+    /// rows of the product's own database sent by a hosted worker (not Hangfire): the rows already
+    /// carry the attempts, the next attempt's time and the last error, on all three databases, and the
+    /// retry schedule runs on the injected clock.
+    /// </summary>
+    private static void AddAlertDelivery(this IHostApplicationBuilder builder)
+    {
+        // No redirects: a channel's address is checked when it is saved, and a redirect would skip that check.
+        builder.Services.AddHttpClient(ChannelPoster.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        builder.Services.AddSingleton<ChannelPoster>();
+        builder.Services.AddSingleton<IAlertChannelSender, EmailSender>();
+        builder.Services.AddSingleton<IAlertChannelSender, WebhookSender>();
+        builder.Services.AddSingleton<IAlertChannelSender, SlackSender>();
+        builder.Services.AddSingleton<IAlertChannelSender, TeamsSender>();
+        builder.Services.AddSingleton<IAlertChannelSender, DingTalkSender>();
+        builder.Services.AddSingleton<IAlertChannelSender, WeComSender>();
+        builder.Services.AddSingleton<AlertChannelStore>();
+        builder.Services.AddSingleton<AlertDeliveryStore>();
+        builder.Services.AddSingleton<PendingDeliveries>();
+        builder.Services.AddSingleton<AlertDeliveryWorker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AlertDeliveryWorker>());
     }
 }

@@ -186,6 +186,9 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Notification")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -199,6 +202,8 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("AlertDeliveries", (string)null);
                 });

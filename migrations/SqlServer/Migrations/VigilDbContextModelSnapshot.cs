@@ -187,6 +187,9 @@ namespace Vigil.Migrations.SqlServer.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Notification")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -200,6 +203,8 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("AlertDeliveries", (string)null);
                 });

@@ -177,6 +177,9 @@ namespace Vigil.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Notification")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -190,6 +193,8 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("AlertDeliveries", (string)null);
                 });

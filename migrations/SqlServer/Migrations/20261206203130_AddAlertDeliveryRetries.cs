@@ -1,0 +1,38 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Vigil.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class AddAlertDeliveryRetries : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "NextAttemptAt",
+                table: "AlertDeliveries",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertDeliveries_State_NextAttemptAt",
+                table: "AlertDeliveries",
+                columns: new[] { "State", "NextAttemptAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_AlertDeliveries_State_NextAttemptAt",
+                table: "AlertDeliveries");
+
+            migrationBuilder.DropColumn(
+                name: "NextAttemptAt",
+                table: "AlertDeliveries");
+        }
+    }
+}
