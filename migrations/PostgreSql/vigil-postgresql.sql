@@ -845,6 +845,56 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206203158_AddAlertDeliveryRetries') THEN
+    ALTER TABLE "AlertDeliveries" ADD "NextAttemptAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206203158_AddAlertDeliveryRetries') THEN
+    CREATE INDEX "IX_AlertDeliveries_State_NextAttemptAt" ON "AlertDeliveries" ("State", "NextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206203158_AddAlertDeliveryRetries') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206203158_AddAlertDeliveryRetries', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206210107_AddDeciderLease') THEN
+    CREATE TABLE "DeciderLeases" (
+        "Name" character varying(64) NOT NULL,
+        "HolderId" uuid NOT NULL,
+        "HolderName" character varying(256) NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        "Token" bigint NOT NULL,
+        CONSTRAINT "PK_DeciderLeases" PRIMARY KEY ("Name")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206210107_AddDeciderLease') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206210107_AddDeciderLease', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206210917_HandoverLease') THEN
     ALTER TABLE "FailoverGroups" ADD "HandoverLeaseUntil" timestamp with time zone;
     END IF;

@@ -928,6 +928,63 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206203130_AddAlertDeliveryRetries'
+)
+BEGIN
+    ALTER TABLE [AlertDeliveries] ADD [NextAttemptAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206203130_AddAlertDeliveryRetries'
+)
+BEGIN
+    CREATE INDEX [IX_AlertDeliveries_State_NextAttemptAt] ON [AlertDeliveries] ([State], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206203130_AddAlertDeliveryRetries'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206203130_AddAlertDeliveryRetries', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206210153_AddDeciderLease'
+)
+BEGIN
+    CREATE TABLE [DeciderLeases] (
+        [Name] nvarchar(64) NOT NULL,
+        [HolderId] uniqueidentifier NOT NULL,
+        [HolderName] nvarchar(256) NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        [Token] bigint NOT NULL,
+        CONSTRAINT [PK_DeciderLeases] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206210153_AddDeciderLease'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206210153_AddDeciderLease', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261206210945_HandoverLease'
 )
 BEGIN

@@ -453,6 +453,30 @@ VALUES ('20261206191940_AddAlerts', '10.0.15');
 COMMIT;
 
 BEGIN TRANSACTION;
+ALTER TABLE "AlertDeliveries" ADD "NextAttemptAt" INTEGER NULL;
+
+CREATE INDEX "IX_AlertDeliveries_State_NextAttemptAt" ON "AlertDeliveries" ("State", "NextAttemptAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206203105_AddAlertDeliveryRetries', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "DeciderLeases" (
+    "Name" TEXT NOT NULL CONSTRAINT "PK_DeciderLeases" PRIMARY KEY,
+    "HolderId" TEXT NOT NULL,
+    "HolderName" TEXT NOT NULL,
+    "ExpiresAt" INTEGER NOT NULL,
+    "Token" INTEGER NOT NULL
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206210018_AddDeciderLease', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
 ALTER TABLE "FailoverGroups" ADD "HandoverLeaseUntil" INTEGER NULL;
 
 INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
