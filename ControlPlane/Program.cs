@@ -74,6 +74,7 @@ return await built.RunUntilStoppedAsync(app =>
     api.MapEnrollmentTokensApi();
     api.MapAlertsApi();
     api.MapAlertChannelsApi();
+    api.MapAlertRulesApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

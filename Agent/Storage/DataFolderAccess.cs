@@ -53,10 +53,15 @@ public sealed class WindowsDataFolderAccess : IDataFolderAccess
         | FileSystemRights.WriteAttributes | FileSystemRights.Delete | FileSystemRights.DeleteSubdirectoriesAndFiles
         | FileSystemRights.ChangePermissions | FileSystemRights.TakeOwnership;
 
+    /// <summary>
+    /// SYSTEM, Administrators and the account the agent runs as (SYSTEM as a service; under Wine, or in
+    /// a console, the user whose folder it is).
+    /// </summary>
     private static readonly SecurityIdentifier[] Owners =
     [
         new(WellKnownSidType.LocalSystemSid, null),
         new(WellKnownSidType.BuiltinAdministratorsSid, null),
+        .. WindowsIdentity.GetCurrent().User is { } self ? [self] : Array.Empty<SecurityIdentifier>(),
     ];
 
     public string? MakeOwnerOnly(string path)
@@ -79,7 +84,7 @@ public sealed class WindowsDataFolderAccess : IDataFolderAccess
         return OthersWhoMayWrite(folder) is { } others ? $"{others} may still write to it" : null;
     }
 
-    /// <summary>The accounts other than SYSTEM and Administrators an Allow rule lets write, or null.</summary>
+    /// <summary>The accounts other than the owners an Allow rule lets write, or null.</summary>
     private static string? OthersWhoMayWrite(DirectoryInfo folder)
     {
         var rules = folder.GetAccessControl().GetAccessRules(includeExplicit: true, includeInherited: true, typeof(SecurityIdentifier));

@@ -39,6 +39,22 @@ public sealed partial class AlertEvaluator(
     /// <summary>Rules or silences changed: read them again at the next tick.</summary>
     public void Refresh() => _refreshedAt = DateTimeOffset.MinValue;
 
+    /// <summary>Rules or silences changed: read them again now, so the change is in force when the caller answers.</summary>
+    public async Task RefreshNowAsync(CancellationToken cancellationToken)
+    {
+        var rules = await store.RulesAsync(cancellationToken);
+        var silences = await store.SilencesAsync(time.GetUtcNow(), cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            (_rules, _silences, _refreshedAt) = (rules, silences, time.GetUtcNow());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Acknowledges a firing alert; null when no open alert has that id or it is not firing.</summary>
     public async Task<Alert?> AcknowledgeAsync(Guid alertId, string by, CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ public static class AlertsSetup
         builder.Services.AddSingleton(services => new HeartbeatSignals(
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertOptions>>().Value.MetricInterval));
         builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<AlertRuleStore>();
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluator>());
         builder.Services.AddHostedService<AlertSources>();

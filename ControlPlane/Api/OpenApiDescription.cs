@@ -27,6 +27,7 @@ public sealed class OpenApiDescription : IOpenApiDocumentTransformer
         ["Audit log"] = "Who did what, to which target, from where, when, and how it ended; for operators and admins.",
         ["Agents"] = "Agents' enrolment with a token, and the enrolled agents an admin approves, revokes and forgets.",
         ["Alerts"] = "Alerts fired by the rules: firing, acknowledged, resolved, each with its deliveries to channels and every attempt.",
+        ["Alert rules"] = "What fires an alert (a node away, a service unhealthy, a failover, a metric crossed) for which nodes, groups and services, and which channels are told; changed by operators.",
         ["Alert channels"] = "Where alerts are sent (e-mail, webhook, Slack, Teams, DingTalk, WeCom): secrets write-only, changed by admins, with a test message.",
         ["Enrollment tokens"] = "Tokens that let agents enrol, each shown once at creation: created, listed and revoked by admins.",
     };

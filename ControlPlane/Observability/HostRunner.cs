@@ -7,14 +7,24 @@ public static class HostRunner
     /// <summary>
     /// Composes the request pipeline and runs until shutdown. A start-up failure (bad configuration,
     /// unreachable database), whether met while composing or while starting, ends with one line that
-    /// says what is wrong, and exit code 1.
+    /// says what is wrong, and exit code 1. So does a background service that failed (the host stops
+    /// when one does): exit code 1 tells the service manager (Windows recovery actions, systemd's
+    /// Restart=on-failure) to start the control plane again, instead of taking it for a clean stop.
     /// </summary>
     public static async Task<int> RunUntilStoppedAsync(this WebApplication app, Action<WebApplication> compose)
     {
         try
         {
             compose(app);
+            // Taken before the run, which disposes the services when it ends.
+            var background = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             await app.RunAsync();
+            if (background.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+            {
+                app.Logger.LogCritical(failed.ExecuteTask!.Exception, "The control plane stopped because {Service} failed; exit code 1, so that its service manager starts it again", failed.GetType().Name);
+                return 1;
+            }
+
             return 0;
         }
         catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException)

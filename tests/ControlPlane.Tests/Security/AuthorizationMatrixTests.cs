@@ -71,6 +71,19 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/v1/enrollment-tokens/{id}"] = Need.Admin,
         ["DELETE /api/v1/enrollment-tokens/{id}"] = Need.Admin,
         ["POST /api/v1/enrollment-tokens/{id}/revoke"] = Need.Admin,
+        ["GET /api/v1/alerts"] = Need.Viewer,
+        ["GET /api/v1/alerts/{id}"] = Need.Viewer,
+        ["GET /api/v1/alert-channels"] = Need.Viewer,
+        ["GET /api/v1/alert-channels/{id}"] = Need.Viewer,
+        ["POST /api/v1/alert-channels"] = Need.Admin,
+        ["PUT /api/v1/alert-channels/{id}"] = Need.Admin,
+        ["DELETE /api/v1/alert-channels/{id}"] = Need.Admin,
+        ["POST /api/v1/alert-channels/{id}/test"] = Need.Operator,
+        ["GET /api/v1/alert-rules"] = Need.Viewer,
+        ["GET /api/v1/alert-rules/{id}"] = Need.Viewer,
+        ["POST /api/v1/alert-rules"] = Need.Operator,
+        ["PUT /api/v1/alert-rules/{id}"] = Need.Operator,
+        ["DELETE /api/v1/alert-rules/{id}"] = Need.Operator,
     };
 
     private readonly TestDatabase _database = TestDatabase.Sqlite();
