@@ -42,6 +42,7 @@ internal sealed partial class AgentHub(
     ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
     private const string NodeIdKey = "NodeId";
+    private const string NotTheNodesConnection = "This connection no longer speaks for the node: another connection registered with the same node id.";
 
     public async Task<RegistrationAccepted> Register(AgentRegistration registration)
     {
@@ -113,14 +114,14 @@ internal sealed partial class AgentHub(
 
         if (!registry.TryRecordHeartbeat(nodeId, Context.ConnectionId, heartbeat))
         {
-            throw Refuse("This connection no longer speaks for the node: another connection registered with the same node id.", nodeId);
+            throw Refuse(NotTheNodesConnection, nodeId);
         }
 
         var leases = failover.LeasesFor(nodeId, heartbeat.Roles ?? [], receivedAt);
         if (leases.Count > 0 && registry.ConnectionOf(nodeId) != Context.ConnectionId)
         {
             // Registered again on another connection meanwhile: a lease goes only to the node's current connection.
-            throw Refuse("This connection no longer speaks for the node: another connection registered with the same node id.", nodeId);
+            throw Refuse(NotTheNodesConnection, nodeId);
         }
 
         return Task.FromResult(new HeartbeatAck { Sequence = heartbeat.Sequence, Leases = leases });

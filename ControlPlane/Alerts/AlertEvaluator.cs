@@ -147,9 +147,7 @@ public sealed partial class AlertEvaluator(
 
         try
         {
-            _rules = await store.RulesAsync(cancellationToken);
-            _silences = await store.SilencesAsync(now, cancellationToken);
-            _refreshedAt = now;
+            await RefreshNowAsync(cancellationToken);
         }
         catch (Exception exception) when (DatabaseOutage.Is(exception))
         {

@@ -81,9 +81,9 @@ public sealed partial class FailoverCoordinator(
                     && active.Service.Equals(role.Service, StringComparison.OrdinalIgnoreCase))
                 {
                     group.LastGrants[nodeId] = new LeaseGrant(receivedAt, role);
-                    var lease = group.LeaseOnTheWayOut is { } longLease && time.GetTimestamp() < longLease.GivenUntil ? longLease.Lease : _options.Lease;
-                    group.LongLeasesGiven += lease != _options.Lease ? 1 : 0;
-                    (renewals ??= []).Add(group.Renewal(lease, _options.FenceAllowance));
+                    var longLease = group.LeaseOnTheWayOut is { } wayOut && time.GetTimestamp() < wayOut.GivenUntil ? wayOut.Lease : (TimeSpan?)null;
+                    group.LongLeasesGiven += longLease is null ? 0 : 1;
+                    (renewals ??= []).Add(group.Renewal(longLease ?? _options.Lease, _options.FenceAllowance));
                 }
             }
         }
