@@ -17,6 +17,7 @@ public sealed partial class DeciderLeaseHolder(
     private readonly CancellationTokenSource _stopping = new();
     private DeciderLeaseState? _held;
     private Task _renewing = Task.CompletedTask;
+    private volatile bool _disposed;
 
     /// <summary>The fencing token of the lease this instance holds; null while it holds none.</summary>
     public long? Token => _held?.Token;
@@ -43,6 +44,12 @@ public sealed partial class DeciderLeaseHolder(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed)
+        {
+            // A host that ended its own run (and disposed its services) may still be asked to stop.
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _renewing;
         if (_held is { } held)
@@ -59,7 +66,11 @@ public sealed partial class DeciderLeaseHolder(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Dispose();
+    }
 
     /// <summary>Claims the lease until it is held or a live lease of another instance is met.</summary>
     private async Task<DeciderClaim> ClaimAsync(CancellationToken cancellationToken)
