@@ -11,9 +11,13 @@ public sealed record PendingCondition(AlertTarget Target, DateTimeOffset Since, 
 /// <summary>A metric reading kept to measure growth over a window.</summary>
 public readonly record struct MetricReading(DateTimeOffset At, double Value);
 
+/// <summary>A lasting condition of one target, whichever rules watch it.</summary>
+public readonly record struct HeldKey(AlertCondition Condition, string TargetKey);
+
 /// <summary>
 /// The alert engine's whole state, immutable: the open alerts, the conditions waiting to have held
-/// long enough, and the readings growth rules measure over.
+/// long enough, the lasting conditions that hold now (so a rule created or enabled meanwhile fires
+/// for them), and the readings growth rules measure over.
 /// </summary>
 public sealed record AlertBook
 {
@@ -22,6 +26,9 @@ public sealed record AlertBook
     public ImmutableDictionary<AlertKey, Alert> Open { get; init; } = ImmutableDictionary<AlertKey, Alert>.Empty;
 
     public ImmutableDictionary<AlertKey, PendingCondition> Pending { get; init; } = ImmutableDictionary<AlertKey, PendingCondition>.Empty;
+
+    /// <summary>Every lasting condition observed to hold and not yet to clear, as it was observed first.</summary>
+    public ImmutableDictionary<HeldKey, ConditionObserved> Holding { get; init; } = ImmutableDictionary<HeldKey, ConditionObserved>.Empty;
 
     public ImmutableDictionary<AlertKey, ImmutableList<MetricReading>> Trails { get; init; } =
         ImmutableDictionary<AlertKey, ImmutableList<MetricReading>>.Empty;

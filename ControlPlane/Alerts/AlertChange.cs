@@ -7,6 +7,7 @@ internal sealed class AlertChange(AlertBook book, AlertContext context)
 {
     private readonly ImmutableDictionary<AlertKey, Alert>.Builder _open = book.Open.ToBuilder();
     private readonly ImmutableDictionary<AlertKey, PendingCondition>.Builder _pending = book.Pending.ToBuilder();
+    private readonly ImmutableDictionary<HeldKey, ConditionObserved>.Builder _holding = book.Holding.ToBuilder();
     private readonly ImmutableDictionary<AlertKey, ImmutableList<MetricReading>>.Builder _trails = book.Trails.ToBuilder();
     private readonly List<Alert> _changed = [];
     private readonly List<AlertNotification> _notifications = [];
@@ -14,7 +15,7 @@ internal sealed class AlertChange(AlertBook book, AlertContext context)
     private DateTimeOffset Now => context.Now;
 
     public AlertStep Result() => new(
-        new AlertBook { Open = _open.ToImmutable(), Pending = _pending.ToImmutable(), Trails = _trails.ToImmutable() },
+        new AlertBook { Open = _open.ToImmutable(), Pending = _pending.ToImmutable(), Holding = _holding.ToImmutable(), Trails = _trails.ToImmutable() },
         _changed,
         _notifications);
 
@@ -80,8 +81,23 @@ internal sealed class AlertChange(AlertBook book, AlertContext context)
             $"{threshold.Metric} of {reading.Target.Describe()} grew by {AlertEngine.Format(growth)} to {value} since {baseline.At:u} (threshold: {AlertEngine.Format(threshold.Value)} within {threshold.Window})");
     }
 
+    /// <summary>Keeps a lasting condition while it holds (from its first observation), forgets it when it clears.</summary>
+    public void Remember(ConditionObserved observed)
+    {
+        var key = new HeldKey(observed.Condition, observed.Target.Key);
+        if (!observed.Holds)
+        {
+            _holding.Remove(key);
+        }
+        else if (!_holding.ContainsKey(key))
+        {
+            _holding[key] = observed;
+        }
+    }
+
     public void Tick()
     {
+        TakeUpHeldConditions();
         foreach (var (key, pending) in _pending.ToList())
         {
             if (context.Rule(key.RuleId) is not { } rule)
@@ -114,6 +130,25 @@ internal sealed class AlertChange(AlertBook book, AlertContext context)
         foreach (var key in _trails.Keys.Where(k => context.Rule(k.RuleId) is null).ToList())
         {
             _trails.Remove(key);
+        }
+    }
+
+    /// <summary>
+    /// A rule that did not watch a lasting condition when it began (created, enabled or widened since)
+    /// takes it up as if it had seen it begin: it fires once the condition has held for the rule's duration.
+    /// </summary>
+    private void TakeUpHeldConditions()
+    {
+        foreach (var held in _holding.Values)
+        {
+            foreach (var rule in context.Rules.Where(r => r.Enabled && r.Condition == held.Condition && r.Scope.Covers(held.Target)))
+            {
+                var key = new AlertKey(rule.Id, held.Target.Key);
+                if (!_open.ContainsKey(key) && !_pending.ContainsKey(key))
+                {
+                    Observe(rule, held.Target, holds: true, held.At, held.Summary, held.Action);
+                }
+            }
         }
     }
 

@@ -13,6 +13,11 @@ public static class AlertEngine
     public static AlertStep Observe(AlertBook book, AlertSignal signal, AlertContext context)
     {
         var change = new AlertChange(book, context);
+        if (signal is ConditionObserved { Condition: var lasting } held && lasting.Clears())
+        {
+            change.Remember(held);
+        }
+
         foreach (var rule in context.Rules.Where(r => r.Enabled && r.Scope.Covers(signal.Target)))
         {
             switch (signal)
@@ -31,7 +36,10 @@ public static class AlertEngine
         return change.Result();
     }
 
-    /// <summary>Fires held conditions that are due, repeats, escalates, resolves quiet events, follows silences.</summary>
+    /// <summary>
+    /// Fires held conditions that are due (including those a new or newly enabled rule watches), repeats,
+    /// escalates, resolves quiet events, follows silences.
+    /// </summary>
     public static AlertStep Tick(AlertBook book, AlertContext context)
     {
         var change = new AlertChange(book, context);

@@ -37,8 +37,9 @@ public static class AlertsSetup
     private static void AddAlertDelivery(this IHostApplicationBuilder builder)
     {
         // No redirects: a channel's address is checked when it is saved, and a redirect would skip that check.
+        // Every connection goes only to the host's addresses that are not link-local.
         builder.Services.AddHttpClient(ChannelPoster.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectCallback = ChannelAddresses.ConnectAsync });
         builder.Services.AddSingleton<ChannelPoster>();
         builder.Services.AddSingleton<IAlertChannelSender, EmailSender>();
         builder.Services.AddSingleton<IAlertChannelSender, WebhookSender>();

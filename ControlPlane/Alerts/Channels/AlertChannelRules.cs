@@ -85,7 +85,7 @@ public static class AlertChannelRules
         {
             errors["settings.url"] = [problem];
         }
-        else if (IPAddress.TryParse(uri.IdnHost, out var address) && IsLinkLocal(address))
+        else if (IPAddress.TryParse(uri.IdnHost, out var address) && ChannelAddresses.IsLinkLocal(address))
         {
             errors["settings.url"] = ["may not point at a link-local address (169.254.0.0/16, fe80::/10): that is where cloud metadata services answer"];
         }
@@ -103,10 +103,4 @@ public static class AlertChannelRules
         }
     }
 
-    private static bool IsLinkLocal(IPAddress address) => address.AddressFamily switch
-    {
-        AddressFamily.InterNetwork => address.GetAddressBytes() is [169, 254, _, _],
-        AddressFamily.InterNetworkV6 => address.IsIPv6LinkLocal || (address.IsIPv4MappedToIPv6 && IsLinkLocal(address.MapToIPv4())),
-        _ => false,
-    };
 }

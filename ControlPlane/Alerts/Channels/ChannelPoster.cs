@@ -44,7 +44,10 @@ public sealed class ChannelPoster(IHttpClientFactory clients, TimeProvider time)
         }
         catch (HttpRequestException exception)
         {
-            return new Unreachable(Shorter(exception.Message));
+            // The connection is made by ChannelAddresses, whose refusal the client wraps.
+            return exception is ChannelAddressRefusedException || exception.InnerException is ChannelAddressRefusedException
+                ? new Misconfigured(Shorter((exception.InnerException ?? exception).Message))
+                : new Unreachable(Shorter(exception.Message));
         }
     }
 

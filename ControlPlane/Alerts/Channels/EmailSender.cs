@@ -35,7 +35,8 @@ public sealed class EmailSender : IAlertChannelSender
         smtp.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, settings.CertificateThumbprint);
         try
         {
-            await smtp.ConnectAsync(host, settings.SmtpPort, Options(settings.Security), cancellationToken);
+            var socket = await ChannelAddresses.ConnectAsync(host, settings.SmtpPort, cancellationToken);
+            await smtp.ConnectAsync(socket, host, settings.SmtpPort, Options(settings.Security), cancellationToken);
             if (settings.UserName is { Length: > 0 } user)
             {
                 await smtp.AuthenticateAsync(user, channel.Secrets.Password ?? "", cancellationToken);
@@ -54,6 +55,14 @@ public sealed class EmailSender : IAlertChannelSender
             return new SmtpRefused((int)exception.StatusCode, ChannelPoster.Shorter(exception.Message));
         }
         catch (Exception exception) when (exception is SmtpProtocolException or SocketException or IOException or SslHandshakeException or ServiceNotConnectedException)
+        {
+            return new Unreachable(ChannelPoster.Shorter(exception.Message));
+        }
+        catch (ChannelAddressRefusedException exception)
+        {
+            return new Misconfigured(exception.Message);
+        }
+        catch (HttpRequestException exception)
         {
             return new Unreachable(ChannelPoster.Shorter(exception.Message));
         }

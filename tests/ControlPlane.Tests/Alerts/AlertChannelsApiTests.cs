@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Vigil.ControlPlane.Alerts.Channels;
 using Vigil.ControlPlane.Security;
 using Vigil.ControlPlane.Tests.Support;
 using Answer = Vigil.ControlPlane.Tests.Support.WebhookReceiver.Answer;
@@ -92,6 +93,23 @@ public sealed class AlertChannelsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, test.StatusCode);
         var problem = await test.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal("the receiver answered HTTP 404: no such hook", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://[fe80::1]:8080/hook")]
+    public async Task A_channel_stored_with_a_link_local_address_is_never_connected_to(string url)
+    {
+        // Saved past the API's check (an older rule, an edit of the database): the connection itself refuses it.
+        var id = Guid.NewGuid();
+        await _host.Get<AlertChannelStore>().SaveAsync(
+            id, "metadata", AlertChannelKind.Webhook, new AlertChannelSettings { Url = url }, secrets: null, TestContext.Current.CancellationToken);
+
+        using var test = await _admin.PostAsync(new Uri($"/api/v1/alert-channels/{id}/test", UriKind.Relative), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadGateway, test.StatusCode);
+        var detail = (await test.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("detail").GetString();
+        Assert.Contains("resolves only to link-local addresses", detail, StringComparison.Ordinal);
     }
 
     [Fact]
