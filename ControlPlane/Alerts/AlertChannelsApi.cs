@@ -104,7 +104,7 @@ public static class AlertChannelsApi
             return NotFound(id);
         }
 
-        var user = (await rules.RulesAsync(cancellationToken)).FirstOrDefault(r => r.Channels.Contains(id) || r.Escalation?.Channels.Contains(id) == true);
+        var user = RuleSendingTo(await rules.RulesAsync(cancellationToken), id);
         if (user is not null)
         {
             return TypedResults.Problem(
@@ -135,7 +135,7 @@ public static class AlertChannelsApi
     }
 
     /// <summary>The valid kind and settings, or the errors naming each field at fault (a name in use among them).</summary>
-    private static async Task<((AlertChannelKind Kind, AlertChannelSettings Settings)? Valid, Dictionary<string, string[]> Errors)> CheckAsync(
+    internal static async Task<((AlertChannelKind Kind, AlertChannelSettings Settings)? Valid, Dictionary<string, string[]> Errors)> CheckAsync(
         AlertChannelRequest request, Guid id, AlertChannelStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -148,6 +148,10 @@ public static class AlertChannelsApi
 
         return (valid, errors);
     }
+
+    /// <summary>A rule that sends to the channel (directly or on escalation), which keeps it from being deleted.</summary>
+    internal static AlertRule? RuleSendingTo(IEnumerable<AlertRule> rules, Guid channelId) =>
+        rules.FirstOrDefault(r => r.Channels.Contains(channelId) || r.Escalation?.Channels.Contains(channelId) == true);
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The alert channel is not valid.");

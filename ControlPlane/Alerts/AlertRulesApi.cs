@@ -104,7 +104,7 @@ public static class AlertRulesApi
         return (await store.FindAsync(rule.Id, cancellationToken))!;
     }
 
-    private static async Task<(AlertRule? Rule, Dictionary<string, string[]> Errors)> CheckAsync(
+    internal static async Task<(AlertRule? Rule, Dictionary<string, string[]> Errors)> CheckAsync(
         Guid id, AlertRuleRequest request, AlertRuleStore store, AlertChannelStore channels, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();

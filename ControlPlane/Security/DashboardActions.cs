@@ -34,4 +34,9 @@ public sealed class DashboardActions(IAuthorizationService authorization, IAudit
             _sourceAddress,
             result.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed,
             $"dashboard: {(result.Succeeded ? done : result.Message)}"));
+
+    /// <summary>Audits an action done from the dashboard that has no administration result of its own.</summary>
+    public Task RecordAsync(ClaimsPrincipal user, string action, string? target, bool succeeded, string detail) =>
+        trail.RecordAsync(new AuditRecord(
+            AuditRecord.ActorOf(user), action, target, _sourceAddress, succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed, $"dashboard: {detail}"));
 }
