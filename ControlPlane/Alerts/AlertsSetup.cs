@@ -7,7 +7,7 @@ namespace Vigil.ControlPlane.Alerts;
 
 public static class AlertsSetup
 {
-    /// <summary>Alert rules fed by node, service, metric, failover and command changes; the evaluator and its store; the channels and the delivery worker.</summary>
+    /// <summary>Alert rules fed by node, service, metric, failover and command changes; the evaluator and its store; the channels and their delivery.</summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertOptions>()
