@@ -9,6 +9,7 @@ using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Decider;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
+using Vigil.ControlPlane.Jobs;
 using Vigil.ControlPlane.Metrics;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
@@ -27,6 +28,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddMetricsHistory();
+builder.AddBackgroundJobs();
 builder.AddAlerts();
 builder.AddAgentHub();
 builder.AddVigilSecurity();
@@ -54,6 +56,7 @@ return await built.RunUntilStoppedAsync(app =>
     app.UseRateLimiter();
     app.UseAuthorization();
     app.UseAntiforgery();
+    app.UseJobsDashboard();
 
     app.MapHealthEndpoints();
     app.MapAgentHub();

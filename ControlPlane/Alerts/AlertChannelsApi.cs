@@ -120,14 +120,14 @@ public static class AlertChannelsApi
     }
 
     internal static async Task<Results<Ok<ChannelTestResponse>, ProblemHttpResult>> SendTestMessage(
-        [Description("The channel's id (a GUID).")] Guid id, AlertChannelStore store, AlertDeliveryWorker worker, TimeProvider time, Microsoft.Extensions.Options.IOptions<AlertOptions> options, HttpContext http, CancellationToken cancellationToken)
+        [Description("The channel's id (a GUID).")] Guid id, AlertChannelStore store, AlertSender sender, TimeProvider time, Microsoft.Extensions.Options.IOptions<AlertOptions> options, HttpContext http, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is not { } channel)
         {
             return NotFound(id);
         }
 
-        var outcome = await worker.SendAsync(channel, AlertMessage.Test(channel.Name, time.GetUtcNow(), options.Value.DashboardUrl), cancellationToken);
+        var outcome = await sender.SendAsync(channel, AlertMessage.Test(channel.Name, time.GetUtcNow(), options.Value.DashboardUrl), cancellationToken);
         AuditContext.SetDetail(http, $"alert channel {id} '{channel.Name}': {outcome.Describe()}");
         return outcome is Sent
             ? TypedResults.Ok(new ChannelTestResponse(true, outcome.Describe()))

@@ -14,7 +14,7 @@ namespace Vigil.ControlPlane.Alerts;
 public sealed partial class AlertEvaluator(
     AlertSignals signals,
     AlertStore store,
-    PendingDeliveries pendingDeliveries,
+    AlertDeliveryJobs deliveryJobs,
     NodeRegistry registry,
     TimeProvider time,
     IOptions<AlertOptions> options,
@@ -105,15 +105,13 @@ public sealed partial class AlertEvaluator(
     {
         await foreach (var step in _unsaved.Reader.ReadAllAsync(cancellationToken))
         {
+            IReadOnlyList<Guid> deliveries = [];
             await _retry.UntilWrittenAsync(
-                () => store.SaveAsync(step, time.GetUtcNow(), cancellationToken),
+                async () => deliveries = await store.SaveAsync(step, time.GetUtcNow(), cancellationToken),
                 exception => LogOutage(exception),
                 _ => LogOutageOver(),
                 cancellationToken);
-            if (step.Notifications.Count > 0)
-            {
-                pendingDeliveries.Wake();
-            }
+            deliveryJobs.Enqueue(deliveries);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Vigil.ControlPlane.Alerts;
 
 public static class AlertsSetup
 {
-    /// <summary>Alert rules fed by node, service, metric, failover and command changes; the evaluator and its store; the channels and the delivery worker.</summary>
+    /// <summary>Alert rules fed by node, service, metric, failover and command changes; the evaluator and its store; the channels and their delivery.</summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertOptions>()
@@ -29,10 +29,9 @@ public static class AlertsSetup
     }
 
     /// <summary>
-    /// One sender per kind of channel, and the worker that sends the stored deliveries. Deliveries are
-    /// rows of the product's own database sent by a hosted worker (not Hangfire): the rows already
-    /// carry the attempts, the next attempt's time and the last error, on all three databases, and the
-    /// retry schedule runs on the injected clock.
+    /// One sender per kind of channel, and delivery through Hangfire (<see cref="Jobs.JobsSetup"/>):
+    /// the deliveries rows, stored with the alert change, are the record of every attempt; a job per
+    /// attempt sends one and records it; the sweeper gives a job to rows that have none.
     /// </summary>
     private static void AddAlertDelivery(this IHostApplicationBuilder builder)
     {
@@ -49,8 +48,9 @@ public static class AlertsSetup
         builder.Services.AddSingleton<IAlertChannelSender, WeComSender>();
         builder.Services.AddSingleton<AlertChannelStore>();
         builder.Services.AddSingleton<AlertDeliveryStore>();
-        builder.Services.AddSingleton<PendingDeliveries>();
-        builder.Services.AddSingleton<AlertDeliveryWorker>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<AlertDeliveryWorker>());
+        builder.Services.AddSingleton<AlertSender>();
+        builder.Services.AddSingleton<AlertDeliveryJobs>();
+        builder.Services.AddTransient<AlertDeliveryJob>();
+        builder.Services.AddHostedService<AlertDeliverySweeper>();
     }
 }

@@ -3,6 +3,9 @@ using Microsoft.Extensions.Options;
 
 namespace Vigil.ControlPlane.Data;
 
+/// <summary>The connection string in use: the configured one, or SQLite's default file in the data directory.</summary>
+public sealed record DatabaseConnection(string ConnectionString);
+
 public static class DatabaseSetup
 {
     /// <summary>The database with the configured provider, prepared at start, and the node state writer.</summary>
@@ -15,11 +18,12 @@ public static class DatabaseSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
-        builder.Services.AddDbContextFactory<VigilDbContext>((services, options) =>
-        {
-            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            VigilDatabase.Configure(options, database.Provider, ConnectionStringOf(database, dataDirectory));
-        });
+        builder.Services.AddSingleton(services =>
+            new DatabaseConnection(ConnectionStringOf(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, dataDirectory)));
+        builder.Services.AddDbContextFactory<VigilDbContext>((services, options) => VigilDatabase.Configure(
+            options,
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider,
+            services.GetRequiredService<DatabaseConnection>().ConnectionString));
 
         builder.Services.AddSingleton<DatabaseReadiness>();
         builder.Services.AddHostedService<DatabaseStartup>();

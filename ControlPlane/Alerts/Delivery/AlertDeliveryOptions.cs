@@ -15,8 +15,11 @@ public sealed class AlertDeliveryOptions
     /// <summary>How long one attempt may take, connection included, before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many messages are sent at the same time.</summary>
-    public int Concurrency { get; set; } = 4;
+    /// <summary>How many messages are sent at the same time: the Hangfire server's worker count.</summary>
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>How often Pending deliveries that have no job (or lost it) are given one.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public IEnumerable<string> Problems(string section)
     {
@@ -38,6 +41,11 @@ public sealed class AlertDeliveryOptions
         if (Concurrency is < 1 or > 64)
         {
             yield return $"{section}:Concurrency must be between 1 and 64.";
+        }
+
+        if (SweepInterval <= TimeSpan.Zero || SweepInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"{section}:SweepInterval must be between 00:00:00.001 and 01:00:00.";
         }
     }
 }

@@ -25,6 +25,8 @@ public sealed record MarkFailed(string Error) : DeliveryDecision;
 /// </summary>
 public static class AlertDeliveryPolicy
 {
+    private static readonly TimeSpan RecordTime = TimeSpan.FromSeconds(10);
+
     /// <param name="attempts">Attempts made, this one included.</param>
     public static DeliveryDecision Decide(SendOutcome outcome, int attempts, DateTimeOffset now, AlertDeliveryOptions options)
     {
@@ -52,6 +54,18 @@ public static class AlertDeliveryPolicy
 
         return new RetryAt(now + wait, error);
     }
+
+    /// <summary>
+    /// Until when a job holds the delivery it attempts: the attempt's timeout and time to record it.
+    /// Should the job die with its control plane, the delivery is due again after this.
+    /// </summary>
+    public static DateTimeOffset HeldUntil(DateTimeOffset now, AlertDeliveryOptions options) => now + options.Timeout + RecordTime;
+
+    /// <summary>
+    /// A Pending delivery due before this moment has no job that will send it (its enqueue failed in a
+    /// database outage, or its job died with a control plane): the sweeper gives it one.
+    /// </summary>
+    public static DateTimeOffset OverdueBefore(DateTimeOffset now, AlertDeliveryOptions options) => now - options.SweepInterval;
 
     /// <summary>Whether trying again cannot help.</summary>
     public static bool IsPermanent(SendOutcome outcome) => outcome switch

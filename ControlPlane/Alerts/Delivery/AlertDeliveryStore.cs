@@ -7,32 +7,55 @@ namespace Vigil.ControlPlane.Alerts.Delivery;
 /// <summary>A delivery as the worker needs it to make and send the message.</summary>
 public sealed record DueDelivery(Guid Id, Guid AlertId, Guid ChannelId, string Notification, string Alert, int Attempts);
 
-/// <summary>The deliveries table is the queue: Pending rows whose next attempt is due are the work.</summary>
+/// <summary>
+/// The deliveries table is the durable record of every delivery and its attempts, written with the
+/// alert change; Hangfire's jobs only say when to look at a row. A job claims its row before the
+/// attempt, so two jobs for one delivery (a sweep that raced an enqueue) send it once.
+/// </summary>
 public sealed class AlertDeliveryStore(IDbContextFactory<VigilDbContext> databases)
 {
-    /// <summary>Pending deliveries due at <paramref name="now"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the delivery for one attempt when it is Pending and due at <paramref name="now"/>: its next
+    /// attempt moves to <paramref name="heldUntil"/>, so no other job takes it meanwhile. Null when it
+    /// is settled, not due, held by another job, or gone.
+    /// </summary>
+    public async Task<DueDelivery?> ClaimAsync(Guid id, DateTimeOffset now, DateTimeOffset heldUntil, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var claimed = await db.AlertDeliveries
+            .Where(d => d.Id == id && d.State == AlertDeliveryState.Pending && (d.NextAttemptAt == null || d.NextAttemptAt <= now))
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.NextAttemptAt, heldUntil), cancellationToken);
+        if (claimed == 0)
+        {
+            return null;
+        }
+
+        return await db.AlertDeliveries.AsNoTracking()
+            .Where(d => d.Id == id)
+            .Select(d => new DueDelivery(d.Id, d.AlertId, d.ChannelId, d.Notification, d.Alert, d.Attempts))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Hands back a claimed delivery whose attempt was cut short: due again at <paramref name="at"/>.</summary>
+    public async Task ReleaseAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.AlertDeliveries
+            .Where(d => d.Id == id && d.State == AlertDeliveryState.Pending)
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.NextAttemptAt, at), cancellationToken);
+    }
+
+    /// <summary>Pending deliveries that were due at or before <paramref name="before"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         return await db.AlertDeliveries.AsNoTracking()
-            .Where(d => d.State == AlertDeliveryState.Pending && (d.NextAttemptAt == null || d.NextAttemptAt <= now))
+            .Where(d => d.State == AlertDeliveryState.Pending
+                && ((d.NextAttemptAt == null && d.CreatedAt <= before) || d.NextAttemptAt <= before))
             .OrderBy(d => d.CreatedAt)
             .Take(limit)
-            .Select(d => new DueDelivery(d.Id, d.AlertId, d.ChannelId, d.Notification, d.Alert, d.Attempts))
+            .Select(d => d.Id)
             .ToListAsync(cancellationToken);
-    }
-
-    /// <summary>When the next Pending delivery is due; null when none is pending.</summary>
-    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var pending = db.AlertDeliveries.Where(d => d.State == AlertDeliveryState.Pending);
-        if (await pending.AnyAsync(d => d.NextAttemptAt == null, cancellationToken))
-        {
-            return DateTimeOffset.MinValue;
-        }
-
-        return await pending.OrderBy(d => d.NextAttemptAt).Select(d => d.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Stores the outcome of an attempt: the count, the time, the error, and what comes next.</summary>

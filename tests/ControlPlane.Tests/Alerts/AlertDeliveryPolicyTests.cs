@@ -117,4 +117,21 @@ public sealed class AlertDeliveryPolicyTests
             new MarkFailed("the channel cannot send: no URL is set"),
             AlertDeliveryPolicy.Decide(new Misconfigured("no URL is set"), 1, now, Options));
     }
+
+    [Fact]
+    public void A_job_holds_its_delivery_for_the_attempt_s_timeout_and_the_time_to_record_it()
+    {
+        var options = new AlertDeliveryOptions { Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal(_time.GetUtcNow().AddSeconds(40), AlertDeliveryPolicy.HeldUntil(_time.GetUtcNow(), options));
+    }
+
+    [Fact]
+    public void A_delivery_overdue_by_a_whole_sweep_interval_counts_as_one_without_a_job()
+    {
+        var options = new AlertDeliveryOptions { SweepInterval = TimeSpan.FromMinutes(1) };
+
+        Assert.Equal(_time.GetUtcNow().AddMinutes(-1), AlertDeliveryPolicy.OverdueBefore(_time.GetUtcNow(), options));
+        Assert.Contains(new AlertDeliveryOptions { SweepInterval = TimeSpan.Zero }.Problems("Alerts:Delivery"), p => p.Contains("SweepInterval", StringComparison.Ordinal));
+    }
 }

@@ -7,7 +7,7 @@ using Answer = Vigil.ControlPlane.Tests.Support.WebhookReceiver.Answer;
 
 namespace Vigil.ControlPlane.Tests.Alerts;
 
-/// <summary>The deliveries table is the queue: what is pending when the control plane stops is sent after it starts again.</summary>
+/// <summary>The deliveries rows outlive Hangfire's jobs: what is pending when the control plane stops, or has no job, is sent.</summary>
 public sealed class AlertDeliveryRestartTests : IAsyncLifetime
 {
     private static readonly Dictionary<string, string?> Settings = new(AlertDeliveryTests.Settings) { ["Alerts:Delivery:MaxAttempts"] = "100" };
@@ -50,5 +50,19 @@ public sealed class AlertDeliveryRestartTests : IAsyncLifetime
         Assert.Equal(attemptsBefore + 1, receiver.Received.Count);
         // An attempt cut short by the stop may have reached the receiver without being recorded: at least once.
         Assert.InRange(delivery.Attempts, 2, attemptsBefore + 1);
+    }
+
+    [Fact]
+    public async Task A_delivery_whose_job_was_never_created_is_sent_once_by_the_sweeper()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(_ => Answer.Ok);
+        var channel = Guid.NewGuid();
+        await _host.Get<AlertChannelStore>().SaveAsync(
+            channel, "hook", AlertChannelKind.Webhook, new AlertChannelSettings { Url = receiver.Url.ToString() }, null, TestContext.Current.CancellationToken);
+
+        var delivery = await Deliveries.SettledAsync(_host, await Deliveries.StoreAsync(_host, channel, queued: false));
+
+        Assert.Equal((AlertDeliveryState.Sent, 1), (delivery.State, delivery.Attempts));
+        Assert.Single(receiver.Received);
     }
 }

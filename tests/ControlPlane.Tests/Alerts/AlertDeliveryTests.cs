@@ -22,6 +22,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
         ["Alerts:Delivery:MaxRetryDelay"] = "00:00:00.200",
         ["Alerts:Delivery:Timeout"] = "00:00:05",
         ["Alerts:Delivery:MaxAttempts"] = "5",
+        ["Alerts:Delivery:SweepInterval"] = "00:00:00.500",
     };
 
     private const string Secret = "webhook-signing-secret";
@@ -279,7 +280,8 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
 /// <summary>Deliveries as the evaluator stores them, and waiting for them to settle.</summary>
 public static class Deliveries
 {
-    public static async Task<Guid> StoreAsync(ControlPlaneHost host, Guid channel)
+    /// <param name="queued">False: the row is stored but no job is created, as when the enqueue failed.</param>
+    public static async Task<Guid> StoreAsync(ControlPlaneHost host, Guid channel, bool queued = true)
     {
         var alert = AlertChannelFormatTests.Message() is var message
             ? new Alert
@@ -299,7 +301,11 @@ public static class Deliveries
             : throw new InvalidOperationException();
         var step = new AlertStep(AlertBook.Empty, [alert], [new AlertNotification(alert, NotificationKind.Fired, [channel])]);
         var ids = await host.Get<AlertStore>().SaveAsync(step, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
-        host.Get<PendingDeliveries>().Wake();
+        if (queued)
+        {
+            Assert.True(host.Get<AlertDeliveryJobs>().Enqueue(ids));
+        }
+
         return Assert.Single(ids);
     }
 
