@@ -1,9 +1,15 @@
+using Vigil.Benchmarks.Alerts;
 using Vigil.Benchmarks.Failover;
 using Vigil.Benchmarks.Simulator;
 
 if (args is ["failover", .. var failoverArgs])
 {
     return await FailoverBenchmark.RunAsync(failoverArgs);
+}
+
+if (args is ["alerts", .. var alertArgs])
+{
+    return await AlertBenchmark.RunAsync(alertArgs);
 }
 
 SimulatorSettings settings;

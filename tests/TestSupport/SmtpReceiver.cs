@@ -7,7 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MimeKit;
 
-namespace Vigil.ControlPlane.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// A real SMTP server on a loopback port, speaking enough of RFC 5321 for a client to deliver mail:
@@ -30,7 +30,11 @@ public sealed class SmtpReceiver : IAsyncDisposable
         Certificate = SelfSigned();
     }
 
-    public sealed record ReceivedMail(string From, IReadOnlyList<string> To, MimeMessage Message, bool OverTls, string? AuthenticatedAs);
+    public sealed record ReceivedMail(string From, IReadOnlyList<string> To, MimeMessage Message, bool OverTls, string? AuthenticatedAs)
+    {
+        /// <summary>When the message was accepted.</summary>
+        public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
+    }
 
     public X509Certificate2 Certificate { get; }
 
