@@ -10,6 +10,7 @@ using Vigil.ControlPlane.Decider;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Metrics;
+using Vigil.ControlPlane.Monitoring;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
 using Vigil.ControlPlane.Security;
@@ -27,6 +28,7 @@ builder.AddDesiredConfigurations();
 builder.AddCommands();
 builder.AddFailover();
 builder.AddMetricsHistory();
+builder.AddPrometheusMetrics();
 builder.AddAlerts();
 builder.AddAgentHub();
 builder.AddVigilSecurity();
@@ -56,6 +58,7 @@ return await built.RunUntilStoppedAsync(app =>
     app.UseAntiforgery();
 
     app.MapHealthEndpoints();
+    app.MapPrometheusMetrics();
     app.MapAgentHub();
     app.MapAccountEndpoints();
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Alerts.Channels;
 using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Monitoring;
 
 namespace Vigil.ControlPlane.Alerts.Delivery;
 
@@ -21,6 +22,7 @@ public sealed partial class AlertDeliveryWorker(
     PendingDeliveries pending,
     TimeProvider time,
     IOptions<AlertOptions> options,
+    VigilMetrics metrics,
     ILogger<AlertDeliveryWorker> logger) : BackgroundService
 {
     /// <summary>The longest sleep with nothing pending; new deliveries wake the worker before.</summary>
@@ -74,10 +76,16 @@ public sealed partial class AlertDeliveryWorker(
     private async Task DeliverAsync(DueDelivery delivery, CancellationToken stoppingToken)
     {
         var attemptedAt = time.GetUtcNow();
-        var outcome = await AttemptAsync(delivery, stoppingToken);
+        var (outcome, kind) = await AttemptAsync(delivery, stoppingToken);
         var attempts = delivery.Attempts + 1;
         var decision = AlertDeliveryPolicy.Decide(outcome, attempts, time.GetUtcNow(), _options);
         await deliveries.RecordAsync(delivery.Id, attempts, attemptedAt, decision, stoppingToken);
+        metrics.DeliveryAttempted(kind, decision switch
+        {
+            MarkSent => "sent",
+            RetryAt => "retry",
+            _ => "failed",
+        });
         switch (decision)
         {
             case MarkSent:
@@ -92,7 +100,7 @@ public sealed partial class AlertDeliveryWorker(
         }
     }
 
-    private async Task<SendOutcome> AttemptAsync(DueDelivery delivery, CancellationToken stoppingToken)
+    private async Task<(SendOutcome Outcome, AlertChannelKind? Kind)> AttemptAsync(DueDelivery delivery, CancellationToken stoppingToken)
     {
         AlertChannel? channel;
         try
@@ -101,12 +109,12 @@ public sealed partial class AlertDeliveryWorker(
         }
         catch (CryptographicException)
         {
-            return new Misconfigured("its secrets cannot be read with this control plane's data protection keys; enter them again");
+            return (new Misconfigured("its secrets cannot be read with this control plane's data protection keys; enter them again"), null);
         }
 
         if (channel is null)
         {
-            return new Misconfigured($"channel {delivery.ChannelId} does not exist (removed, or of a kind this version does not know)");
+            return (new Misconfigured($"channel {delivery.ChannelId} does not exist (removed, or of a kind this version does not know)"), null);
         }
 
         AlertMessage message;
@@ -116,10 +124,10 @@ public sealed partial class AlertDeliveryWorker(
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or ArgumentException)
         {
-            return new Misconfigured($"the stored alert cannot be read: {exception.Message}");
+            return (new Misconfigured($"the stored alert cannot be read: {exception.Message}"), channel.Kind);
         }
 
-        return await SendAsync(channel, message, stoppingToken);
+        return (await SendAsync(channel, message, stoppingToken), channel.Kind);
     }
 
     /// <summary>One attempt, bounded by the delivery timeout; also what the "send a test message" action uses.</summary>
