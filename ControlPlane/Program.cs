@@ -13,6 +13,7 @@ using Vigil.ControlPlane.Metrics;
 using Vigil.ControlPlane.Monitoring;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
+using Vigil.ControlPlane.Retention;
 using Vigil.ControlPlane.Security;
 
 var resetAdminPassword = AdminPasswordReset.IsRequested(args, out var userToReset, out var hostArguments);
@@ -30,6 +31,7 @@ builder.AddFailover();
 builder.AddMetricsHistory();
 builder.AddPrometheusMetrics();
 builder.AddAlerts();
+builder.AddRetention();
 builder.AddAgentHub();
 builder.AddVigilSecurity();
 builder.AddAdministration();
