@@ -11,8 +11,10 @@ using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Jobs;
 using Vigil.ControlPlane.Metrics;
+using Vigil.ControlPlane.Monitoring;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Observability;
+using Vigil.ControlPlane.Retention;
 using Vigil.ControlPlane.Security;
 
 var resetAdminPassword = AdminPasswordReset.IsRequested(args, out var userToReset, out var hostArguments);
@@ -29,7 +31,9 @@ builder.AddCommands();
 builder.AddFailover();
 builder.AddMetricsHistory();
 builder.AddBackgroundJobs();
+builder.AddPrometheusMetrics();
 builder.AddAlerts();
+builder.AddRetention();
 builder.AddAgentHub();
 builder.AddVigilSecurity();
 builder.AddAdministration();
@@ -59,6 +63,7 @@ return await built.RunUntilStoppedAsync(app =>
     app.UseJobsDashboard();
 
     app.MapHealthEndpoints();
+    app.MapPrometheusMetrics();
     app.MapAgentHub();
     app.MapAccountEndpoints();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using Serilog.Formatting;
 using Serilog.Settings.Configuration;
 using Vigil.Agent.Configuration;
 
@@ -24,23 +25,34 @@ public static class AgentLogging
     {
         var configured = builder.Configuration[$"{AgentOptions.Section}:{nameof(AgentOptions.DataDirectory)}"];
         var logs = Path.Combine(string.IsNullOrWhiteSpace(configured) ? AgentDefaults.DataDirectory : Path.GetFullPath(configured), "logs");
+        var json = AgentLogFormat.JsonFormatterFor(builder.Configuration);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(
-            (services, logger) => logger
-                .MinimumLevel.Information()
-                .ReadFrom.Configuration(builder.Configuration, SinkAssemblies)
-                .Enrich.FromLogContext()
-                .WriteTo.Console(outputTemplate: Template, formatProvider: CultureInfo.InvariantCulture)
-                .WriteTo.File(
-                    Path.Combine(logs, "agent-.log"),
-                    rollingInterval: RollingInterval.Day,
-                    fileSizeLimitBytes: 20 * 1024 * 1024,
-                    rollOnFileSizeLimit: true,
-                    retainedFileCountLimit: 10,
-                    outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}",
-                    formatProvider: CultureInfo.InvariantCulture),
+            (services, logger) => WriteTo(
+                logger
+                    .MinimumLevel.Information()
+                    .ReadFrom.Configuration(builder.Configuration, SinkAssemblies)
+                    .Enrich.FromLogContext(),
+                json,
+                Path.Combine(logs, "agent-.log")),
             preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
+    }
+
+    private static LoggerConfiguration WriteTo(LoggerConfiguration sinks, ITextFormatter? json, string path)
+    {
+        const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}";
+        const long FileSizeLimit = 20 * 1024 * 1024;
+        const int RetainedFiles = 10;
+        return json is null
+            ? sinks
+                .WriteTo.Console(outputTemplate: Template, formatProvider: CultureInfo.InvariantCulture)
+                .WriteTo.File(path, rollingInterval: RollingInterval.Day, fileSizeLimitBytes: FileSizeLimit, rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: RetainedFiles, outputTemplate: FileTemplate, formatProvider: CultureInfo.InvariantCulture)
+            : sinks
+                .WriteTo.Console(json)
+                .WriteTo.File(json, path, rollingInterval: RollingInterval.Day, fileSizeLimitBytes: FileSizeLimit, rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: RetainedFiles);
     }
 }

@@ -34,6 +34,9 @@ public sealed class AgentConnections
         }
     }
 
+    /// <summary>Open connections of every agent; read when metrics are scraped.</summary>
+    public int Count => _live.Values.Sum(contexts => contexts.Count);
+
     public bool IsConnected(Guid agentId) => _live.TryGetValue(agentId, out var contexts) && !contexts.IsEmpty;
 
     /// <summary>

@@ -8,6 +8,7 @@ using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Security;
 using Vigil.ControlPlane.Events;
 using Vigil.ControlPlane.Failover;
+using Vigil.ControlPlane.Monitoring;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Security;
 using Vigil.Shared.Commands;
@@ -38,6 +39,7 @@ internal sealed partial class AgentHub(
     IOptions<FailoverOptions> failoverOptions,
     IAuditTrail audit,
     AgentDatabaseCalls databaseCalls,
+    VigilMetrics metrics,
     TimeProvider time,
     ILogger<AgentHub> logger) : Hub<IAgentClient>, IAgentHub
 {
@@ -105,6 +107,18 @@ internal sealed partial class AgentHub(
     public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
     {
         var receivedAt = time.GetTimestamp();
+        try
+        {
+            return Task.FromResult(Acknowledge(heartbeat, receivedAt));
+        }
+        finally
+        {
+            metrics.HeartbeatHandled(time.GetElapsedTime(receivedAt));
+        }
+    }
+
+    private HeartbeatAck Acknowledge(AgentHeartbeat heartbeat, long receivedAt)
+    {
         var nodeId = RegisteredNode();
         var errors = MessageValidator.Validate(heartbeat);
         if (errors.Count > 0)
@@ -124,7 +138,7 @@ internal sealed partial class AgentHub(
             throw Refuse(NotTheNodesConnection, nodeId);
         }
 
-        return Task.FromResult(new HeartbeatAck { Sequence = heartbeat.Sequence, Leases = leases });
+        return new HeartbeatAck { Sequence = heartbeat.Sequence, Leases = leases };
     }
 
     public async Task<EventsAck> ReportEvents(AgentEventBatch batch)

@@ -16,6 +16,7 @@ public sealed partial class AlertDeliveryJob(
     AlertDeliveryStore deliveries,
     AlertSender sender,
     AlertDeliveryJobs jobs,
+    Monitoring.VigilMetrics metrics,
     TimeProvider time,
     IOptions<AlertOptions> options,
     ILogger<AlertDeliveryJob> logger)
@@ -46,9 +47,10 @@ public sealed partial class AlertDeliveryJob(
         }
 
         SendOutcome outcome;
+        AlertChannelKind? kind;
         try
         {
-            outcome = await sender.AttemptAsync(delivery, cancellationToken);
+            (outcome, kind) = await sender.AttemptAsync(delivery, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -60,6 +62,12 @@ public sealed partial class AlertDeliveryJob(
         var attempts = delivery.Attempts + 1;
         var decision = AlertDeliveryPolicy.Decide(outcome, attempts, time.GetUtcNow(), _options);
         await deliveries.RecordAsync(deliveryId, attempts, now, decision, CancellationToken.None);
+        metrics.DeliveryAttempted(kind, decision switch
+        {
+            MarkSent => "sent",
+            RetryAt => "retry",
+            _ => "failed",
+        });
         switch (decision)
         {
             case MarkSent:

@@ -20,8 +20,8 @@ public sealed partial class AlertSender(
     private readonly string? _dashboardUrl = options.Value.DashboardUrl;
     private readonly Dictionary<AlertChannelKind, IAlertChannelSender> _senders = senders.ToDictionary(s => s.Kind);
 
-    /// <summary>Makes the stored delivery's message and sends it to its channel.</summary>
-    public async Task<SendOutcome> AttemptAsync(DueDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>Makes the stored delivery's message and sends it to its channel; the channel's kind when it was found.</summary>
+    public async Task<(SendOutcome Outcome, AlertChannelKind? Kind)> AttemptAsync(DueDelivery delivery, CancellationToken cancellationToken)
     {
         AlertChannel? channel;
         try
@@ -30,12 +30,12 @@ public sealed partial class AlertSender(
         }
         catch (CryptographicException)
         {
-            return new Misconfigured("its secrets cannot be read with this control plane's data protection keys; enter them again");
+            return (new Misconfigured("its secrets cannot be read with this control plane's data protection keys; enter them again"), null);
         }
 
         if (channel is null)
         {
-            return new Misconfigured($"channel {delivery.ChannelId} does not exist (removed, or of a kind this version does not know)");
+            return (new Misconfigured($"channel {delivery.ChannelId} does not exist (removed, or of a kind this version does not know)"), null);
         }
 
         AlertMessage message;
@@ -45,10 +45,10 @@ public sealed partial class AlertSender(
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or ArgumentException)
         {
-            return new Misconfigured($"the stored alert cannot be read: {exception.Message}");
+            return (new Misconfigured($"the stored alert cannot be read: {exception.Message}"), channel.Kind);
         }
 
-        return await SendAsync(channel, message, cancellationToken);
+        return (await SendAsync(channel, message, cancellationToken), channel.Kind);
     }
 
     public async Task<SendOutcome> SendAsync(AlertChannel channel, AlertMessage message, CancellationToken cancellationToken)

@@ -28,7 +28,8 @@ public static class AlertBenchmark
         var gap = SimulatorSettings.ParseDuration(options.GetValueOrDefault("--gap", "300ms"));
         var stormWindow = SimulatorSettings.ParseDuration(options.GetValueOrDefault("--storm-window", "30s"));
         var settings = SimulatorSettings.Parse([.. options.Where(o => o.Key is "--url" or "--token" or "--server-pid" or "--interval").SelectMany(o => new[] { o.Key, o.Value })])
-            with { Ramp = TimeSpan.FromSeconds(Math.Max(10, (events + storm + steady) / 100)) };
+            with
+        { Ramp = TimeSpan.FromSeconds(Math.Max(10, (events + storm + steady) / 100)) };
 
         using var webhook = new WebhookSink(RepositoryLayout.FreePort());
         await using var smtp = SmtpReceiver.Start("bench", "bench-password-0123456789");
@@ -36,7 +37,8 @@ public static class AlertBenchmark
         var hook = await CreateAsync(api, "/api/v1/alert-channels", new { name = "bench hook", kind = "Webhook", settings = new { url = webhook.Url.ToString() } });
         var mail = await CreateAsync(api, "/api/v1/alert-channels", new
         {
-            name = "bench mail", kind = "Email",
+            name = "bench mail",
+            kind = "Email",
             settings = new { smtpHost = "127.0.0.1", smtpPort = smtp.Port, security = "None", from = "vigil@bench.example", to = MailTo },
         });
         await CreateAsync(api, "/api/v1/alert-rules", new { name = "node silent", condition = "NodeSuspect", severity = "Critical", channels = new[] { hook, mail } });

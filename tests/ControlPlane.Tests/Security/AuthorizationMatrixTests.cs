@@ -84,7 +84,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/v1/alert-rules"] = Need.Operator,
         ["PUT /api/v1/alert-rules/{id}"] = Need.Operator,
         ["DELETE /api/v1/alert-rules/{id}"] = Need.Operator,
+        // Prometheus' scrape endpoint: a key of any role (anonymous from loopback only when configured, off here).
+        ["GET /metrics"] = Need.Viewer,
     };
+
+    /// <summary>Endpoints outside <c>/api</c> that answer to API keys; the exporter's route carries no HTTP method.</summary>
+    private static readonly string[] OutsideApi = ["/metrics"];
 
     private readonly TestDatabase _database = TestDatabase.Sqlite();
     private ControlPlaneHost _host = null!;
@@ -194,6 +199,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         foreach (var endpoint in sources.Endpoints.OfType<RouteEndpoint>())
         {
             var pattern = endpoint.RoutePattern;
+            if (pattern.RawText is { } outside && OutsideApi.Contains(outside))
+            {
+                yield return ($"GET {outside}", "GET", outside);
+                continue;
+            }
+
             if (pattern.RawText is not { } raw || !raw.StartsWith("/api/", StringComparison.Ordinal))
             {
                 continue;
