@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/v1/enrollment-tokens/{id}/revoke"] = Need.Admin,
         ["GET /api/v1/alerts"] = Need.Viewer,
         ["GET /api/v1/alerts/{id}"] = Need.Viewer,
+        ["POST /api/v1/alerts/{id}/acknowledge"] = Need.Operator,
         ["GET /api/v1/alert-channels"] = Need.Viewer,
         ["GET /api/v1/alert-channels/{id}"] = Need.Viewer,
         ["POST /api/v1/alert-channels"] = Need.Admin,
