@@ -61,6 +61,7 @@ return await built.RunUntilStoppedAsync(app =>
 
     var api = app.MapGroup("").RequireApiRoles();
     api.MapNodesApi();
+    api.MapMaintenanceApi();
     api.MapServicesApi();
     api.MapConfigurationsApi();
     api.MapEventsApi();
@@ -75,6 +76,7 @@ return await built.RunUntilStoppedAsync(app =>
     api.MapAlertsApi();
     api.MapAlertChannelsApi();
     api.MapAlertRulesApi();
+    api.MapSilencesApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });
