@@ -8,6 +8,7 @@ using Vigil.ControlPlane.Data.Alerts;
 using Vigil.ControlPlane.Failover;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Security;
+using Vigil.ControlPlane.Tests.Security;
 using Vigil.ControlPlane.Tests.Support;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
@@ -129,6 +130,24 @@ public sealed class MaintenanceTests : IAsyncLifetime
         await CommandsAndGroupsClient.ProblemAsync(unknown, HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         await CommandsAndGroupsClient.ProblemAsync(notIn, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task The_node_page_shows_an_operator_the_maintenance_chip_and_the_leave_button()
+    {
+        using var entered = await _http.PostAsJsonAsync(Path(_a.NodeId), new { reason = "patches" }, TestContext.Current.CancellationToken);
+        using var browser = new CookieBrowser(_host.Address);
+        await browser.SignInAsync("admin", ControlPlaneHost.AdminPassword, "/nodes");
+
+        using var inMaintenance = await browser.GetAsync($"/nodes/{_a.NodeId}");
+        using var other = await browser.GetAsync($"/nodes/{_b.NodeId}");
+
+        var page = await inMaintenance.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var otherPage = await other.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("In maintenance", page, StringComparison.Ordinal);
+        Assert.Contains("leave-maintenance", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("In maintenance", otherPage, StringComparison.Ordinal);
+        Assert.Contains("enter-maintenance", otherPage, StringComparison.Ordinal);
     }
 
     private static Uri Path(Guid nodeId) => new($"/api/v1/nodes/{nodeId}/maintenance", UriKind.Relative);
