@@ -69,6 +69,7 @@ return await built.RunUntilStoppedAsync(app =>
 
     var api = app.MapGroup("").RequireApiRoles();
     api.MapNodesApi();
+    api.MapMaintenanceApi();
     api.MapServicesApi();
     api.MapConfigurationsApi();
     api.MapEventsApi();
@@ -83,6 +84,7 @@ return await built.RunUntilStoppedAsync(app =>
     api.MapAlertsApi();
     api.MapAlertChannelsApi();
     api.MapAlertRulesApi();
+    api.MapSilencesApi();
     app.MapApiDocumentation();
     app.MapDashboard();
 });

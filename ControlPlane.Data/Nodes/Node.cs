@@ -4,6 +4,10 @@ namespace Vigil.ControlPlane.Data.Nodes;
 /// registrations and liveness changes at once, and <see cref="LastSeenAt"/> in batches.</summary>
 public sealed class Node
 {
+    public const int MaintenanceReasonMaxLength = 512;
+
+    public const int MaintenanceByMaxLength = 256;
+
     public Guid Id { get; set; }
 
     public required string Name { get; set; }
@@ -25,4 +29,14 @@ public sealed class Node
     public DateTimeOffset LastSeenAt { get; set; }
 
     public DateTimeOffset LivenessChangedAt { get; set; }
+
+    /// <summary>Since when the node is in maintenance; null when it is not.</summary>
+    public DateTimeOffset? MaintenanceSince { get; set; }
+
+    /// <summary>When the maintenance ends by itself; null: when an operator ends it.</summary>
+    public DateTimeOffset? MaintenanceUntil { get; set; }
+
+    public string? MaintenanceReason { get; set; }
+
+    public string? MaintenanceBy { get; set; }
 }

@@ -29,6 +29,8 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
                     labels => labels.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
                     labels => new Dictionary<string, string>(labels)))
             .HasMaxLength(LabelsMaxLength);
+        node.Property(n => n.MaintenanceReason).HasMaxLength(Node.MaintenanceReasonMaxLength);
+        node.Property(n => n.MaintenanceBy).HasMaxLength(Node.MaintenanceByMaxLength);
         node.HasIndex(n => n.Name);
     }
 }

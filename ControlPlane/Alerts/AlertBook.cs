@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Vigil.ControlPlane.Nodes;
 
 namespace Vigil.ControlPlane.Alerts;
 
@@ -42,12 +43,17 @@ public sealed record AlertBook
     public Alert? Find(Guid alertId) => Open.Values.FirstOrDefault(a => a.Id == alertId);
 }
 
-/// <summary>What the rules, the silences and the clock are when the engine is asked.</summary>
+/// <summary>What the rules, the silences, the nodes in maintenance and the clock are when the engine is asked.</summary>
 public sealed record AlertContext(IReadOnlyList<AlertRule> Rules, IReadOnlyList<Silence> Silences, DateTimeOffset Now)
 {
+    /// <summary>Nodes put in maintenance: while it is in force, every alert about the node or its services is silenced.</summary>
+    public IReadOnlyDictionary<Guid, NodeMaintenance> Maintenance { get; init; } = ImmutableDictionary<Guid, NodeMaintenance>.Empty;
+
     public AlertRule? Rule(Guid ruleId) => Rules.FirstOrDefault(r => r.Id == ruleId && r.Enabled);
 
-    public bool Silenced(AlertRule rule, AlertTarget target) => Silences.Any(s => s.Silences(rule, target, Now));
+    public bool Silenced(AlertRule rule, AlertTarget target) =>
+        (target.NodeId is { } nodeId && Maintenance.TryGetValue(nodeId, out var maintenance) && maintenance.InForceAt(Now))
+        || Silences.Any(s => s.Silences(rule, target, Now));
 }
 
 /// <summary>The engine's answer: the new book, the alerts that changed (to store) and whom to tell.</summary>

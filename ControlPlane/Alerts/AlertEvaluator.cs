@@ -27,6 +27,7 @@ public sealed partial class AlertEvaluator(
     private AlertBook _book = AlertBook.Empty;
     private IReadOnlyList<AlertRule> _rules = [];
     private IReadOnlyList<Silence> _silences = [];
+    private IReadOnlyDictionary<Guid, NodeMaintenance> _maintenance = new Dictionary<Guid, NodeMaintenance>();
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private long _reportedDropped;
 
@@ -39,15 +40,16 @@ public sealed partial class AlertEvaluator(
     /// <summary>Rules or silences changed: read them again at the next tick.</summary>
     public void Refresh() => _refreshedAt = DateTimeOffset.MinValue;
 
-    /// <summary>Rules or silences changed: read them again now, so the change is in force when the caller answers.</summary>
+    /// <summary>Rules, silences or a node's maintenance changed: read them again now, so the change is in force when the caller answers.</summary>
     public async Task RefreshNowAsync(CancellationToken cancellationToken)
     {
         var rules = await store.RulesAsync(cancellationToken);
         var silences = await store.SilencesAsync(time.GetUtcNow(), cancellationToken);
+        var maintenance = registry.Maintenance();
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            (_rules, _silences, _refreshedAt) = (rules, silences, time.GetUtcNow());
+            (_rules, _silences, _maintenance, _refreshedAt) = (rules, silences, maintenance, time.GetUtcNow());
         }
         finally
         {
@@ -154,7 +156,7 @@ public sealed partial class AlertEvaluator(
         }
     }
 
-    private AlertContext Context() => new(_rules, _silences, time.GetUtcNow());
+    private AlertContext Context() => new(_rules, _silences, time.GetUtcNow()) { Maintenance = _maintenance };
 
     /// <summary>Scopes and silences match node labels; the sources name the node, the registry knows its labels.</summary>
     private AlertSignal WithLabels(AlertSignal signal)

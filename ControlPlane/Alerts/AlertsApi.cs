@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.ControlPlane.Api;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Data.Alerts;
 using Vigil.ControlPlane.Nodes;
+using Vigil.ControlPlane.Security;
 
 namespace Vigil.ControlPlane.Alerts;
 
@@ -23,6 +25,14 @@ public static class AlertsApi
             .Responds<AlertDetailResponse>(StatusCodes.Status200OK, "The alert.")
             .RespondsWithProblem(StatusCodes.Status404NotFound, "No alert has this id.")
             .NeedsTheDatabase();
+        alerts.MapPost("/{id:guid}/acknowledge", AcknowledgeAlert).WithName("AcknowledgeAlert")
+            .WithSummary("Acknowledges a firing alert (operators): no more repeats or escalation.")
+            .WithDescription("Records who acknowledged it (the signed-in user or the API key's name) and when. Acknowledging an acknowledged alert changes nothing and answers it as it is.")
+            .Responds<AlertResponse>(StatusCodes.Status200OK, "The alert, acknowledged.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No alert has this id.")
+            .RespondsWithProblem(StatusCodes.Status409Conflict, "The alert is resolved: there is nothing left to acknowledge.")
+            .NeedsTheDatabase()
+            .RequireAuthorization(VigilPolicies.Operator);
         return app;
     }
 
@@ -49,7 +59,31 @@ public static class AlertsApi
     internal static async Task<Results<Ok<AlertDetailResponse>, ProblemHttpResult>> GetAlert([Description("The alert's id (a GUID).")] Guid id, AlertStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is ({ } alert, var deliveries)
             ? TypedResults.Ok(new AlertDetailResponse(AlertResponse.From(alert), [.. deliveries.Select(DeliveryResponse.From)]))
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"No alert has the id {id}.");
+            : NotFound(id);
+
+    internal static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> AcknowledgeAlert(
+        [Description("The alert's id (a GUID).")] Guid id, AlertEvaluator evaluator, AlertStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        var by = AuditRecord.ActorOf(http.User);
+        if (await evaluator.AcknowledgeAsync(id, by, cancellationToken) is { } acknowledged)
+        {
+            AuditContext.SetDetail(http, $"alert {id} '{acknowledged.RuleName}' on {acknowledged.Target.Key}");
+            return TypedResults.Ok(AlertResponse.From(acknowledged));
+        }
+
+        // Not firing in the evaluator's book: already acknowledged (answer it as it is), resolved, or unknown.
+        var stored = evaluator.Open.FirstOrDefault(a => a.Id == id) ?? (await store.FindAsync(id, cancellationToken)).Alert;
+        return stored switch
+        {
+            null => NotFound(id),
+            { Status: AlertStatus.Resolved } => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "The alert is resolved.", detail: $"Alert {id} resolved at {stored.ResolvedAt:u} ({stored.Resolution}); there is nothing to acknowledge."),
+            _ => TypedResults.Ok(AlertResponse.From(stored)),
+        };
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"No alert has the id {id}.");
 }
 
 /// <summary>An alert as the API shows it.</summary>

@@ -19,6 +19,7 @@ public static class AlertsSetup
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertOptions>>().Value.MetricInterval));
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<AlertRuleStore>();
+        builder.Services.AddSingleton<SilenceStore>();
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluator>());
         builder.Services.AddHostedService<AlertSources>();

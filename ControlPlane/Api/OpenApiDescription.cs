@@ -28,6 +28,7 @@ public sealed class OpenApiDescription : IOpenApiDocumentTransformer
         ["Agents"] = "Agents' enrolment with a token, and the enrolled agents an admin approves, revokes and forgets.",
         ["Alerts"] = "Alerts fired by the rules: firing, acknowledged, resolved, each with its deliveries to channels and every attempt.",
         ["Alert rules"] = "What fires an alert (a node away, a service unhealthy, a failover, a metric crossed) for which nodes, groups and services, and which channels are told; changed by operators.",
+        ["Silences"] = "Silences keep channels quiet about the alerts their matchers match until they expire; the alerts are still recorded. Created and expired by operators.",
         ["Alert channels"] = "Where alerts are sent (e-mail, webhook, Slack, Teams, DingTalk, WeCom): secrets write-only, changed by admins, with a test message.",
         ["Enrollment tokens"] = "Tokens that let agents enrol, each shown once at creation: created, listed and revoked by admins.",
     };

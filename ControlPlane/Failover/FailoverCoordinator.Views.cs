@@ -56,6 +56,7 @@ public sealed partial class FailoverCoordinator
             Reachable = reachable,
             NodeDown = node is null || node.Liveness is NodeLiveness.Lost or NodeLiveness.Stopped,
             ConfirmedDown = !reachable && group.ConfirmedDownNodes.Contains(member.NodeId),
+            InMaintenance = node?.Maintenance?.InForceAt(time.GetUtcNow()) == true,
             Health = report?.Health,
             HealthReason = report?.Reason,
             ServiceUp = report is not null && report.State is not (ServiceState.Stopped or ServiceState.Unknown),

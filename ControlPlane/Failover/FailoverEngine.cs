@@ -206,11 +206,14 @@ public static class FailoverEngine
     public static bool AppliesStopIsolation(GroupSnapshot group, MemberView member) =>
         group.Policy.Isolation == IsolationPolicy.Stop && member.HoldsStopTerms;
 
-    /// <summary>A reachable member whose service is ready to run: the candidates for the active role.</summary>
+    /// <summary>A reachable member out of maintenance whose service is ready to run: the candidates for the active role.</summary>
     public static bool IsEligible(MemberView member) =>
-        member.Reachable && !member.ConfirmedDown && member.Health is { } health && health is not (ServiceHealth.Failed or ServiceHealth.Unknown or ServiceHealth.Unhealthy);
+        member.Reachable && !member.ConfirmedDown && !member.InMaintenance && member.Health is { } health && health is not (ServiceHealth.Failed or ServiceHealth.Unknown or ServiceHealth.Unhealthy);
 
-    private static MemberView? Best(GroupSnapshot group, Guid? except) => group.Members
+    private static MemberView? Best(GroupSnapshot group, Guid? except) => Best(group.Members, except);
+
+    /// <summary>The standby a failover or a switchover without a named target goes to; null when none is eligible.</summary>
+    public static MemberView? Best(IEnumerable<MemberView> members, Guid? except) => members
         .Where(m => m.MemberId != except && IsEligible(m))
         .OrderBy(m => m.Priority).ThenBy(m => m.RecentFailures).ThenBy(m => m.MemberId)
         .FirstOrDefault();

@@ -53,6 +53,9 @@ public sealed record MemberView
     /// <summary>An operator confirmed the node is down (manual fencing).</summary>
     public bool ConfirmedDown { get; init; }
 
+    /// <summary>The member's node is in maintenance: it keeps what it holds but is never chosen to take the active role.</summary>
+    public bool InMaintenance { get; init; }
+
     /// <summary>The service's health from the latest heartbeat; null when the node does not report the service.</summary>
     public ServiceHealth? Health { get; init; }
 

@@ -67,6 +67,8 @@ internal sealed class LiveNode
 
     public long ConfigVersion { get; set; }
 
+    public NodeMaintenance? Maintenance { get; set; }
+
     public long LastEventSequence { get; set; }
 
     /// <summary>A node known from the database, not heard from since this control plane started.</summary>
@@ -84,6 +86,7 @@ internal sealed class LiveNode
         LastSeenAt = stored.LastSeenAt,
         _lastHeardTimestamp = startedTimestamp,
         _storedLiveness = stored.Liveness,
+        Maintenance = NodeMaintenance.From(stored),
     };
 
     public static LiveNode FromRegistration(AgentRegistration registration, DateTimeOffset now) =>
@@ -225,6 +228,7 @@ internal sealed class LiveNode
         HeardSinceRegistration = _heardSinceRegistration,
         ConfigVersion = ConfigVersion,
         LastEventSequence = LastEventSequence,
+        Maintenance = Maintenance,
     };
 
     private LivenessTransition? Heard(long timestamp, DateTimeOffset now, string reason)

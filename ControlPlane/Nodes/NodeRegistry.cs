@@ -102,6 +102,13 @@ public sealed partial class NodeRegistry(
 
     public void ConfigurationStored(Guid nodeId, long version) => Update(nodeId, node => node.ConfigVersion = version);
 
+    /// <summary>The node entered maintenance (or left it, with null), as stored.</summary>
+    public void MaintenanceStored(Guid nodeId, NodeMaintenance? maintenance) => Update(nodeId, node => node.Maintenance = maintenance);
+
+    /// <summary>The nodes put in maintenance, whether or not it has ended by its own end time.</summary>
+    public IReadOnlyDictionary<Guid, NodeMaintenance> Maintenance() =>
+        _nodes.Values.Select(n => (n.Id, n.Maintenance)).Where(n => n.Maintenance is not null).ToDictionary(n => n.Id, n => n.Maintenance!);
+
     public void Disconnected(Guid nodeId, string connectionId) =>
         ChangeLiveness(nodeId, (node, timestamp, now) => node.Disconnect(connectionId, timestamp, now, time, _policy));
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Roles;
@@ -25,7 +26,9 @@ public sealed record NodeResponse(
     IReadOnlyList<ServiceReport> Services,
     IReadOnlyList<RoleReport> Roles,
     long ConfigVersion,
-    RemoteExecutionPolicy? RemoteExecution)
+    RemoteExecutionPolicy? RemoteExecution,
+    [property: Description("The node is in maintenance now: kept out of elections, its alerts silenced.")] bool InMaintenance,
+    [property: Description("Who put the node in maintenance, why, since and until when; null when it never was or has left.")] NodeMaintenance? Maintenance)
 {
     public static NodeResponse From(NodeStatus node, DateTimeOffset now) => new(
         node.Id,
@@ -46,7 +49,9 @@ public sealed record NodeResponse(
         node.Services,
         node.Roles,
         node.ConfigVersion,
-        node.RemoteExecution);
+        node.RemoteExecution,
+        node.Maintenance?.InForceAt(now) == true,
+        node.Maintenance);
 }
 
 /// <summary>One page of a list.</summary>

@@ -53,6 +53,9 @@ public sealed record NodeStatus
     /// </summary>
     public bool HeardSinceRegistration { get; init; }
 
+    /// <summary>The node's maintenance, when an operator put it in maintenance (it may have ended by its own end time).</summary>
+    public NodeMaintenance? Maintenance { get; init; }
+
     /// <summary>Version of the node's desired configuration (0: none).</summary>
     public long ConfigVersion { get; init; }
 

@@ -19,6 +19,7 @@ public static class NodesSetup
         builder.Services.AddSingleton<NodeJournal>();
         builder.Services.AddSingleton(services => new NodeChangeFeed(services.GetRequiredService<TimeProvider>(), ViewCoalescing));
         builder.Services.AddSingleton<NodeRegistry>();
+        builder.Services.AddSingleton<MaintenanceMode>();
         builder.Services.AddHostedService<LivenessSweeper>();
         return builder;
     }

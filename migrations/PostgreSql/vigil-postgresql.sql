@@ -908,3 +908,42 @@ BEGIN
     END IF;
 END $EF$;
 COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206235634_NodeMaintenance') THEN
+    ALTER TABLE "Nodes" ADD "MaintenanceBy" character varying(256);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206235634_NodeMaintenance') THEN
+    ALTER TABLE "Nodes" ADD "MaintenanceReason" character varying(512);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206235634_NodeMaintenance') THEN
+    ALTER TABLE "Nodes" ADD "MaintenanceSince" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206235634_NodeMaintenance') THEN
+    ALTER TABLE "Nodes" ADD "MaintenanceUntil" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206235634_NodeMaintenance') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206235634_NodeMaintenance', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;

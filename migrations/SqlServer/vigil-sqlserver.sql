@@ -1002,3 +1002,48 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235658_NodeMaintenance'
+)
+BEGIN
+    ALTER TABLE [Nodes] ADD [MaintenanceBy] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235658_NodeMaintenance'
+)
+BEGIN
+    ALTER TABLE [Nodes] ADD [MaintenanceReason] nvarchar(512) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235658_NodeMaintenance'
+)
+BEGIN
+    ALTER TABLE [Nodes] ADD [MaintenanceSince] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235658_NodeMaintenance'
+)
+BEGIN
+    ALTER TABLE [Nodes] ADD [MaintenanceUntil] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206235658_NodeMaintenance'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206235658_NodeMaintenance', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -483,3 +483,17 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261206210855_HandoverLease', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "Nodes" ADD "MaintenanceBy" TEXT NULL;
+
+ALTER TABLE "Nodes" ADD "MaintenanceReason" TEXT NULL;
+
+ALTER TABLE "Nodes" ADD "MaintenanceSince" INTEGER NULL;
+
+ALTER TABLE "Nodes" ADD "MaintenanceUntil" INTEGER NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261206235615_NodeMaintenance', '10.0.15');
+
+COMMIT;

@@ -915,6 +915,20 @@ namespace Vigil.Migrations.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("LivenessChangedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("MaintenanceBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("MaintenanceReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<DateTimeOffset?>("MaintenanceSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("MaintenanceUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)

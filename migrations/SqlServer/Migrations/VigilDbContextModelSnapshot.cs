@@ -917,6 +917,20 @@ namespace Vigil.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("LivenessChangedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("MaintenanceBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("MaintenanceReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
+                    b.Property<DateTimeOffset?>("MaintenanceSince")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("MaintenanceUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)

@@ -898,6 +898,20 @@ namespace Vigil.Migrations.Sqlite.Migrations
                     b.Property<long>("LivenessChangedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("MaintenanceBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MaintenanceReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MaintenanceSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaintenanceUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)

@@ -1,4 +1,5 @@
 using Vigil.ControlPlane.Alerts;
+using Vigil.ControlPlane.Nodes;
 using static Vigil.ControlPlane.Tests.Alerts.AlertWorld;
 
 namespace Vigil.ControlPlane.Tests.Alerts;
@@ -92,5 +93,45 @@ public sealed class AlertSilenceTests
 
         Assert.True(world.Single.Silenced);
         Assert.Empty(world.Take());
+    }
+
+    [Fact]
+    public void Alerts_about_a_node_in_maintenance_and_its_services_are_recorded_but_not_told_until_it_ends()
+    {
+        var world = new AlertWorld(Rule(AlertCondition.NodeLost), Rule(AlertCondition.ServiceFailed), Rule(AlertCondition.ServiceUnhealthy));
+        world.Maintenance[NodeWeb1.NodeId!.Value] = new NodeMaintenance("patching", "alice", world.Now, world.Now.AddHours(1));
+
+        world.Holds(AlertCondition.NodeLost, NodeWeb1);
+        world.Holds(AlertCondition.ServiceFailed, ApiOnWeb1);
+        world.Holds(AlertCondition.ServiceUnhealthy, AlertTarget.ServiceOn(Guid.NewGuid(), "web-2", "Api", new Dictionary<string, string>()));
+
+        Assert.Equal(3, world.Open.Count);
+        Assert.Equal(2, world.Open.Count(a => a.Silenced));
+        Assert.Equal("web-2", Assert.Single(world.Take()).Alert.Target.NodeName);
+        world.Pass(TimeSpan.FromHours(1));
+        Assert.Equal(2, world.Take().Count(n => n.Kind == NotificationKind.Fired));
+    }
+
+    [Fact]
+    public void A_silence_request_is_checked_field_by_field()
+    {
+        var now = new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
+        SilenceMatcherRequest[] matchers = [new("node", "web-1")];
+        Dictionary<string, string[]> Errors(SilenceRequest request)
+        {
+            var errors = new Dictionary<string, string[]>();
+            SilenceRules.Check(Guid.NewGuid(), request, "alice", now, errors);
+            return errors;
+        }
+
+        Assert.Equal(["matchers"], Errors(new SilenceRequest([], null, now.AddHours(1), "patch")).Keys);
+        Assert.Equal(["matchers[0].field"], Errors(new SilenceRequest([new("colour", "red")], null, now.AddHours(1), "patch")).Keys);
+        Assert.Equal(["matchers[0].value"], Errors(new SilenceRequest([new("Rule", "not-a-guid")], null, now.AddHours(1), "patch")).Keys);
+        Assert.Equal(["matchers[0].value"], Errors(new SilenceRequest([new("NodeLabel", "env")], null, now.AddHours(1), "patch")).Keys);
+        Assert.Equal(["expiresAt"], Errors(new SilenceRequest(matchers, null, now.AddMinutes(-1), "patch")).Keys);
+        Assert.Equal(["expiresAt"], Errors(new SilenceRequest(matchers, null, now.AddDays(91), "patch")).Keys);
+        Assert.Equal(["expiresAt"], Errors(new SilenceRequest(matchers, null, null, "patch")).Keys);
+        Assert.Equal(["comment"], Errors(new SilenceRequest(matchers, null, now.AddHours(1), " ")).Keys);
+        Assert.Empty(Errors(new SilenceRequest([new("condition", "nodelost"), new("Node", "web-1")], null, now.AddDays(90), "patch")));
     }
 }

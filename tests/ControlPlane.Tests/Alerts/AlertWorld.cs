@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Vigil.ControlPlane.Alerts;
+using Vigil.ControlPlane.Nodes;
 
 namespace Vigil.ControlPlane.Tests.Alerts;
 
@@ -20,6 +21,8 @@ internal sealed class AlertWorld
     public List<AlertRule> Rules { get; }
 
     public List<Silence> Silences { get; } = [];
+
+    public Dictionary<Guid, NodeMaintenance> Maintenance { get; } = [];
 
     public AlertBook Book { get; private set; } = AlertBook.Empty;
 
@@ -107,7 +110,7 @@ internal sealed class AlertWorld
         return taken;
     }
 
-    private AlertContext Context() => new(Rules, Silences, Now);
+    private AlertContext Context() => new(Rules, Silences, Now) { Maintenance = Maintenance };
 
     private void Apply(AlertStep step)
     {

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Tests.Support;
@@ -109,6 +112,29 @@ public abstract class NodePersistenceTests : IAsyncLifetime
         await using var second = await ControlPlaneHost.StartAsync(_database, shortGrace);
 
         await Eventually.HoldsAsync(async () => await second.StoredNodeAsync(nodeId) is { Liveness: NodeLiveness.Lost }, "the node is stored as Lost");
+    }
+
+    [Fact]
+    public async Task A_node_in_maintenance_is_still_in_maintenance_after_a_restart()
+    {
+        Guid nodeId;
+        await using (var first = await ControlPlaneHost.StartAsync(_database))
+        {
+            await using var agent = await Connect(first);
+            await agent.RegisterAsync(agent.Registration(intervalMs: 200));
+            nodeId = agent.NodeId;
+            await Eventually.HoldsAsync(async () => await first.StoredNodeAsync(nodeId) is not null, "the node row exists");
+            using var http = first.CreateHttpClient();
+            using var entered = await http.PostAsJsonAsync(new Uri($"/api/v1/nodes/{nodeId}/maintenance", UriKind.Relative), new { reason = "patches" }, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Accepted, entered.StatusCode);
+        }
+
+        await using var second = await ControlPlaneHost.StartAsync(_database);
+        using var client = second.CreateHttpClient();
+        var node = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/nodes/{nodeId}", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.True(node.GetProperty("inMaintenance").GetBoolean());
+        Assert.Equal("patches", node.GetProperty("maintenance").GetProperty("reason").GetString());
     }
 
     /// <summary>Runs a control plane on the database just long enough for one node to register; returns its id.</summary>

@@ -173,6 +173,58 @@ public sealed class FailoverEngineTests
         Assert.Equal(new Abandon(B, "hook failed"), Last(group with { Pending = group.Pending! with { ActivationFailure = "hook failed" } }));
     }
 
+    [Fact]
+    public void A_member_in_maintenance_is_never_chosen_by_an_election_a_failover_a_switchover_or_a_failback()
+    {
+        var away = Standby(A) with { Health = ServiceHealth.Healthy, InMaintenance = true };
+        var failed = Active(C) with { Health = ServiceHealth.Failed, HealthReason = "gave up" };
+        var failback = Group(C, Active(C) with { Priority = 2 }, away with { EligibleSince = Now - TimeSpan.FromHours(1) }) with
+        {
+            Policy = new GroupPolicy { Failback = FailbackMode.Automatic },
+        };
+
+        Assert.Equal(new Begin(TransitionKind.Election, null, B, "the group has no active member"), Last(Group(null, away, Standby(B, priority: 2))));
+        Assert.IsType<Wait>(Last(Group(null, away)));
+        Assert.Equal((TransitionKind.Failover, C, B), Began(Group(C, failed, away, Standby(B, priority: 2))));
+        Assert.True(Assert.IsType<Wait>(Last(Group(C, Active(C), away) with { Switchover = new SwitchoverRequest(A, "op") })).DropsSwitchover);
+        Assert.IsType<Wait>(Last(failback));
+        Assert.IsType<Begin>(Last(failback with { Members = [Active(C) with { Priority = 2 }, away with { InMaintenance = false, EligibleSince = Now - TimeSpan.FromHours(1) }] }));
+    }
+
+    [Fact]
+    public void Draining_a_node_switches_its_active_member_over_to_the_best_standby_elsewhere()
+    {
+        var onA = Active(A) with { InMaintenance = true };
+        var group = Group(A, onA, Standby(B, priority: 2), Standby(C, priority: 3));
+
+        var drain = MaintenanceDrain.Plan(group.GroupId, group.Name, A, null, group.Members, nodeId: A);
+
+        Assert.Equal((DrainOutcome.SwitchingOver, B, "node-b"), (drain!.Outcome, drain.ToMemberId, drain.ToNode));
+        Assert.Equal((TransitionKind.Switchover, A, B), Began(group with { Switchover = new SwitchoverRequest(drain.ToMemberId, "maintenance") }));
+    }
+
+    [Fact]
+    public void Draining_leaves_a_group_where_it_is_when_no_standby_is_eligible_or_a_transition_is_under_way_and_says_why()
+    {
+        var onA = Active(A) with { InMaintenance = true };
+        var members = new[] { onA, Standby(B) with { Health = ServiceHealth.Unhealthy }, Standby(C) with { Reachable = false } };
+
+        var none = MaintenanceDrain.Plan(Guid.NewGuid(), "orders", A, null, members, nodeId: A);
+        var busy = MaintenanceDrain.Plan(Guid.NewGuid(), "orders", A, Transition(to: B), [onA, Standby(B)], nodeId: A);
+
+        Assert.Equal(DrainOutcome.Stays, none!.Outcome);
+        Assert.Contains("no standby can take the active role", none.Detail, StringComparison.Ordinal);
+        Assert.Equal(DrainOutcome.Stays, busy!.Outcome);
+        Assert.Contains("under way", busy.Detail, StringComparison.Ordinal);
+        Assert.Null(MaintenanceDrain.Plan(Guid.NewGuid(), "orders", B, null, [Standby(A), Active(B)], nodeId: A));
+    }
+
+    private static (TransitionKind, Guid?, Guid) Began(GroupSnapshot group)
+    {
+        var begin = Assert.IsType<Begin>(Last(group));
+        return (begin.Kind, begin.FromMemberId, begin.ToMemberId);
+    }
+
     private static FailoverDecision Last(GroupSnapshot group, TimeSpan? now = null) => FailoverEngine.Decide(group, now ?? Now)[^1];
 
     private static GroupSnapshot Group(Guid? active, params MemberView[] members) => new()

@@ -27,6 +27,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         ["GET /api/v1/nodes"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}"] = Need.Viewer,
+        ["POST /api/v1/nodes/{id}/maintenance"] = Need.Operator,
+        ["DELETE /api/v1/nodes/{id}/maintenance"] = Need.Operator,
         ["GET /api/v1/services"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}/configuration"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}/metrics"] = Need.Viewer,
@@ -73,6 +75,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/v1/enrollment-tokens/{id}/revoke"] = Need.Admin,
         ["GET /api/v1/alerts"] = Need.Viewer,
         ["GET /api/v1/alerts/{id}"] = Need.Viewer,
+        ["POST /api/v1/alerts/{id}/acknowledge"] = Need.Operator,
         ["GET /api/v1/alert-channels"] = Need.Viewer,
         ["GET /api/v1/alert-channels/{id}"] = Need.Viewer,
         ["POST /api/v1/alert-channels"] = Need.Admin,
@@ -84,6 +87,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/v1/alert-rules"] = Need.Operator,
         ["PUT /api/v1/alert-rules/{id}"] = Need.Operator,
         ["DELETE /api/v1/alert-rules/{id}"] = Need.Operator,
+        ["GET /api/v1/silences"] = Need.Viewer,
+        ["GET /api/v1/silences/{id}"] = Need.Viewer,
+        ["POST /api/v1/silences"] = Need.Operator,
+        ["DELETE /api/v1/silences/{id}"] = Need.Operator,
         // Prometheus' scrape endpoint: a key of any role (anonymous from loopback only when configured, off here).
         ["GET /metrics"] = Need.Viewer,
     };
