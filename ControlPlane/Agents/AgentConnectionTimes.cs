@@ -8,10 +8,13 @@ namespace Vigil.ControlPlane.Agents;
 /// When each agent last connected: noted in memory when its connection opens (a connection never
 /// waits on the database) and written in the background every few seconds, one row per agent,
 /// whatever the number of reconnects. While the database is away the times wait here (one per agent)
-/// and are written when it is back.
+/// and are written when it is back. When the database refuses the times though it answers, they are
+/// written agent by agent, and a time it refuses alone is set aside with an error in the log, so that
+/// the other agents' times are written.
 /// </summary>
 internal sealed partial class AgentConnectionTimes(
     IDbContextFactory<VigilDbContext> databases,
+    DatabaseReadiness database,
     TimeProvider time,
     ILogger<AgentConnectionTimes> logger) : BackgroundService
 {
@@ -33,7 +36,7 @@ internal sealed partial class AgentConnectionTimes(
             {
                 if (!_unsaved.IsEmpty)
                 {
-                    await _retry.UntilWrittenAsync(() => _calls.RunAsync(WriteAsync, stoppingToken), LogNotWritten, null, stoppingToken);
+                    await WriteUnsavedAsync(stoppingToken);
                 }
             }
         }
@@ -42,9 +45,34 @@ internal sealed partial class AgentConnectionTimes(
         }
     }
 
-    private async Task WriteAsync(CancellationToken cancellationToken)
+    private async Task WriteUnsavedAsync(CancellationToken cancellationToken)
     {
         var taken = _unsaved.ToArray();
+        if (await UntilWrittenOrRefusedAsync(taken, cancellationToken) is null)
+        {
+            return;
+        }
+
+        foreach (var connected in taken)
+        {
+            if (await UntilWrittenOrRefusedAsync([connected], cancellationToken) is { } refused)
+            {
+                _unsaved.TryRemove(connected);
+                LogSetAside(refused, connected.Key, connected.Value);
+            }
+        }
+    }
+
+    private Task<Exception?> UntilWrittenOrRefusedAsync(IReadOnlyList<KeyValuePair<Guid, DateTimeOffset>> taken, CancellationToken cancellationToken) =>
+        _retry.UntilWrittenOrRefusedAsync(
+            () => _calls.RunAsync(token => WriteAsync(taken, token), cancellationToken),
+            database.AnswersAsync,
+            LogNotWritten,
+            null,
+            cancellationToken);
+
+    private async Task WriteAsync(IReadOnlyList<KeyValuePair<Guid, DateTimeOffset>> taken, CancellationToken cancellationToken)
+    {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         foreach (var (agentId, at) in taken)
         {
@@ -57,4 +85,7 @@ internal sealed partial class AgentConnectionTimes(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write when agents last connected; kept in memory and written when the database is back")]
     private partial void LogNotWritten(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refuses to store when agent {AgentId} last connected ({ConnectedAt}) though it answers; the time is set aside so that the other agents' times are written")]
+    private partial void LogSetAside(Exception exception, Guid agentId, DateTimeOffset connectedAt);
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Data.Security;
 
 namespace Vigil.ControlPlane.Agents;
@@ -11,19 +12,24 @@ namespace Vigil.ControlPlane.Agents;
 /// Authenticates agent connections by the agent's own credential, sent as <c>Authorization: Bearer</c>
 /// (or, for clients that cannot set headers on a WebSocket, the <c>access_token</c> query value).
 /// Approved and pending agents are authenticated (the hub tells a pending one to wait); revoked and
-/// unknown credentials are refused. Every refusal is logged with the remote address; the credential never is.
+/// unknown credentials are refused. Every refusal is logged with the remote address (the credential never
+/// is) and audited, bounded like other refusals without a valid credential (<see cref="RefusalTally"/>):
+/// an agent that keeps presenting a wrong credential does not flood the audit log.
 /// </summary>
 internal sealed partial class AgentCredentialHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    Enrollment enrollment)
+    Enrollment enrollment,
+    IAuditTrail audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Agent";
     public const string AgentIdClaim = "vigil:agent";
     public const string NodeIdClaim = "vigil:node";
     public const string StateClaim = "vigil:agent-state";
+    public const string UnknownCredentialAction = "agent.connect.unknown-credential";
+    public const string RevokedCredentialAction = "agent.connect.revoked-credential";
     private const string BearerPrefix = "Bearer ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -33,6 +39,7 @@ internal sealed partial class AgentCredentialHandler(
         if (string.IsNullOrEmpty(presented))
         {
             LogRefused(Logger, remote, "no agent credential presented");
+            await AuditRefusalAsync(UnknownCredentialAction, AuditRecord.Anonymous, "no agent credential presented");
             return AuthenticateResult.Fail("No agent credential was presented.");
         }
 
@@ -40,12 +47,14 @@ internal sealed partial class AgentCredentialHandler(
         if (credential is null)
         {
             LogRefused(Logger, remote, "unknown agent credential (the agent must enrol)");
+            await AuditRefusalAsync(UnknownCredentialAction, AuditRecord.Anonymous, "unknown agent credential");
             return AuthenticateResult.Fail("The agent credential is not known.");
         }
 
         if (credential.State == EnrolledAgentState.Revoked)
         {
             LogRevokedRefused(Logger, credential.AgentId, credential.NodeId, remote);
+            await AuditRefusalAsync(RevokedCredentialAction, $"agent:{credential.NodeId}", $"revoked credential of agent {credential.AgentId}");
             return AuthenticateResult.Fail("The agent credential has been revoked.");
         }
 
@@ -72,6 +81,11 @@ internal sealed partial class AgentCredentialHandler(
             ? new AgentCredential(agentId, nodeId, parsed)
             : null;
     }
+
+    private Task AuditRefusalAsync(string action, string actor, string detail) =>
+        audit.RecordAsync(
+            new AuditRecord(actor, action, Request.Path.Value, Context.Connection.RemoteIpAddress?.ToString(), AuditOutcome.Denied, detail) { Unauthenticated = true },
+            CancellationToken.None);
 
     private string? PresentedCredential()
     {

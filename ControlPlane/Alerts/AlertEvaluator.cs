@@ -10,12 +10,15 @@ namespace Vigil.ControlPlane.Alerts;
 /// The shell around <see cref="AlertEngine"/>: it keeps the book, feeds it the signals and the passing
 /// of time, and hands each step's changes to a writer that stores them (retrying through a database
 /// outage, in order) — the book runs ahead in memory meanwhile, so no signal waits on the database.
+/// A step the database refuses though it answers (e.g. an alert too large for its column) is set
+/// aside with an error in the log, so that the steps after it are stored.
 /// </summary>
 public sealed partial class AlertEvaluator(
     AlertSignals signals,
     AlertStore store,
     AlertDeliveryJobs deliveryJobs,
     NodeRegistry registry,
+    DatabaseReadiness database,
     TimeProvider time,
     IOptions<AlertOptions> options,
     ILogger<AlertEvaluator> logger) : BackgroundService
@@ -108,12 +111,20 @@ public sealed partial class AlertEvaluator(
         await foreach (var step in _unsaved.Reader.ReadAllAsync(cancellationToken))
         {
             IReadOnlyList<Guid> deliveries = [];
-            await _retry.UntilWrittenAsync(
+            var refused = await _retry.UntilWrittenOrRefusedAsync(
                 async () => deliveries = await store.SaveAsync(step, time.GetUtcNow(), cancellationToken),
+                database.AnswersAsync,
                 exception => LogOutage(exception),
                 _ => LogOutageOver(),
                 cancellationToken);
-            deliveryJobs.Enqueue(deliveries);
+            if (refused is not null)
+            {
+                LogSetAside(refused, string.Join("; ", step.Changed.Select(a => $"{a.Id} {a.Status}: {Shorter(a.Summary)}")), step.Notifications.Count);
+            }
+            else
+            {
+                deliveryJobs.Enqueue(deliveries);
+            }
         }
     }
 
@@ -156,6 +167,8 @@ public sealed partial class AlertEvaluator(
         }
     }
 
+    private static string Shorter(string summary) => summary.Length <= 200 ? summary : summary[..200] + "…";
+
     private AlertContext Context() => new(_rules, _silences, time.GetUtcNow()) { Maintenance = _maintenance };
 
     /// <summary>Scopes and silences match node labels; the sources name the node, the registry knows its labels.</summary>
@@ -187,6 +200,9 @@ public sealed partial class AlertEvaluator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database is reachable again; alerts kept meanwhile are being stored")]
     private partial void LogOutageOver();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: the database refuses to store alert changes though it answers; they are set aside so that later ones are stored, and their {Notifications} notification(s) are not sent. The alerts stay open in memory: {Alerts}")]
+    private partial void LogSetAside(Exception exception, string alerts, int notifications);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rules and silences could not be read again; those read last stay in force")]
     private partial void LogRefreshFailed(Exception exception);

@@ -5,7 +5,8 @@ namespace Vigil.ControlPlane.Audit;
 
 /// <summary>
 /// Writes the audit entries that could not be written at once, retrying until the database is back:
-/// the queue's first, then those of the <see cref="AuditSpill"/> file (newer), in order.
+/// the queue's first, then those of the <see cref="AuditSpill"/> file (newer), in order. It wakes for
+/// an entry queued or one spilled (a write that timed out spills with nothing queued).
 /// </summary>
 internal sealed partial class AuditRetryWriter(AuditTrail trail, DatabaseReadiness database, TimeProvider time, ILogger<AuditRetryWriter> logger) : BackgroundService
 {
@@ -22,8 +23,15 @@ internal sealed partial class AuditRetryWriter(AuditTrail trail, DatabaseReadine
                 await WriteSpilledAsync(stoppingToken);
             }
 
-            while (await trail.Unwritten.WaitToReadAsync(stoppingToken))
+            Task<bool>? queued = null;
+            Task? spilled = null;
+            while (!stoppingToken.IsCancellationRequested)
             {
+                queued ??= trail.Unwritten.WaitToReadAsync(stoppingToken).AsTask();
+                spilled ??= trail.Spill.WaitForEntriesAsync(stoppingToken);
+                await Task.WhenAny(queued, spilled);
+                queued = queued.IsCompleted ? null : queued;
+                spilled = spilled.IsCompleted ? null : spilled;
                 while (trail.Unwritten.TryPeek(out _))
                 {
                     batch.Clear();

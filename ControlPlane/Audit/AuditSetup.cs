@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Data;
 
 namespace Vigil.ControlPlane.Audit;
@@ -8,6 +9,10 @@ public static class AuditSetup
     public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
     {
         var dataDirectory = DataDirectoryOptions.From(builder.Configuration, builder.Environment.ContentRootPath).Path;
+        builder.Services.AddOptions<AuditOptions>()
+            .Bind(builder.Configuration.GetSection(AuditOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         builder.Services.AddSingleton(new AuditSpill(dataDirectory));
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditTrail>());

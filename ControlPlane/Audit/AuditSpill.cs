@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Vigil.ControlPlane.Data.Audit;
 
 namespace Vigil.ControlPlane.Audit;
@@ -15,6 +16,7 @@ internal sealed class AuditSpill(string directory)
     private const string TakenSuffix = ".writing";
 
     private readonly Lock _gate = new();
+    private readonly Channel<bool> _added = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private bool _spilling = File.Exists(Path.Combine(directory, FileName)) || File.Exists(Path.Combine(directory, FileName + TakenSuffix));
 
     /// <summary>A file was left by a control plane that stopped before it could write it: older than anything queued now.</summary>
@@ -46,7 +48,12 @@ internal sealed class AuditSpill(string directory)
             File.AppendAllText(FilePath, line);
             _spilling = true;
         }
+
+        _added.Writer.TryWrite(true);
     }
+
+    /// <summary>Completes once an entry was added since the last wait ended: the writer's cue to take the file.</summary>
+    public async Task WaitForEntriesAsync(CancellationToken cancellationToken) => await _added.Reader.ReadAsync(cancellationToken);
 
     /// <summary>
     /// The entries to write now, oldest first, or null when there are none; they stay in a file of

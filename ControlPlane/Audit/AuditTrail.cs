@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Audit;
 
@@ -8,13 +9,16 @@ namespace Vigil.ControlPlane.Audit;
 /// <summary>
 /// Writes each audit entry at once; when the database is away the entry waits in a bounded queue
 /// that <see cref="AuditRetryWriter"/> drains when it is back, in order. When the queue is full,
-/// entries go to the <see cref="AuditSpill"/> file in the data directory: none is dropped.
+/// entries go to the <see cref="AuditSpill"/> file in the data directory: none is dropped. A write the
+/// database does not answer within <see cref="AuditOptions.WriteTimeout"/> (a hung server) is given up
+/// and its entry goes to the file too, so that the request that waits for it answers.
 /// </summary>
 internal sealed partial class AuditTrail(
     IDbContextFactory<VigilDbContext> databases,
     AuditFeed feed,
     AuditSpill spill,
     TimeProvider time,
+    IOptions<AuditOptions> options,
     ILogger<AuditTrail> logger,
     int queueCapacity = AuditTrail.QueueCapacity) : IAuditTrail
 {
@@ -23,6 +27,7 @@ internal sealed partial class AuditTrail(
     private readonly Channel<AuditEntry> _unwritten = Channel.CreateBounded<AuditEntry>(
         new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
+    private readonly TimeSpan _writeTimeout = options.Value.WriteTimeout;
     private readonly RefusalTally _refusals = new();
     private readonly Lock _refusalsLock = new();
 
@@ -72,9 +77,16 @@ internal sealed partial class AuditTrail(
         // Entries already waiting go first, so that the log stays in order.
         if (_unwritten.Reader.Count == 0 && !spill.IsSpilling)
         {
+            using var timeout = new CancellationTokenSource(_writeTimeout, time);
             try
             {
-                await WriteAsync([entry], CancellationToken.None);
+                await WriteWithinAsync(entry, timeout.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                LogTimedOut(_writeTimeout, spill.FilePath);
+                SpillOrLog(entry);
                 return;
             }
             catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
@@ -87,6 +99,17 @@ internal sealed partial class AuditTrail(
         {
             SpillOrLog(entry);
         }
+    }
+
+    /// <summary>
+    /// Writes the entry, or gives up when <paramref name="timeout"/> ends even if the provider does not
+    /// honour it (a hung server): the abandoned write is cancelled and its late failure is no news.
+    /// </summary>
+    private async Task WriteWithinAsync(AuditEntry entry, CancellationToken timeout)
+    {
+        var writing = WriteAsync([entry], timeout);
+        _ = writing.ContinueWith(finished => _ = finished.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await writing.WaitAsync(timeout);
     }
 
     private void SpillOrLog(AuditEntry entry)
@@ -117,8 +140,12 @@ internal sealed partial class AuditTrail(
             entry.Id = 0;
         }
 
+        // An explicit transaction: a write given up at the timeout is sent without its commit, so the
+        // server rolls it back when the connection breaks instead of storing it beside its spilled copy.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.AuditLog.AddRange(entries);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         feed.Publish();
     }
 
@@ -140,6 +167,9 @@ internal sealed partial class AuditTrail(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Audit entry lost, neither the database nor {SpillFile} could take it: {Actor} {Action} on {Target}, {Outcome}, at {At}. Free the data directory's disk and bring the database back")]
     private partial void LogLost(Exception exception, string actor, string action, string target, string outcome, DateTimeOffset at, string spillFile);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database did not write an audit entry within {Timeout} (Audit:WriteTimeout); the entry and those after it are kept in {SpillFile} and written when the database answers")]
+    private partial void LogTimedOut(TimeSpan timeout, string spillFile);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write to the audit log now ({Error}); the entry is kept and written when the database is back")]
     private partial void LogQueued(string error);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Vigil.ControlPlane.Data;
 
 /// <summary>Ready once the database was prepared at start and while it answers now.</summary>
-internal sealed class DatabaseReadiness(IDbContextFactory<VigilDbContext> databases) : IHealthCheck
+public sealed class DatabaseReadiness(IDbContextFactory<VigilDbContext> databases) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private volatile bool _started;

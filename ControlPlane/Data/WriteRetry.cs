@@ -66,7 +66,8 @@ internal sealed class WriteRetry(TimeProvider time, TimeSpan firstDelay, TimeSpa
         Func<CancellationToken, Task<bool>> databaseAnswers,
         Action<Exception>? outageBegan,
         Action<TimeSpan>? outageEnded,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action? afterFailedAttempt = null)
     {
         var refusals = 0;
         Exception? refused = null;
@@ -90,7 +91,8 @@ internal sealed class WriteRetry(TimeProvider time, TimeSpan firstDelay, TimeSpa
             },
             outageBegan,
             outageEnded,
-            cancellationToken);
+            cancellationToken,
+            afterFailedAttempt);
         return refused;
     }
 }

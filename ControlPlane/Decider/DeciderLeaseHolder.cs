@@ -59,8 +59,9 @@ public sealed partial class DeciderLeaseHolder(
                 // Expired at once, so that the next start (of this or another instance) takes it over without waiting.
                 await store.TryWriteAsync(held, held with { ExpiresAt = time.GetUtcNow() }, cancellationToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception)
             {
+                // Also a stop that ran out of time: the lease then lapses by itself.
                 LogNotReleased(exception.Message);
             }
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Data.Metrics;
 
 namespace Vigil.ControlPlane.Metrics;
 
@@ -8,12 +9,15 @@ namespace Vigil.ControlPlane.Metrics;
 /// the minutes that have ended, writes the completed minutes in batches (one SaveChanges each), rolls
 /// finished hours up from their minutes, and now and then deletes rollups past their retention.
 /// While the database is away it keeps the minutes in a bounded queue and retries; the outage is
-/// logged once, and its end.
+/// logged once, and its end. A batch the database refuses while it answers is written minute by
+/// minute, and a minute it refuses alone is set aside with an error in the log, so that later minutes
+/// are written.
 /// </summary>
 internal sealed partial class MetricRollupWriter(
     NodeMetricsAccumulator accumulator,
     CompletedMinutes completed,
     MetricRollupStore store,
+    DatabaseReadiness database,
     TimeProvider time,
     IOptions<MetricsOptions> options,
     ILogger<MetricRollupWriter> logger) : BackgroundService
@@ -58,7 +62,17 @@ internal sealed partial class MetricRollupWriter(
                 _batch.Add(minute);
             }
 
-            await UntilWrittenAsync(() => store.WriteAsync(_batch, cancellationToken), cancellationToken);
+            if (await UntilWrittenOrRefusedAsync(_batch, cancellationToken) is not null)
+            {
+                foreach (var minute in _batch)
+                {
+                    if (await UntilWrittenOrRefusedAsync([minute], cancellationToken) is { } refused)
+                    {
+                        LogSetAside(refused, minute.NodeId, minute.Resolution, minute.Start);
+                    }
+                }
+            }
+
             _batch.Clear();
         }
     }
@@ -100,9 +114,15 @@ internal sealed partial class MetricRollupWriter(
         }
     }
 
-    /// <summary>Retries until written; the minutes dropped from the bounded queue meanwhile are reported after each attempt.</summary>
-    private Task UntilWrittenAsync(Func<Task> write, CancellationToken cancellationToken) =>
-        _retry.UntilWrittenAsync(write, exception => LogDatabaseUnavailable(exception, _options.MaxPendingMinutes), LogDatabaseBack, cancellationToken, ReportDropped);
+    /// <summary>Retries until written or refused; the minutes dropped from the bounded queue meanwhile are reported after each attempt.</summary>
+    private Task<Exception?> UntilWrittenOrRefusedAsync(IReadOnlyList<MetricBucket> minutes, CancellationToken cancellationToken) =>
+        _retry.UntilWrittenOrRefusedAsync(
+            () => store.WriteAsync(minutes, cancellationToken),
+            database.AnswersAsync,
+            exception => LogDatabaseUnavailable(exception, _options.MaxPendingMinutes),
+            LogDatabaseBack,
+            cancellationToken,
+            ReportDropped);
 
     /// <summary>On shutdown, one last attempt to write what is pending and the minutes still open.</summary>
     private async Task WriteRemainingAsync()
@@ -141,6 +161,9 @@ internal sealed partial class MetricRollupWriter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write node metrics to the database; keeping up to {Capacity} completed minute(s) in memory and retrying")]
     private partial void LogDatabaseUnavailable(Exception exception, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refuses to store the {Resolution} of node metrics from {Start} of node {NodeId} though it answers; it is set aside so that later minutes are written")]
+    private partial void LogSetAside(Exception exception, Guid nodeId, MetricResolution resolution, DateTimeOffset start);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database writable again after {Outage}; pending node metrics written")]
     private partial void LogDatabaseBack(TimeSpan outage);

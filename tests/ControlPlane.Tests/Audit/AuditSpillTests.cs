@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Tests.Data;
@@ -32,7 +33,7 @@ public sealed class AuditSpillTests : IAsyncLifetime
     [Fact]
     public async Task Entries_beyond_the_queue_are_kept_in_a_file_and_all_are_written_in_order_when_the_database_returns()
     {
-        var trail = new AuditTrail(_databases, new AuditFeed(TimeProvider.System), new AuditSpill(_directory), TimeProvider.System, NullLogger<AuditTrail>.Instance, Capacity);
+        var trail = new AuditTrail(_databases, new AuditFeed(TimeProvider.System), new AuditSpill(_directory), TimeProvider.System, Options.Create(new AuditOptions()), NullLogger<AuditTrail>.Instance, Capacity);
         await _server.StopAsync(TestContext.Current.CancellationToken);
 
         var actions = Enumerable.Range(1, Capacity + 2).Select(i => $"change-{i}").ToArray();
