@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 
-namespace Vigil.Benchmarks.Alerts;
+namespace Vigil.TestSupport;
 
 /// <summary>A webhook receiver on a loopback port: answers 200 and keeps each alert document with the time it arrived.</summary>
 public sealed class WebhookSink : IDisposable
