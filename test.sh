@@ -68,12 +68,18 @@ export VIGIL_WIN_X64_PUBLISH="$win"
 # agents, Chromium, Wine) then run on their own, so that their timings do not depend on the load of
 # the other assemblies on a two-core machine. Both phases run even when the first fails.
 status=0
+output="$run_dir/test-output.log"
 dotnet test tests/WithoutEndToEnd.slnf -c Release --no-build --nologo \
   --blame-hang-timeout 10m \
   --logger "console;verbosity=normal" \
-  --results-directory "$run_dir/results" || status=$?
+  --results-directory "$run_dir/results" 2>&1 | tee "$output" || status=$?
 dotnet test tests/EndToEnd/Vigil.EndToEnd.Tests.csproj -c Release --no-build --nologo \
   --blame-hang-timeout 10m \
   --logger "console;verbosity=normal" \
-  --results-directory "$run_dir/results" || status=$?
+  --results-directory "$run_dir/results" 2>&1 | tee -a "$output" || status=$?
+# The failures again at the end, where a long log is read first.
+if grep -qE '^\s+Failed [A-Za-z]' "$output"; then
+  echo "Failed tests:"
+  grep -E -A3 '^\s+Failed [A-Za-z]' "$output"
+fi
 exit "$status"
