@@ -5,13 +5,14 @@ using Vigil.ControlPlane.Nodes;
 namespace Vigil.ControlPlane.Data;
 
 /// <summary>
-/// Brings the database up to date and loads the known nodes before the control plane accepts
-/// connections. Keeps trying for <see cref="DatabaseOptions.StartupTimeout"/>, then stops the start
-/// with a message that says what to check.
+/// Brings the database up to date, passes the serving gates (the decider lease: a standby waits
+/// there), and loads the known nodes before the control plane accepts connections. Keeps trying for
+/// <see cref="DatabaseOptions.StartupTimeout"/>, then stops the start with a message that says what to check.
 /// </summary>
 internal sealed partial class DatabaseStartup(
     IDbContextFactory<VigilDbContext> databases,
     NodeRegistry registry,
+    IEnumerable<IServingGate> gates,
     DatabaseReadiness readiness,
     IOptions<DatabaseOptions> options,
     TimeProvider time,
@@ -20,14 +21,25 @@ internal sealed partial class DatabaseStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        await RetryAsync(settings, token => PrepareAsync(settings, token), cancellationToken);
+        foreach (var gate in gates)
+        {
+            await gate.PassAsync(cancellationToken);
+        }
+
+        await RetryAsync(settings, token => LoadAsync(settings, token), cancellationToken);
+        readiness.MarkStarted();
+    }
+
+    private async Task RetryAsync(DatabaseOptions settings, Func<CancellationToken, Task> step, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await PrepareAsync(settings, cancellationToken);
-                readiness.MarkStarted();
+                await step(cancellationToken);
                 return;
             }
             catch (Exception exception) when (exception is not (OperationCanceledException or PendingMigrationsException))
@@ -72,7 +84,11 @@ internal sealed partial class DatabaseStartup(
             // Readers do not block the writer, and the writer does not block readers.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+    }
 
+    private async Task LoadAsync(DatabaseOptions settings, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var nodes = await db.Nodes.AsNoTracking().ToListAsync(cancellationToken);
         var lastSequences = await db.Events
             .GroupBy(e => e.NodeId)

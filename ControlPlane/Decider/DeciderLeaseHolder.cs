@@ -1,10 +1,16 @@
+using Vigil.ControlPlane.Data;
+using Vigil.ControlPlane.Observability;
+
 namespace Vigil.ControlPlane.Decider;
 
 /// <summary>
-/// Takes the decider lease at start and renews it while the control plane runs. Until several instances
-/// can share a database, the decider is the only instance: one that finds a live lease held by another
-/// instance refuses to start, and one that loses its lease stops. A crashed instance's lease is taken
-/// over once it has expired (or at once by the next run of the same installation), with token + 1.
+/// Takes the decider lease before the control plane loads its state and serves, and renews it while
+/// it runs. An instance that finds a live lease held by another refuses to start, unless it is a
+/// standby (<see cref="DeciderOptions.Standby"/>): then it waits, without serving, until that lease
+/// ends (at once after a planned stop, after <see cref="DeciderOptions.LeaseDuration"/> after a crash)
+/// and takes it over with token + 1. One that loses its lease stops. A standby-mode decider trusts its
+/// lease only until its last confirmed renewal's start + the duration − the clock skew allowance, so
+/// it has stopped deciding and granting the active role's leases before another instance can take over.
 /// </summary>
 public sealed partial class DeciderLeaseHolder(
     DeciderLeaseStore store,
@@ -12,33 +18,78 @@ public sealed partial class DeciderLeaseHolder(
     Microsoft.Extensions.Options.IOptions<DeciderOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<DeciderLeaseHolder> logger) : IHostedService, IDisposable
+    ILogger<DeciderLeaseHolder> logger,
+    HostExitCode? exitCode = null) : IHostedService, IServingGate, IDeciderAuthority, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly DeciderOptions _options = options.Value;
     private DeciderLeaseState? _held;
+    private long _confirmedUntil;
     private Task _renewing = Task.CompletedTask;
     private volatile bool _disposed;
 
     /// <summary>The fencing token of the lease this instance holds; null while it holds none.</summary>
     public long? Token => _held?.Token;
 
+    /// <summary>
+    /// Held, and (for a standby-mode instance) confirmed recently enough that no other instance can
+    /// have taken it over. A single instance keeps deciding while the database is away: no other may run.
+    /// </summary>
+    public bool MayDecide => _held is not null && (!_options.Standby || time.GetTimestamp() < Interlocked.Read(ref _confirmedUntil));
+
+    /// <summary>Takes the lease, waiting as a standby when so configured; refuses when another instance holds it otherwise.</summary>
+    public async Task PassAsync(CancellationToken cancellationToken)
+    {
+        if (_held is not null)
+        {
+            return;
+        }
+
+        DeciderLeaseState? waitingFor = null;
+        while (true)
+        {
+            DeciderClaim claim;
+            try
+            {
+                claim = await ClaimAsync(cancellationToken);
+            }
+            catch (Exception exception) when (waitingFor is not null && exception is not OperationCanceledException)
+            {
+                // A standby outlives database outages; the first claim's failure is the start's to report.
+                LogStandbyCannotCheck(exception.Message);
+                await Task.Delay(_options.StandbyCheckInterval, time, cancellationToken);
+                continue;
+            }
+
+            if (claim is DeciderClaim.Held held)
+            {
+                LogTookOver(held.Lease.Token, identity.Name, waitingFor is not null ? "after standing by" : "at start");
+                return;
+            }
+
+            var other = ((DeciderClaim.HeldByOther)claim).Lease;
+            if (!_options.Standby)
+            {
+                throw new DeciderLeaseRefusedException(
+                    $"Another control plane, {other.HolderName}, holds the decider lease of this database until {other.ExpiresAt:u}. " +
+                    "Stop the other one first (its lease then ends at once), point this one at its own database (Database:ConnectionString), " +
+                    "or set Decider:Standby to true to run it as that one's standby (PostgreSQL or SQL Server).");
+            }
+
+            if (waitingFor is null || waitingFor.HolderId != other.HolderId || waitingFor.Token != other.Token)
+            {
+                LogStandingBy(other.HolderName, other.Token, other.ExpiresAt);
+            }
+
+            waitingFor = other;
+            await Task.Delay(_options.StandbyCheckInterval, time, cancellationToken);
+        }
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var claim = await ClaimAsync(cancellationToken);
-        if (claim is DeciderClaim.HeldByOther other)
-        {
-            throw new InvalidOperationException(
-                $"Another control plane, {other.Lease.HolderName}, holds the decider lease of this database until {other.Lease.ExpiresAt:u}. " +
-                "Several control planes on one database are not supported yet: stop the other one first (its lease then ends at once), " +
-                "or point this one at its own database (Database:ConnectionString).");
-        }
-
-        var held = (DeciderClaim.Held)claim;
-        if (held.TookOver)
-        {
-            LogTookOver(held.Lease.Token, identity.Name);
-        }
-
+        // Normally taken already, between the database's preparation and the loading of the state.
+        await PassAsync(cancellationToken);
         _renewing = RenewAsync(_stopping.Token);
     }
 
@@ -78,6 +129,8 @@ public sealed partial class DeciderLeaseHolder(
     {
         while (true)
         {
+            // The stored expiry is counted from this moment or later, so the lease is trusted from here.
+            var asked = time.GetTimestamp();
             var stored = await store.ReadAsync(cancellationToken);
             var claim = DeciderElection.Claim(stored, _held?.Token, identity.Id, identity.Name, time.GetUtcNow(), options.Value.LeaseDuration);
             if (claim is DeciderClaim.HeldByOther)
@@ -89,6 +142,8 @@ public sealed partial class DeciderLeaseHolder(
             if (await store.TryWriteAsync(stored, next, cancellationToken))
             {
                 _held = next;
+                var trusted = _options.LeaseDuration - _options.ClockSkewAllowance;
+                Interlocked.Exchange(ref _confirmedUntil, asked + (long)(trusted.TotalSeconds * time.TimestampFrequency));
                 return claim;
             }
 
@@ -98,14 +153,14 @@ public sealed partial class DeciderLeaseHolder(
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.RenewInterval, time);
+        using var timer = new PeriodicTimer(_options.RenewInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 try
                 {
-                    if (await ClaimAsync(cancellationToken) is DeciderClaim.HeldByOther other)
+                    if (await RenewOnceAsync(cancellationToken) is DeciderClaim.HeldByOther other)
                     {
                         _held = null;
                         LogLost(other.Lease.HolderName, other.Lease.Token);
@@ -115,8 +170,16 @@ public sealed partial class DeciderLeaseHolder(
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    // The database is away: the lease lapses unless a later renewal succeeds in time.
+                    // The database is away or hangs: the lease lapses unless a later renewal succeeds in time.
                     LogNotRenewed(exception.Message);
+                    if (_options.Standby && !MayDecide)
+                    {
+                        // Another instance may take over now: this one has stopped deciding, and starts again as a standby.
+                        LogNoLongerConfirmed();
+                        exitCode?.Request(1);
+                        lifetime.StopApplication();
+                        return;
+                    }
                 }
             }
         }
@@ -125,8 +188,30 @@ public sealed partial class DeciderLeaseHolder(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "This control plane holds the decider lease (token {Token}) as {Holder}")]
-    private partial void LogTookOver(long token, string holder);
+    /// <summary>One renewal; in standby mode not waited for past the lease's trusted end (a hung database would hold it).</summary>
+    private Task<DeciderClaim> RenewOnceAsync(CancellationToken cancellationToken)
+    {
+        var claim = ClaimAsync(cancellationToken);
+        if (!_options.Standby)
+        {
+            return claim;
+        }
+
+        var left = time.GetElapsedTime(time.GetTimestamp(), Interlocked.Read(ref _confirmedUntil));
+        return claim.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This control plane holds the decider lease (token {Token}) as {Holder}, {When}")]
+    private partial void LogTookOver(long token, string holder, string when);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by: {Holder} holds the decider lease (token {Token}) until {ExpiresAt:u}; this control plane serves nothing and takes over when that lease ends")]
+    private partial void LogStandingBy(string holder, long token, DateTimeOffset expiresAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by, and cannot look at the decider lease now: {Reason}")]
+    private partial void LogStandbyCannotCheck(string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The decider lease could not be renewed in time: this control plane stopped deciding and granting leases, and stops so that its service manager starts it again as a standby")]
+    private partial void LogNoLongerConfirmed();
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The decider lease was taken over by {Holder} (token {Token}): this control plane stops, so that one decides. Check that only one control plane uses this database")]
     private partial void LogLost(string holder, long token);
@@ -137,3 +222,6 @@ public sealed partial class DeciderLeaseHolder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The decider lease could not be released at stop: {Reason}. Another instance starts only once it has expired")]
     private partial void LogNotReleased(string reason);
 }
+
+/// <summary>Another instance holds the decider lease and this one is not a standby: waiting will not help.</summary>
+public sealed class DeciderLeaseRefusedException(string message) : InvalidOperationException(message);

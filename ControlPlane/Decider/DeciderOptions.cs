@@ -12,6 +12,19 @@ public sealed class DeciderOptions
 
     /// <summary>How often the holder renews it.</summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// When another instance holds the lease: wait as its standby and take over when its lease ends,
+    /// instead of refusing to start. Needs a shared database (PostgreSQL or SQL Server). A decider in
+    /// this mode stops deciding and granting leases once its own lease is no longer confirmed.
+    /// </summary>
+    public bool Standby { get; set; }
+
+    /// <summary>How often a standby looks whether the lease is free.</summary>
+    public TimeSpan StandbyCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far the instances' clocks may differ: a decider trusts its lease for this much less than it lasts.</summary>
+    public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 internal sealed class DeciderOptionsValidator : IValidateOptions<DeciderOptions>
@@ -29,6 +42,27 @@ internal sealed class DeciderOptionsValidator : IValidateOptions<DeciderOptions>
             errors.Add($"Decider:RenewInterval must be more than 0 and at most half of Decider:LeaseDuration (was {options.RenewInterval}).");
         }
 
+        if (options.StandbyCheckInterval < TimeSpan.FromMilliseconds(100) || options.StandbyCheckInterval > options.LeaseDuration)
+        {
+            errors.Add($"Decider:StandbyCheckInterval must be between 00:00:00.1 and Decider:LeaseDuration (was {options.StandbyCheckInterval}).");
+        }
+
+        if (options.ClockSkewAllowance < TimeSpan.Zero || options.ClockSkewAllowance + options.RenewInterval >= options.LeaseDuration)
+        {
+            errors.Add($"Decider:ClockSkewAllowance must be at least 0 and leave Decider:RenewInterval within Decider:LeaseDuration (was {options.ClockSkewAllowance}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>A standby needs a database that several machines share: SQLite is one process's file.</summary>
+internal sealed class DeciderStandbyValidator(IOptions<Vigil.ControlPlane.Data.DatabaseOptions> database) : IValidateOptions<DeciderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeciderOptions options) =>
+        options.Standby && database.Value.Provider == Vigil.ControlPlane.Data.DatabaseProvider.Sqlite
+            ? ValidateOptionsResult.Fail(
+                "Decider:Standby needs a shared database: set Database:Provider to PostgreSql or SqlServer. " +
+                "Several control planes cannot share SQLite, the embedded single-instance database.")
+            : ValidateOptionsResult.Success;
 }

@@ -24,10 +24,12 @@ public sealed partial class FailoverCoordinator(
     NodeRegistry registry,
     IOptions<FailoverOptions> options,
     TimeProvider time,
-    ILogger<FailoverCoordinator> logger) : BackgroundService
+    ILogger<FailoverCoordinator> logger,
+    Decider.IDeciderAuthority? authority = null) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, LiveGroup> _groups = new();
-    private readonly long _startedAt = time.GetTimestamp();
+    /// <summary>When this coordinator took the groups over (not when it was built: a standby is built long before).</summary>
+    private long _startedAt = time.GetTimestamp();
     private readonly SemaphoreSlim _decide = new(1, 1);
     private readonly FailoverOptions _options = options.Value;
     private readonly Channel<(Guid NodeId, RoleReport Role)> _strays = Channel.CreateUnbounded<(Guid, RoleReport)>();
@@ -44,6 +46,12 @@ public sealed partial class FailoverCoordinator(
     /// <summary>Renewals for the roles a heartbeat reports, received at <paramref name="receivedAt"/> (a timestamp).</summary>
     public IReadOnlyList<LeaseRenewal> LeasesFor(Guid nodeId, IReadOnlyList<RoleReport> roles, long receivedAt)
     {
+        if (!MayDecide)
+        {
+            // Another instance may decide by now: its leases, not this one's.
+            return [];
+        }
+
         List<LeaseRenewal>? renewals = null;
         foreach (var role in roles)
         {
@@ -156,6 +164,8 @@ public sealed partial class FailoverCoordinator(
     /// <summary>Takes the groups from the database and listens to command outcomes; what <see cref="StartAsync"/> does before deciding on a timer (the failover simulation decides by hand).</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        // Leases this coordinator did not see granted are counted as given up to now: they surely end a lease + allowance later.
+        _startedAt = time.GetTimestamp();
         await LoadAsync(cancellationToken);
         _loaded = true;
         commands.Finished += OnCommandFinished;
@@ -188,7 +198,7 @@ public sealed partial class FailoverCoordinator(
         await _decide.WaitAsync(cancellationToken);
         try
         {
-            if (_handingOver)
+            if (_handingOver || !MayDecide)
             {
                 return;
             }
@@ -269,6 +279,8 @@ public sealed partial class FailoverCoordinator(
         FenceAllowanceMs = (int)_options.FenceAllowance.TotalMilliseconds,
         Terms = new RoleTerms { Version = 0 },
     };
+
+    private bool MayDecide => authority?.MayDecide ?? true;
 
     private TimeSpan Now => time.GetElapsedTime(_startedAt);
 

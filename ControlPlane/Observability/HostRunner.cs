@@ -18,14 +18,25 @@ public static class HostRunner
             compose(app);
             // Taken before the run, which disposes the services when it ends.
             var background = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
-            await app.RunAsync();
-            if (background.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+            var exitCode = app.Services.GetService<HostExitCode>();
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (OperationCanceledException) when (Failed(background) is not null || Stopping(app))
+            {
+                // A service that failed while the host was still starting cancelled the start (Kestrel's bind, say),
+                // or the control plane was asked to stop while it waited (a standby, say).
+            }
+
+            if (Failed(background) is { } failed)
             {
                 app.Logger.LogCritical(failed.ExecuteTask!.Exception, "The control plane stopped because {Service} failed; exit code 1, so that its service manager starts it again", failed.GetType().Name);
                 return 1;
             }
 
-            return 0;
+            // A service that stopped the host on purpose may ask its service manager to start it again (a deposed decider).
+            return exitCode?.Code ?? 0;
         }
         catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException)
         {
@@ -33,4 +44,9 @@ public static class HostRunner
             return 1;
         }
     }
+
+    private static bool Stopping(WebApplication app) => app.Lifetime.ApplicationStopping.IsCancellationRequested;
+
+    private static BackgroundService? Failed(IEnumerable<BackgroundService> services) =>
+        services.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
 }

@@ -25,6 +25,7 @@ public static class ServiceHosting
     public static IHostApplicationBuilder AddVigilServiceHosting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddWindowsService(service => service.ServiceName = WindowsServiceName);
+        builder.Services.AddSingleton<HostExitCode>();
         if (OperatingSystem.IsWindows())
         {
             builder.Services.Configure<Microsoft.Extensions.Logging.EventLog.EventLogSettings>(NameEventLogSource);

@@ -41,7 +41,7 @@ public sealed class SecondControlPlaneTests : IDisposable
 
             Assert.Equal(1, exitCode);
             Assert.True(second.OutputContains("holds the decider lease of this database"), second.Output);
-            Assert.True(second.OutputContains("stop the other one first"), second.Output);
+            Assert.True(second.OutputContains("Stop the other one first"), second.Output);
         }
 
         await using var afterwards = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?>

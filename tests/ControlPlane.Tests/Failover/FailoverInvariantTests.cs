@@ -48,6 +48,21 @@ public sealed class FailoverInvariantTests
     }
 
     [Fact]
+    public void With_standby_control_planes_that_take_over_after_each_crash_there_are_still_never_two_actives()
+    {
+        var transitions = 0;
+        for (var seed = 5000; seed < 5000 + Seeds; seed++)
+        {
+            var world = new FailoverWorld(seed, standbys: true);
+            world.Run(TimeSpan.FromMinutes(2), faultsPerSecond: 0.5);
+            Assert.True(world.Violations.Count == 0, $"seed {seed}: {string.Join("; ", world.Violations.Take(5))}");
+            transitions += world.Completed;
+        }
+
+        Assert.True(transitions > Seeds, $"only {transitions} transitions completed over {Seeds} seeds");
+    }
+
+    [Fact]
     public void With_a_slow_network_and_many_control_plane_crashes_there_are_still_never_two_actives()
     {
         for (var seed = 1000; seed < 1000 + Seeds; seed++)

@@ -35,12 +35,19 @@ internal sealed class FailoverWorld : IRoleCommandSink
     private readonly Dictionary<Guid, long> _highestEpoch = [];
     private readonly List<QueuedCommand> _commands = [];
     private readonly bool _policyEdits;
+    private readonly bool _standbys;
+    private (NodeRegistry Registry, FailoverCoordinator Coordinator)? _standby;
     private long _order;
     private long _storedEpoch;
     private TimeSpan? _controlPlaneBackAt;
 
-    public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false)
+    /// <param name="standbys">
+    /// Each control plane that takes over was built at the previous one's start, as a standby instance
+    /// is: built long before it loads the groups and decides.
+    /// </param>
+    public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false, bool standbys = false)
     {
+        _standbys = standbys;
         _random = new Random(seed);
         _origin = _clock.GetUtcNow();
         _policyEdits = policyEdits;
@@ -200,8 +207,8 @@ internal sealed class FailoverWorld : IRoleCommandSink
     private void StartControlPlane()
     {
         ControlPlaneRun++;
-        Registry = new NodeRegistry(_clock, Microsoft.Extensions.Options.Options.Create(new LivenessPolicy()), new NodeJournal(), new NodeChangeFeed(_clock, TimeSpan.FromMilliseconds(250)), NullLogger<NodeRegistry>.Instance);
-        Coordinator = new FailoverCoordinator(Store, this, Registry, Microsoft.Extensions.Options.Options.Create(Options), _clock, NullLogger<FailoverCoordinator>.Instance);
+        (Registry, Coordinator) = _standby ?? BuildControlPlane();
+        _standby = _standbys ? BuildControlPlane() : null;
         Coordinator.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         // Commands handed to a connection of the run that died are handed again (the queue is in the database).
@@ -209,6 +216,12 @@ internal sealed class FailoverWorld : IRoleCommandSink
         {
             queued.Command.State = CommandState.Pending;
         }
+    }
+
+    private (NodeRegistry, FailoverCoordinator) BuildControlPlane()
+    {
+        var registry = new NodeRegistry(_clock, Microsoft.Extensions.Options.Options.Create(new LivenessPolicy()), new NodeJournal(), new NodeChangeFeed(_clock, TimeSpan.FromMilliseconds(250)), NullLogger<NodeRegistry>.Instance);
+        return (registry, new FailoverCoordinator(Store, this, registry, Microsoft.Extensions.Options.Options.Create(Options), _clock, NullLogger<FailoverCoordinator>.Instance));
     }
 
     /// <summary>The control plane stops on purpose, its handover running while the world goes on, and starts again after <paramref name="downFor"/>.</summary>

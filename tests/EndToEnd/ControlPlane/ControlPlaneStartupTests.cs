@@ -13,6 +13,7 @@ public sealed class ControlPlaneStartupTests
     [InlineData("Database__LastSeenFlushInterval", "00:00:00", "Database:LastSeenFlushInterval must be between")]
     [InlineData("Security__InitialAdminUserName", "anonymous", "Security:InitialAdminUserName may not be 'anonymous'")]
     [InlineData("Database__MigrateOnStart", "false", "Database:MigrateOnStart is false. Apply the SQL script shipped under migrations/")]
+    [InlineData("Decider__Standby", "true", "Decider:Standby needs a shared database: set Database:Provider to PostgreSql or SqlServer")]
     public async Task A_bad_setting_stops_the_start_with_exit_code_1_and_names_the_key(string key, string value, string expected)
     {
         await using var process = StartControlPlane(new() { [key] = value });

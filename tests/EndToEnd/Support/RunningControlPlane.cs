@@ -40,13 +40,19 @@ public sealed class RunningControlPlane : IAsyncDisposable
     /// <param name="configuredAdminPassword">False: the first admin gets a one-time password, printed once.</param>
     /// <param name="inside">A network namespace to run in, listening on its address there; null: on loopback.</param>
     /// <param name="settings">More environment variables for the control plane (configuration keys with <c>__</c>).</param>
-    public static async Task<RunningControlPlane> StartAsync(bool configuredAdminPassword = true, NetworkNamespace? inside = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="standingBy">Started as another instance's standby: not waited for, it serves nothing until it takes over.</param>
+    public static async Task<RunningControlPlane> StartAsync(
+        bool configuredAdminPassword = true, NetworkNamespace? inside = null, IReadOnlyDictionary<string, string?>? settings = null, bool standingBy = false)
     {
         var url = new Uri(inside is null ? $"http://127.0.0.1:{RepositoryLayout.FreePort()}" : $"http://{inside.Address}:5080");
         var data = RepositoryLayout.NewTemporaryDirectory("e2e-controlplane");
         settings ??= new Dictionary<string, string?>();
         var running = new RunningControlPlane(Launch(url, data, configuredAdminPassword, inside, settings), url, data, configuredAdminPassword, inside, settings);
-        await running.WaitUntilReadyAsync();
+        if (!standingBy)
+        {
+            await running.WaitUntilReadyAsync();
+        }
+
         return running;
     }
 
@@ -84,10 +90,14 @@ public sealed class RunningControlPlane : IAsyncDisposable
         await Process.DisposeAsync();
     }
 
-    public async Task StartAgainAsync()
+    /// <param name="standingBy">As another instance's standby: not waited for.</param>
+    public async Task StartAgainAsync(bool standingBy = false)
     {
         Process = Launch(Url, _dataDirectory, _configuredAdminPassword, Namespace, _settings);
-        await WaitUntilReadyAsync();
+        if (!standingBy)
+        {
+            await WaitUntilReadyAsync();
+        }
     }
 
     private static ProductProcess Launch(Uri url, string dataDirectory, bool configuredAdminPassword, NetworkNamespace? inside, IReadOnlyDictionary<string, string?> settings) =>
@@ -117,7 +127,8 @@ public sealed class RunningControlPlane : IAsyncDisposable
         return client;
     }
 
-    private async Task WaitUntilReadyAsync()
+    /// <summary>Waits until <c>/readyz</c> answers success; fails at once if the process exits.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
     {
         using var http = new HttpClient(NetworkNamespace.HttpHandler(Namespace)) { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.HoldsAsync(
@@ -142,7 +153,7 @@ public sealed class RunningControlPlane : IAsyncDisposable
                 }
             },
             "the control plane is ready",
-            TimeSpan.FromSeconds(60));
+            timeout ?? TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Starts an agent process (inside <paramref name="inside"/> when set); the same <paramref name="dataDirectory"/> means the same node.</summary>

@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Vigil.EndToEnd.Tests.Support;
+using Vigil.TestSupport;
+
+namespace Vigil.EndToEnd.Tests.Failover;
+
+/// <summary>
+/// Two real control planes on one PostgreSQL database, the second a standby, and a real agent that
+/// knows both addresses: whichever instance decides goes away (a planned stop, then a kill), the other
+/// takes over, the agent follows, and the protected service runs on without a restart.
+/// </summary>
+public sealed class StandbyControlPlaneTests : IAsyncLifetime
+{
+    private readonly string _folder = RepositoryLayout.NewTemporaryDirectory("e2e-standby");
+    private PostgresServer? _postgres;
+
+    public async ValueTask InitializeAsync() => _postgres = await PostgresServer.StartAsync(TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        StrayProcesses.KillMentioning(_folder);
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_standby_takes_over_from_a_stopped_then_a_killed_decider_and_the_protected_service_never_restarts()
+    {
+        var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database__Provider"] = "PostgreSql",
+            ["Database__ConnectionString"] = _postgres.ConnectionStringFor(database),
+            ["Decider__Standby"] = "true",
+            ["Decider__LeaseDuration"] = "00:00:03",
+            ["Decider__RenewInterval"] = "00:00:00.500",
+            ["Decider__StandbyCheckInterval"] = "00:00:00.250",
+            ["Decider__ClockSkewAllowance"] = "00:00:00.500",
+            // Longer than a crashed decider's lease and the agent's way to the other instance: no active lease lapses meanwhile.
+            ["Failover__Lease"] = "00:00:08",
+        };
+        await using var first = await RunningControlPlane.StartAsync(settings: settings);
+        await using var second = await RunningControlPlane.StartAsync(settings: settings, standingBy: true);
+        await Eventually.HoldsAsync(() => second.Process.OutputContains("Standing by"), "the second instance stands by", TimeSpan.FromSeconds(60));
+
+        var port = RepositoryLayout.FreePort();
+        var stateFile = Path.Combine(_folder, "web.state");
+        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
+        var agent = first.StartAgent("node1", Path.Combine(_folder, "agent"), configFile: config, nextControlPlaneUrl: second.Url);
+        var nodeId = await NodeIdAsync(first);
+        await CreateGroupAsync(first, nodeId);
+        await Eventually.HoldsAsync(() => HoldsLeaseAsync(first), "the member is active and holds its lease", TimeSpan.FromSeconds(60));
+
+        // Settled: the group's creation tells the member it stands by at epoch 0, then activates it, and that stop may cross the activation.
+        await Eventually.HoldsAsync(
+            () => agent.OutputContains("Deactivate done") && TestServiceProgram.ReadState(stateFile)[^1].What == "started" && NetworkNamespace.Answers(null, port),
+            "the service runs after the group's creation",
+            TimeSpan.FromSeconds(30));
+        var stoppedAt = DateTimeOffset.UtcNow;
+
+        // A planned stop: its lease ends at once, the standby takes over, the agent follows.
+        await first.StopGracefullyAsync();
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(20));
+        Assert.True(second.Process.OutputContains("after standing by"), second.Process.Output);
+        await Eventually.HoldsAsync(() => HoldsLeaseAsync(second), "the member holds a lease from the second instance", TimeSpan.FromSeconds(30));
+        Assert.True(ChangedSince(stateFile, stoppedAt) is null, $"restarted at the planned stop:{Environment.NewLine}{agent.Output}{Environment.NewLine}{second.Process.Output}");
+
+        // A crash: the restarted first instance stands by, and takes over once the killed one's lease has lapsed.
+        await first.StartAgainAsync(standingBy: true);
+        await Eventually.HoldsAsync(() => first.Process.OutputContains("Standing by"), "the first instance stands by again", TimeSpan.FromSeconds(60));
+        await second.KillAsync();
+        await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(() => HoldsLeaseAsync(first), "the member holds a lease from the first instance again", TimeSpan.FromSeconds(30));
+
+        Assert.True(ChangedSince(stateFile, stoppedAt) is null, $"restarted at the crash:{Environment.NewLine}{agent.Output}{Environment.NewLine}{first.Process.Output}");
+        Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
+        Assert.True(NetworkNamespace.Answers(null, port), "the service answers");
+    }
+
+    /// <summary>The first start or stop of the service the test service recorded after <paramref name="since"/>; null: none.</summary>
+    private static (string What, int ProcessId, DateTimeOffset At)? ChangedSince(string stateFile, DateTimeOffset since) =>
+        TestServiceProgram.ReadState(stateFile).Where(s => s.At > since).Select(s => ((string, int, DateTimeOffset)?)s).FirstOrDefault();
+
+    private static async Task<Guid> NodeIdAsync(RunningControlPlane controlPlane)
+    {
+        using var http = controlPlane.CreateHttpClient();
+        Guid? id = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var nodes = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/nodes", UriKind.Relative));
+                id = nodes.GetProperty("items").EnumerateArray().Select(n => (Guid?)n.GetProperty("id").GetGuid()).FirstOrDefault();
+                return id is not null;
+            },
+            "the agent registered",
+            TimeSpan.FromSeconds(60));
+        return id!.Value;
+    }
+
+    private static async Task CreateGroupAsync(RunningControlPlane controlPlane, Guid nodeId)
+    {
+        using var http = controlPlane.CreateHttpClient();
+        using var response = await http.PostAsJsonAsync(
+            new Uri("/api/v1/groups", UriKind.Relative),
+            new { name = "web", members = new[] { new { nodeId, service = "web", priority = 1 } } });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<bool> HoldsLeaseAsync(RunningControlPlane controlPlane)
+    {
+        using var http = controlPlane.CreateHttpClient(TimeSpan.FromSeconds(5));
+        var groups = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/groups", UriKind.Relative));
+        return groups.EnumerateArray().SelectMany(g => g.GetProperty("members").EnumerateArray())
+            .Any(m => m.GetProperty("reachable").GetBoolean() && m.GetProperty("holdsLease").ValueKind == JsonValueKind.True);
+    }
+}
