@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, wixl and msitools, Node.js for
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, wixl and msitools, nginx, Node.js for
 # the OpenAPI linter, iproute2 for the partition tests in network namespaces: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
@@ -17,6 +17,7 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 { command -v wine >/dev/null 2>&1 && command -v wineserver >/dev/null 2>&1; } || missing+=(wine wine64)
 command -v wixl >/dev/null 2>&1 || missing+=(wixl)
 command -v msiinfo >/dev/null 2>&1 || missing+=(msitools)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)   # the reverse-proxy example in front of two control planes
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi
@@ -26,8 +27,18 @@ if ((${#missing[@]})); then
     exit 1
   fi
   echo "Installing ${missing[*]}..."
+  # The packages' own servers are not started (nginx's default site would listen on every address):
+  # the tests start what they need, on loopback.
+  no_start=/usr/sbin/policy-rc.d
+  added_no_start=false
+  if [ ! -e "$no_start" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$no_start"
+    chmod +x "$no_start"
+    added_no_start=true
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  if $added_no_start; then rm -f "$no_start"; fi
 fi
 
 # Everything the tests create goes under one folder, removed at the end whatever happens.

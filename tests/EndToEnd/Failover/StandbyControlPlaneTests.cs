@@ -28,8 +28,11 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    [Fact]
-    public async Task The_standby_takes_over_from_a_stopped_then_a_killed_decider_and_the_protected_service_never_restarts()
+    /// <param name="throughNginx">The agent knows one address, the shipped nginx example's in front of both; otherwise both instances'.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_standby_takes_over_from_a_stopped_then_a_killed_decider_and_the_protected_service_never_restarts(bool throughNginx)
     {
         var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
         var settings = new Dictionary<string, string?>
@@ -51,7 +54,10 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
         var port = RepositoryLayout.FreePort();
         var stateFile = Path.Combine(_folder, "web.state");
         var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
-        var agent = first.StartAgent("node1", Path.Combine(_folder, "agent"), configFile: config, nextControlPlaneUrl: second.Url);
+        await using var nginx = throughNginx ? await NginxProxy.StartAsync(first.Url, second.Url) : null;
+        var agent = nginx is null
+            ? first.StartAgent("node1", Path.Combine(_folder, "agent"), configFile: config, nextControlPlaneUrl: second.Url)
+            : first.StartAgent("node1", Path.Combine(_folder, "agent"), configFile: config, controlPlaneUrl: nginx.Url);
         var nodeId = await NodeIdAsync(first);
         await CreateGroupAsync(first, nodeId);
         await Eventually.HoldsAsync(() => HoldsLeaseAsync(first), "the member is active and holds its lease", TimeSpan.FromSeconds(60));
