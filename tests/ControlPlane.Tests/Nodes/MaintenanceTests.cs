@@ -70,7 +70,8 @@ public sealed class MaintenanceTests : IAsyncLifetime
         var answer = await entered.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var drain = Assert.Single(answer.GetProperty("groups").EnumerateArray());
         Assert.Equal(("SwitchingOver", "web-b"), (drain.GetProperty("outcome").GetString(), drain.GetProperty("toNode").GetString()));
-        Assert.False(moved.Members.Single(m => m.NodeId == _a.NodeId).Eligible);
+        Assert.Equal((true, false), (moved.Members.Single(m => m.NodeId == _a.NodeId).InMaintenance, moved.Members.Single(m => m.NodeId == _a.NodeId).Eligible));
+        Assert.False(moved.Members.Single(m => m.NodeId == _b.NodeId).InMaintenance);
         Assert.True(alert!.Silenced);
         await Eventually.HoldsAsync(async () => await StoredAsync(alert.Id), "the silenced alert is stored");
         await using (var db = await _host.OpenDatabaseAsync())
@@ -93,6 +94,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, left.StatusCode);
         var back = await _api.WaitForGroupAsync(group.Id, g => g.Members.Single(m => m.NodeId == _a.NodeId).Eligible, "web-a is an eligible standby again");
         Assert.Equal(_b.NodeId, back.ActiveNodeId);
+        Assert.False(back.Members.Single(m => m.NodeId == _a.NodeId).InMaintenance);
     }
 
     [Fact]
