@@ -7,7 +7,8 @@ namespace Vigil.ControlPlane.Alerts;
 /// <param name="Halted">Automatic failover stopped: too many failovers within the group's period.</param>
 /// <param name="WithoutActive">No member holds the active role and none is being given it: there is none, or its node is down.</param>
 /// <param name="Status">Why, in the engine's words.</param>
-public sealed record GroupConditions(bool Halted, bool WithoutActive, string Status);
+/// <param name="ActiveNodeId">The node of the active member, if any: the cause of the conditions, whose maintenance silences them.</param>
+public sealed record GroupConditions(bool Halted, bool WithoutActive, string Status, Guid? ActiveNodeId = null);
 
 /// <summary>What a failover group's decisions and a drill's end mean to alert rules. Pure.</summary>
 public static class GroupSignals
@@ -21,7 +22,8 @@ public static class GroupSignals
         return new GroupConditions(
             decisions.Any(d => d is FailoverDecision.Wait { Halted: true }),
             !moving && (active is null || active.NodeDown),
-            status);
+            status,
+            active?.NodeId);
     }
 
     /// <summary>
@@ -30,7 +32,7 @@ public static class GroupSignals
     /// </summary>
     public static IReadOnlyList<AlertSignal> Changes(GroupConditions? before, GroupConditions now, Guid groupId, string group, DateTimeOffset at)
     {
-        var target = AlertTarget.FailoverGroup(groupId, group);
+        var target = AlertTarget.FailoverGroup(groupId, group) with { CausedByNodeId = now.ActiveNodeId };
         var signals = new List<AlertSignal>(2);
         if (before?.Halted != now.Halted)
         {
