@@ -61,6 +61,7 @@ public sealed partial class Enrollment
         await db.SaveChangesAsync(cancellationToken);
         Forget(replaced);
         Remember(agentId, EnrolledAgentState.Approved);
+        Changed(agent, EnrolledAgentState.Approved);
         LogApproved(agentId, agent.NodeId, agent.HostName, actor);
         return AgentChangeOutcome.Done;
     }
@@ -84,6 +85,7 @@ public sealed partial class Enrollment
         }
 
         Remember(agentId, EnrolledAgentState.Revoked);
+        Changed(agent, EnrolledAgentState.Revoked);
         var aborted = connections.Revoke(agentId);
         LogRevoked(agentId, agent.NodeId, agent.HostName, actor, aborted);
         return AgentChangeOutcome.Done;
@@ -107,6 +109,7 @@ public sealed partial class Enrollment
         db.Agents.Remove(agent);
         await db.SaveChangesAsync(cancellationToken);
         Remember(agentId, null);
+        Changed(agent, null);
         connections.Forget(agentId);
         LogForgotten(agentId, agent.NodeId, agent.HostName, actor);
         return AgentChangeOutcome.Done;

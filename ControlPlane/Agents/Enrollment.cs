@@ -20,6 +20,9 @@ public enum EnrollmentRefusal
     NodeRevoked,
 }
 
+/// <summary>An agent's state changed; <see cref="State"/> null: it is gone (replaced by a newer credential, or forgotten).</summary>
+public sealed record AgentStateChange(Guid AgentId, Guid NodeId, string HostName, EnrolledAgentState? State, DateTimeOffset At);
+
 /// <summary>An enrolment's result: the new credential, or why there is none.</summary>
 /// <param name="Unproven">The node was enrolled already and did not present its current credential: the new one awaits an admin's approval.</param>
 public sealed record EnrollmentOutcome(EnrollmentResponse? Enrolled, EnrollmentRefusal? Refusal, string? TokenName, bool Unproven = false);
@@ -40,6 +43,9 @@ public sealed partial class Enrollment(
 {
     private const int MaxAttempts = 10;
     private readonly ConcurrentDictionary<string, AgentCredential> _known = new();
+
+    /// <summary>Raised when an agent enrolled, was approved, revoked, replaced or forgotten (for alerts).</summary>
+    public event Action<AgentStateChange>? AgentChanged;
 
     /// <summary>
     /// Enrols a node with a token. A node enrolled already replaces its credential only by presenting
@@ -89,7 +95,7 @@ public sealed partial class Enrollment(
             var agentId = Guid.NewGuid();
             var (credential, hash) = Secrets.Create(Secrets.AgentCredentialKind, agentId);
             var state = row?.RequiresApproval == true || unproven ? EnrolledAgentState.Pending : EnrolledAgentState.Approved;
-            db.Agents.Add(new EnrolledAgent
+            var enrolled = new EnrolledAgent
             {
                 Id = agentId,
                 NodeId = nodeId,
@@ -101,7 +107,8 @@ public sealed partial class Enrollment(
                 State = state,
                 ApprovedAt = state == EnrolledAgentState.Approved ? now : null,
                 ApprovedBy = state == EnrolledAgentState.Approved ? $"token:{tokenName}" : null,
-            });
+            };
+            db.Agents.Add(enrolled);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -113,6 +120,7 @@ public sealed partial class Enrollment(
             }
 
             Forget(replaced);
+            Changed(enrolled, state);
             if (unproven)
             {
                 LogUnproven(nodeId, hostName, agentId, tokenName, from ?? "unknown");
@@ -202,8 +210,12 @@ public sealed partial class Enrollment(
         {
             connections.Revoke(agent.Id);
             Remember(agent.Id, null);
+            Changed(agent, null);
         }
     }
+
+    private void Changed(EnrolledAgent agent, EnrolledAgentState? state) =>
+        AgentChanged?.Invoke(new AgentStateChange(agent.Id, agent.NodeId, agent.HostName, state, time.GetUtcNow()));
 
     /// <summary>The name agents enrolled with <c>Agents:EnrollmentToken</c> are recorded under.</summary>
     public const string StandingTokenName = "Agents:EnrollmentToken";

@@ -46,14 +46,19 @@ public sealed record AlertBook
 /// <summary>What the rules, the silences, the nodes in maintenance and the clock are when the engine is asked.</summary>
 public sealed record AlertContext(IReadOnlyList<AlertRule> Rules, IReadOnlyList<Silence> Silences, DateTimeOffset Now)
 {
-    /// <summary>Nodes put in maintenance: while it is in force, every alert about the node or its services is silenced.</summary>
+    /// <summary>
+    /// Nodes put in maintenance: while it is in force, every alert about the node or its services is
+    /// silenced, and every alert about a group that the node caused (<see cref="AlertTarget.CausedByNodeId"/>).
+    /// </summary>
     public IReadOnlyDictionary<Guid, NodeMaintenance> Maintenance { get; init; } = ImmutableDictionary<Guid, NodeMaintenance>.Empty;
 
     public AlertRule? Rule(Guid ruleId) => Rules.FirstOrDefault(r => r.Id == ruleId && r.Enabled);
 
     public bool Silenced(AlertRule rule, AlertTarget target) =>
-        (target.NodeId is { } nodeId && Maintenance.TryGetValue(nodeId, out var maintenance) && maintenance.InForceAt(Now))
-        || Silences.Any(s => s.Silences(rule, target, Now));
+        InMaintenance(target.NodeId) || InMaintenance(target.CausedByNodeId) || Silences.Any(s => s.Silences(rule, target, Now));
+
+    private bool InMaintenance(Guid? nodeId) =>
+        nodeId is { } id && Maintenance.TryGetValue(id, out var maintenance) && maintenance.InForceAt(Now);
 }
 
 /// <summary>The engine's answer: the new book, the alerts that changed (to store) and whom to tell.</summary>

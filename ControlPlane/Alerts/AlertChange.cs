@@ -197,7 +197,8 @@ internal sealed class AlertChange(AlertBook book, AlertContext context)
         if (silenced != alert.Silenced)
         {
             alert = alert with { Silenced = silenced };
-            if (!silenced && alert is { Status: AlertStatus.Firing, LastNotifiedAt: null })
+            // A lasting condition that still holds is told once the silence ends; a single event (a drain's switchover) that happened meanwhile is not told late.
+            if (!silenced && alert is { Status: AlertStatus.Firing, LastNotifiedAt: null } && rule.Condition.Clears())
             {
                 alert = alert with { LastNotifiedAt = Now };
                 Notify(alert, NotificationKind.Fired, rule.Channels);

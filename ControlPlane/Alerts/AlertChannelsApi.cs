@@ -63,10 +63,10 @@ public static class AlertChannelsApi
         await store.DescribeAsync(id, cancellationToken) is { } channel ? TypedResults.Ok(channel) : NotFound(id);
 
     internal static async Task<Results<Created<AlertChannelResponse>, ValidationProblem>> CreateChannel(
-        AlertChannelRequest request, AlertChannelStore store, HttpContext http, CancellationToken cancellationToken)
+        AlertChannelRequest request, AlertChannelStore store, ControlPlaneAddresses own, HttpContext http, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
-        var (valid, errors) = await CheckAsync(request, id, store, cancellationToken);
+        var (valid, errors) = await CheckAsync(request, id, store, own, cancellationToken);
         if (valid is not { } channel)
         {
             return Invalid(errors);
@@ -78,14 +78,14 @@ public static class AlertChannelsApi
     }
 
     internal static async Task<Results<Ok<AlertChannelResponse>, ValidationProblem, ProblemHttpResult>> ReplaceChannel(
-        [Description("The channel's id (a GUID).")] Guid id, AlertChannelRequest request, AlertChannelStore store, HttpContext http, CancellationToken cancellationToken)
+        [Description("The channel's id (a GUID).")] Guid id, AlertChannelRequest request, AlertChannelStore store, ControlPlaneAddresses own, HttpContext http, CancellationToken cancellationToken)
     {
         if (await store.DescribeAsync(id, cancellationToken) is null)
         {
             return NotFound(id);
         }
 
-        var (valid, errors) = await CheckAsync(request, id, store, cancellationToken);
+        var (valid, errors) = await CheckAsync(request, id, store, own, cancellationToken);
         if (valid is not { } channel)
         {
             return Invalid(errors);
@@ -134,12 +134,18 @@ public static class AlertChannelsApi
             : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The channel did not take the test message.", detail: outcome.Describe());
     }
 
-    /// <summary>The valid kind and settings, or the errors naming each field at fault (a name in use among them).</summary>
+    /// <summary>The valid kind and settings, or the errors naming each field at fault (a name in use, an address of the control plane among them).</summary>
     internal static async Task<((AlertChannelKind Kind, AlertChannelSettings Settings)? Valid, Dictionary<string, string[]> Errors)> CheckAsync(
-        AlertChannelRequest request, Guid id, AlertChannelStore store, CancellationToken cancellationToken)
+        AlertChannelRequest request, Guid id, AlertChannelStore store, ControlPlaneAddresses own, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var valid = AlertChannelRules.Check(request, errors);
+        if (valid is { Settings.Url: { } text } && !own.Allowed && Uri.TryCreate(text, UriKind.Absolute, out var url) && own.Matching(url) is { } address)
+        {
+            errors["settings.url"] = [$"points at this control plane ({address}): a channel may not post to Vigil itself unless Alerts:AllowChannelsToControlPlane is true"];
+            valid = null;
+        }
+
         if (valid is not null && await store.NameTakenAsync(request.Name!, id, cancellationToken))
         {
             errors["name"] = ["is the name of another channel"];

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Alerts.Delivery;
+using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Nodes;
 
@@ -18,6 +19,7 @@ public sealed partial class AlertEvaluator(
     AlertStore store,
     AlertDeliveryJobs deliveryJobs,
     NodeRegistry registry,
+    IAuditTrail audit,
     DatabaseReadiness database,
     TimeProvider time,
     IOptions<AlertOptions> options,
@@ -25,7 +27,10 @@ public sealed partial class AlertEvaluator(
 {
     private readonly AlertOptions _options = options.Value;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Channel<AlertStep> _unsaved = Channel.CreateUnbounded<AlertStep>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(AlertStep Step, IReadOnlyList<AuditRecord> Audit)> _unsaved =
+        Channel.CreateUnbounded<(AlertStep, IReadOnlyList<AuditRecord>)>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Channel<AuditRecord> _unaudited = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
     private readonly WriteRetry _retry = new(time, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     private AlertBook _book = AlertBook.Empty;
     private IReadOnlyList<AlertRule> _rules = [];
@@ -79,7 +84,7 @@ public sealed partial class AlertEvaluator(
                 stoppingToken);
             _book = AlertBook.FromOpen(open);
             LogStarted(open.Count);
-            await Task.WhenAll(ReadSignalsAsync(stoppingToken), TickAsync(stoppingToken), WriteAsync(stoppingToken));
+            await Task.WhenAll(ReadSignalsAsync(stoppingToken), TickAsync(stoppingToken), WriteAsync(stoppingToken), AuditAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -108,7 +113,7 @@ public sealed partial class AlertEvaluator(
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
-        await foreach (var step in _unsaved.Reader.ReadAllAsync(cancellationToken))
+        await foreach (var (step, audited) in _unsaved.Reader.ReadAllAsync(cancellationToken))
         {
             IReadOnlyList<Guid> deliveries = [];
             var refused = await _retry.UntilWrittenOrRefusedAsync(
@@ -124,6 +129,26 @@ public sealed partial class AlertEvaluator(
             else
             {
                 deliveryJobs.Enqueue(deliveries);
+                foreach (var record in audited)
+                {
+                    _unaudited.Writer.TryWrite(record);
+                }
+            }
+        }
+    }
+
+    /// <summary>Alerts fired and resolved, once stored, go to the audit trail (which keeps them through a database outage) apart from the writer.</summary>
+    private async Task AuditAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var record in _unaudited.Reader.ReadAllAsync(cancellationToken))
+        {
+            try
+            {
+                await audit.RecordAsync(record, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogNotAudited(exception, record.Action, record.Target);
             }
         }
     }
@@ -133,11 +158,12 @@ public sealed partial class AlertEvaluator(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var step = decide(_book);
+            var before = _book;
+            var step = decide(before);
             Volatile.Write(ref _book, step.Book);
             if (step.Changed.Count > 0 || step.Notifications.Count > 0)
             {
-                _unsaved.Writer.TryWrite(step);
+                _unsaved.Writer.TryWrite((step, AlertAudit.Of(before, step)));
             }
 
             return step;
@@ -203,6 +229,9 @@ public sealed partial class AlertEvaluator(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: the database refuses to store alert changes though it answers; they are set aside so that later ones are stored, and their {Notifications} notification(s) are not sent. The alerts stay open in memory: {Alerts}")]
     private partial void LogSetAside(Exception exception, string alerts, int notifications);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Action} of {Target} could not be recorded in the audit trail; the alert itself is stored")]
+    private partial void LogNotAudited(Exception exception, string action, string? target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rules and silences could not be read again; those read last stay in force")]
     private partial void LogRefreshFailed(Exception exception);

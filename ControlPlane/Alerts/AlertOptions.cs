@@ -19,6 +19,12 @@ public sealed class AlertOptions
     /// <summary>The dashboard's public address, for the links in messages (e.g. https://vigil.example.com).</summary>
     public string? DashboardUrl { get; set; }
 
+    /// <summary>
+    /// Whether a channel's URL may point at the control plane itself (where it listens, or <see cref="DashboardUrl"/>);
+    /// refused by default, like link-local addresses.
+    /// </summary>
+    public bool AllowChannelsToControlPlane { get; set; }
+
     /// <summary>How messages are sent to channels and retried (<c>Alerts:Delivery</c>).</summary>
     public AlertDeliveryOptions Delivery { get; set; } = new();
 

@@ -22,6 +22,13 @@ public sealed record AlertTarget
     /// <summary>The volume a disk metric is about, if any.</summary>
     public string? Volume { get; init; }
 
+    /// <summary>
+    /// For an alert about a group: the node whose change it comes from (the node a switchover or failover
+    /// moved the active role away from, the active member's node). A maintenance of that node silences it,
+    /// as it silences alerts about the node itself: draining a node pages nobody.
+    /// </summary>
+    public Guid? CausedByNodeId { get; init; }
+
     public static AlertTarget Node(Guid nodeId, string nodeName, IReadOnlyDictionary<string, string>? labels = null) => new()
     {
         Key = $"node/{nodeId}",

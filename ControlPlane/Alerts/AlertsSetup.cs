@@ -48,6 +48,7 @@ public static class AlertsSetup
         builder.Services.AddSingleton<IAlertChannelSender, DingTalkSender>();
         builder.Services.AddSingleton<IAlertChannelSender, WeComSender>();
         builder.Services.AddSingleton<AlertChannelStore>();
+        builder.Services.AddSingleton<ControlPlaneAddresses>();
         builder.Services.AddSingleton<AlertDeliveryStore>();
         builder.Services.AddSingleton<AlertSender>();
         builder.Services.AddSingleton<AlertDeliveryJobs>();

@@ -63,32 +63,63 @@ public static class SilencesApi
     internal static async Task<Results<Created<SilenceResponse>, ValidationProblem>> CreateSilence(
         SilenceRequest request, SilenceStore store, AlertEvaluator evaluator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var errors = new Dictionary<string, string[]>();
-        if (SilenceRules.Check(Guid.CreateVersion7(now), request, AuditRecord.ActorOf(http.User), now, errors) is not { } silence)
+        var (created, errors) = await CreateAsync(request, AuditRecord.ActorOf(http.User), store, evaluator, time, cancellationToken);
+        if (created is null)
         {
             return TypedResults.ValidationProblem(errors, title: "The silence is not valid.");
         }
 
-        var row = await store.AddAsync(silence, now, cancellationToken);
-        await evaluator.RefreshNowAsync(cancellationToken);
-        AuditContext.SetDetail(http, $"silence {silence.Id} until {silence.ExpiresAt:u}: {string.Join(", ", silence.Matchers.Select(m => $"{m.Field}={m.Value}"))}");
-        return TypedResults.Created($"/api/v1/silences/{silence.Id}", SilenceResponse.From(row, now));
+        AuditContext.SetDetail(http, Describe(created));
+        return TypedResults.Created($"/api/v1/silences/{created.Id}", created);
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ExpireSilence(
         [Description("The silence's id (a GUID).")] Guid id, SilenceStore store, AlertEvaluator evaluator, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, cancellationToken) is null)
+        if (!await ExpireAsync(id, store, evaluator, time, cancellationToken))
         {
             return NotFound(id);
         }
 
-        await store.ExpireAsync(id, time.GetUtcNow(), cancellationToken);
-        await evaluator.RefreshNowAsync(cancellationToken);
         AuditContext.SetDetail(http, $"silence {id}");
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// Checks the request and stores the silence, in force when this returns; null with the errors (named
+    /// as the API names them) when it is not valid. The API and the dashboard create silences through it.
+    /// </summary>
+    internal static async Task<(SilenceResponse? Created, Dictionary<string, string[]> Errors)> CreateAsync(
+        SilenceRequest request, string createdBy, SilenceStore store, AlertEvaluator evaluator, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        if (SilenceRules.Check(Guid.CreateVersion7(now), request, createdBy, now, errors) is not { } silence)
+        {
+            return (null, errors);
+        }
+
+        var row = await store.AddAsync(silence, now, cancellationToken);
+        await evaluator.RefreshNowAsync(cancellationToken);
+        return (SilenceResponse.From(row, now), errors);
+    }
+
+    /// <summary>Ends a silence now, in force when this returns; false when no silence has the id. The API and the dashboard expire silences through it.</summary>
+    internal static async Task<bool> ExpireAsync(Guid id, SilenceStore store, AlertEvaluator evaluator, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await store.ExpireAsync(id, time.GetUtcNow(), cancellationToken);
+        await evaluator.RefreshNowAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>What the audit log says of a new silence.</summary>
+    internal static string Describe(SilenceResponse silence) =>
+        $"silence {silence.Id} until {silence.ExpiresAt:u}: {string.Join(", ", silence.Matchers.Select(m => $"{m.Field}={m.Value}"))}";
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such silence.", detail: $"No silence has the id {id}.");

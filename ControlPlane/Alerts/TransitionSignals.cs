@@ -6,7 +6,10 @@ namespace Vigil.ControlPlane.Alerts;
 /// <summary>What an ended failover or switchover, or a finished command, means to alert rules.</summary>
 public static class TransitionSignals
 {
-    /// <summary>Failovers and failbacks count as failovers; switchovers as switchovers; elections raise nothing.</summary>
+    /// <summary>
+    /// Failovers and failbacks count as failovers; switchovers as switchovers; elections raise nothing.
+    /// The node the active role moved away from is the alert's cause: its maintenance silences it.
+    /// </summary>
     public static AlertSignal? FromFailover(FailoverRecord record, string groupName, string fromNode, string toNode, DateTimeOffset now)
     {
         var switchover = record.Kind == TransitionKind.Switchover;
@@ -30,7 +33,8 @@ public static class TransitionSignals
         var action = completed
             ? $"moved the active role to {toNode} in {record.RtoMs} ms ({record.Reason})"
             : $"tried to move the active role to {toNode}: {record.Reason}";
-        return new ConditionObserved(condition, AlertTarget.FailoverGroup(record.GroupId, groupName), true, record.ConfirmedAt ?? now, summary)
+        var target = AlertTarget.FailoverGroup(record.GroupId, groupName) with { CausedByNodeId = record.FromNodeId };
+        return new ConditionObserved(condition, target, true, record.ConfirmedAt ?? now, summary)
         {
             Action = action,
         };

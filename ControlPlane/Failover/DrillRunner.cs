@@ -25,6 +25,9 @@ public sealed partial class DrillRunner(
     private readonly ConcurrentDictionary<Guid, RunningDrill> _running = new();
     private readonly Channel<(FailoverRecord Record, long At)> _ended = Channel.CreateUnbounded<(FailoverRecord, long)>();
 
+    /// <summary>Raised when a drill has ended and its report is stored (for alerts).</summary>
+    public event Action<Drill>? DrillEnded;
+
     /// <summary>Starts a drill; the refusal says why not (no standby, a transition or drill under way).</summary>
     public async Task<(Drill? Drill, string? Refusal)> StartAsync(Guid groupId, DrillKind kind, string trigger, CancellationToken cancellationToken)
     {
@@ -197,6 +200,7 @@ public sealed partial class DrillRunner(
 
             await db.SaveChangesAsync(cancellationToken);
             LogDrillEnded(drill.GroupId, outcome, message);
+            DrillEnded?.Invoke(drill);
         }
 
         _running.TryRemove(new KeyValuePair<Guid, RunningDrill>(running.GroupId, running));

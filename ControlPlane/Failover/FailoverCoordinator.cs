@@ -41,6 +41,13 @@ public sealed partial class FailoverCoordinator(
     /// <summary>Raised when a transition completed or failed (for drills).</summary>
     public event Action<FailoverRecord>? TransitionEnded;
 
+    /// <summary>
+    /// Raised after each decision about a group (several times a second): what the engine saw, what it
+    /// decided, and the members that began to exercise the active role at once (null when none did).
+    /// Handlers must be quick; alerts take what changed from it.
+    /// </summary>
+    public event Action<GroupDecided>? Decided;
+
     public TimeSpan Lease => _options.Lease;
 
     /// <summary>Renewals for the roles a heartbeat reports, received at <paramref name="receivedAt"/> (a timestamp).</summary>
@@ -246,10 +253,13 @@ public sealed partial class FailoverCoordinator(
             await store.MarkLatestOverlapAsync(group.Id, cancellationToken);
         }
 
-        foreach (var decision in FailoverEngine.Decide(snapshot, Now))
+        var decisions = FailoverEngine.Decide(snapshot, Now);
+        foreach (var decision in decisions)
         {
             await ApplyAsync(group, snapshot, decision, cancellationToken);
         }
+
+        Decided?.Invoke(new GroupDecided(snapshot, decisions, overlap));
     }
 
     private async Task ReleaseStraysAsync(CancellationToken cancellationToken)
@@ -317,6 +327,9 @@ public sealed class FailoverOptions
     /// </summary>
     public TimeSpan PlannedRestartLease { get; set; } = TimeSpan.FromMinutes(1);
 }
+
+/// <summary>One decision about a group: the snapshot the engine saw, its decisions, and the members that began to exercise the active role at once, if any.</summary>
+public sealed record GroupDecided(GroupSnapshot Snapshot, IReadOnlyList<FailoverDecision> Decisions, string? Overlap);
 
 /// <summary>A group as operators see it: definition, live status and members.</summary>
 public sealed record GroupView(FailoverGroup Definition, string Status, bool Halted, PendingTransition? Pending, IReadOnlyList<MemberView> Members);

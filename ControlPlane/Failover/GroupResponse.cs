@@ -64,7 +64,7 @@ public sealed record PolicyResponse(
     int MaxFailovers,
     int MaxFailoversPeriodSeconds);
 
-/// <summary>One member: whether it is the chosen active, what its agent reports, and whether it could take over.</summary>
+/// <summary>One member: whether it is the chosen active, what its agent reports, whether its node is in maintenance, and whether it could take over.</summary>
 public sealed record MemberResponse(
     Guid Id,
     Guid NodeId,
@@ -79,11 +79,12 @@ public sealed record MemberResponse(
     long? ReportedTermsVersion,
     bool? ReportsActive,
     bool? HoldsLease,
+    [property: System.ComponentModel.Description("The member's node is in maintenance now: it keeps what it holds but is never chosen to take the active role.")] bool InMaintenance,
     bool Eligible)
 {
     public static MemberResponse From(MemberView member, bool active) => new(
         member.MemberId, member.NodeId, member.NodeName, member.Service, member.Priority, active, member.Reachable, member.Health, member.HealthReason,
-        member.Role?.Epoch, member.Role?.TermsVersion, member.Role?.Active, member.Role?.HoldsLease, FailoverEngine.IsEligible(member));
+        member.Role?.Epoch, member.Role?.TermsVersion, member.Role?.Active, member.Role?.HoldsLease, member.InMaintenance, FailoverEngine.IsEligible(member));
 }
 
 /// <summary>One entry of a group's failover history.</summary>

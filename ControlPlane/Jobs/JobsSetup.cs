@@ -34,6 +34,9 @@ public static class JobsSetup
         services.AddSingleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration);
         services.AddSingleton(_ => DashboardRoutes.Routes);
 
+        // Hangfire's own messages go to the product log; registered ahead of its server, so they do from its start to its stop.
+        services.AddSingleton<HangfireLogs>();
+        services.AddHostedService(provider => provider.GetRequiredService<HangfireLogs>());
         services.AddHostedService<JobStorageSchema>();
         services.AddHangfireServer((provider, server) =>
         {

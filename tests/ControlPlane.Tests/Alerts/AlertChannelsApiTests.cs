@@ -64,6 +64,35 @@ public sealed class AlertChannelsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_channel_pointing_at_the_control_plane_itself_is_refused_on_create_and_on_replace()
+    {
+        var ownPort = _host.Address.Port;
+        var id = (await CreateAsync("https://example.com/hook")).GetProperty("id").GetGuid();
+
+        using var listening = await _admin.PostAsJsonAsync(
+            new Uri("/api/v1/alert-channels", UriKind.Relative), new { name = "loop", kind = "Webhook", settings = new { url = $"http://localhost:{ownPort}/api/v1/alerts" } }, TestContext.Current.CancellationToken);
+        using var loopback = await _admin.PutAsJsonAsync(
+            new Uri($"/api/v1/alert-channels/{id}", UriKind.Relative), new { name = "loop", kind = "Slack", settings = new { url = $"http://127.0.0.1:{ownPort}/hook" } }, TestContext.Current.CancellationToken);
+        using var dashboard = await _admin.PostAsJsonAsync(
+            new Uri("/api/v1/alert-channels", UriKind.Relative), new { name = "public", kind = "Teams", settings = new { url = "https://VIGIL.example.com/api/v1/silences" } }, TestContext.Current.CancellationToken);
+        using var otherPort = await _admin.PostAsJsonAsync(
+            new Uri("/api/v1/alert-channels", UriKind.Relative), new { name = "neighbour", kind = "Webhook", settings = new { url = $"http://127.0.0.1:{(ownPort == 9 ? 10 : 9)}/hook" } }, TestContext.Current.CancellationToken);
+
+        foreach (var refused in new[] { listening, loopback, dashboard })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            var error = problem.GetProperty("errors").GetProperty("settings.url")[0].GetString();
+            Assert.StartsWith("points at this control plane (", error, StringComparison.Ordinal);
+            Assert.EndsWith("unless Alerts:AllowChannelsToControlPlane is true", error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, otherPort.StatusCode);
+        var kept = await _admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/alert-channels/{id}", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal("https://example.com/hook", kept.GetProperty("settings").GetProperty("url").GetString());
+    }
+
+    [Fact]
     public async Task Operators_may_send_a_test_message_but_only_admins_change_channels()
     {
         await using var receiver = await WebhookReceiver.StartAsync(_ => Answer.Ok);

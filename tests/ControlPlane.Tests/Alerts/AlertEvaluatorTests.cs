@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vigil.ControlPlane.Alerts;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Alerts;
+using Vigil.ControlPlane.Data.Audit;
 using Vigil.ControlPlane.Tests.Support;
 using Vigil.Shared.Services;
 using Vigil.TestSupport;
@@ -55,6 +56,31 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         var deliveries = await db.AlertDeliveries.Where(d => d.AlertId == fired.Id).OrderBy(d => d.CreatedAt).ToListAsync(cancellation);
         Assert.Equal(["Fired", "Resolved"], deliveries.Select(d => d.Notification));
         Assert.All(deliveries, d => Assert.Equal(Channel, d.ChannelId));
+    }
+
+    [Fact]
+    public async Task Firing_and_resolving_are_recorded_in_the_audit_trail_by_system()
+    {
+        await AddRuleAsync(new AlertRule { Id = Guid.NewGuid(), Name = "services that gave up", Condition = AlertCondition.ServiceFailed, Channels = [Channel] });
+        await using var agent = await ListeningAgent.StartAsync(_host, [Build.Service("api")], nodeName: "web-1");
+
+        await agent.ReportAsync([Build.Service("api", ServiceState.Stopped, ServiceHealth.Failed)]);
+        var fired = await SingleAlertAsync(nameof(AlertStatus.Firing));
+        await agent.ReportAsync([Build.Service("api")]);
+        await SingleAlertAsync(nameof(AlertStatus.Resolved));
+
+        List<AuditEntry> entries = [];
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                await using var db = await Database().CreateDbContextAsync();
+                entries = await db.AuditLog.AsNoTracking().Where(e => e.Target == $"alert/{fired.Id}").OrderBy(e => e.Id).ToListAsync();
+                return entries.Count == 2;
+            },
+            "the alert's firing and resolving are audited");
+        Assert.Equal([(AlertAudit.Fired, "system", "Succeeded"), (AlertAudit.Resolved, "system", "Succeeded")], entries.Select(e => (e.Action, e.Actor, e.Outcome)));
+        Assert.Equal("rule 'services that gave up' (Warning) fired: service api on node web-1 is Failed: api is Stopped", entries[0].Detail);
+        Assert.StartsWith("rule 'services that gave up' resolved: service api on node web-1 is Healthy again", entries[1].Detail, StringComparison.Ordinal);
     }
 
     [Fact]

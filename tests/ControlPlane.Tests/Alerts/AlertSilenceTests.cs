@@ -113,6 +113,59 @@ public sealed class AlertSilenceTests
     }
 
     [Fact]
+    public void Group_alerts_a_node_in_maintenance_caused_are_recorded_but_not_told_and_those_other_nodes_caused_are()
+    {
+        var world = new AlertWorld(Rule(AlertCondition.SwitchoverCompleted), Rule(AlertCondition.GroupWithoutActive));
+        world.Maintenance[NodeWeb1.NodeId!.Value] = new NodeMaintenance("patching", "alice", world.Now, world.Now.AddHours(1));
+        var paymentsGroup = AlertTarget.FailoverGroup(Guid.NewGuid(), "payments");
+
+        world.Holds(AlertCondition.SwitchoverCompleted, OrdersGroup with { CausedByNodeId = NodeWeb1.NodeId });
+        world.Holds(AlertCondition.GroupWithoutActive, OrdersGroup with { CausedByNodeId = NodeWeb1.NodeId });
+        world.Holds(AlertCondition.SwitchoverCompleted, paymentsGroup with { CausedByNodeId = NodeWeb2.NodeId });
+
+        Assert.Equal(3, world.Open.Count);
+        Assert.Equal(["orders", "orders"], world.Open.Where(a => a.Silenced).Select(a => a.Target.Group));
+        Assert.Equal("payments", Assert.Single(world.Take()).Alert.Target.Group);
+    }
+
+    [Fact]
+    public void A_drains_switchover_is_not_told_when_the_maintenance_ends_but_a_group_still_without_an_active_member_is()
+    {
+        var world = new AlertWorld(Rule(AlertCondition.SwitchoverCompleted), Rule(AlertCondition.GroupWithoutActive));
+        world.Maintenance[NodeWeb1.NodeId!.Value] = new NodeMaintenance("patching", "alice", world.Now, world.Now.AddMinutes(10));
+        world.Holds(AlertCondition.SwitchoverCompleted, OrdersGroup with { CausedByNodeId = NodeWeb1.NodeId });
+        var paymentsGroup = AlertTarget.FailoverGroup(Guid.NewGuid(), "payments") with { CausedByNodeId = NodeWeb1.NodeId };
+        world.Holds(AlertCondition.GroupWithoutActive, paymentsGroup);
+
+        world.Pass(TimeSpan.FromMinutes(10));
+        var told = world.Take();
+        world.Pass(TimeSpan.FromMinutes(15));
+
+        Assert.Equal(("payments", NotificationKind.Fired), (Assert.Single(told).Alert.Target.Group, told[0].Kind));
+        Assert.Empty(world.Take());
+        Assert.Equal(["payments"], world.Open.Select(a => a.Target.Group));
+    }
+
+    [Fact]
+    public void A_switchover_or_failover_raises_its_alert_caused_by_the_node_it_moved_away_from()
+    {
+        var from = Guid.NewGuid();
+        var record = new Vigil.ControlPlane.Data.Failover.FailoverRecord
+        {
+            GroupId = Guid.NewGuid(),
+            Kind = Vigil.ControlPlane.Data.Failover.TransitionKind.Switchover,
+            FromNodeId = from,
+            Outcome = Vigil.ControlPlane.Data.Failover.TransitionOutcome.Completed,
+            Service = "api",
+            Reason = "node web-1 entered maintenance",
+        };
+
+        var signal = TransitionSignals.FromFailover(record, "orders", "web-1", "web-2", DateTimeOffset.UnixEpoch)!;
+
+        Assert.Equal((from, (Guid?)null), (signal.Target.CausedByNodeId, signal.Target.NodeId));
+    }
+
+    [Fact]
     public void A_silence_request_is_checked_field_by_field()
     {
         var now = new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);

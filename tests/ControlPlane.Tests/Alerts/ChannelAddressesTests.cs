@@ -34,4 +34,19 @@ public sealed class ChannelAddressesTests
 
         Assert.Contains("169.254.169.254 resolves only to link-local addresses", refused.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://localhost:5000/hook", "http://[::]:5000", true)]
+    [InlineData("http://127.0.0.1:5000/hook", "http://localhost:5000", true)]
+    [InlineData("http://[::1]:5000/hook", "http://0.0.0.0:5000", true)]
+    [InlineData("http://10.1.2.3:5000/hook", "http://*:5000", true)]
+    [InlineData("http://vigil-host:5000/hook", "http://+:5000", true)]
+    [InlineData("http://10.1.2.3:5000/hook", "http://10.1.2.3:5000", true)]
+    [InlineData("https://vigil.example.com/api", "https://Vigil.Example.com", true)]
+    [InlineData("http://127.0.0.1:5001/hook", "http://localhost:5000", false)]
+    [InlineData("http://10.9.9.9:5000/hook", "http://[::]:5000", false)]
+    [InlineData("http://10.1.2.3:5000/hook", "http://127.0.0.1:5000", false)]
+    [InlineData("https://hooks.example.com/x", "https://vigil.example.com", false)]
+    public void A_url_points_at_the_control_plane_on_its_port_at_its_host_or_at_this_machine_when_it_listens_on_every_address(string url, string own, bool matches) =>
+        Assert.Equal(matches ? own : null, ControlPlaneAddresses.Matching(new Uri(url), [own], ["10.1.2.3", "vigil-host"]));
 }

@@ -5,6 +5,7 @@ using Vigil.ControlPlane.Data.Security;
 using Vigil.ControlPlane.Security;
 using Vigil.ControlPlane.Tests.Security;
 using Vigil.ControlPlane.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.ControlPlane.Tests.Jobs;
 
@@ -32,6 +33,14 @@ public sealed class JobsDashboardTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Vigil jobs", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hangfire_own_messages_reach_the_product_log_under_its_categories()
+    {
+        await Eventually.HoldsAsync(
+            () => _host.Logs.Entries.Any(e => e.Category.StartsWith("Hangfire.", StringComparison.Ordinal) && e.Message.Contains("Hangfire Server", StringComparison.Ordinal)),
+            "Hangfire's server logged its start");
     }
 
     [Fact]

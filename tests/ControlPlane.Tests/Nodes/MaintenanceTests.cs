@@ -52,6 +52,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
     {
         var group = await ElectWebAAsync();
         var rule = await AddRuleAsync(AlertCondition.ServiceUnhealthy);
+        var switchedOver = await AddRuleAsync(AlertCondition.SwitchoverCompleted);
 
         using var entered = await _http.PostAsJsonAsync(Path(_a.NodeId), new { reason = "monthly patches" }, TestContext.Current.CancellationToken);
         var deactivate = await _a.WaitForCommandAsync(c => c.Kind == CommandKind.Deactivate && c.Role?.Epoch > group.Epoch, "Deactivate at the switchover's epoch");
@@ -70,12 +71,18 @@ public sealed class MaintenanceTests : IAsyncLifetime
         var answer = await entered.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var drain = Assert.Single(answer.GetProperty("groups").EnumerateArray());
         Assert.Equal(("SwitchingOver", "web-b"), (drain.GetProperty("outcome").GetString(), drain.GetProperty("toNode").GetString()));
-        Assert.False(moved.Members.Single(m => m.NodeId == _a.NodeId).Eligible);
+        Assert.Equal((true, false), (moved.Members.Single(m => m.NodeId == _a.NodeId).InMaintenance, moved.Members.Single(m => m.NodeId == _a.NodeId).Eligible));
+        Assert.False(moved.Members.Single(m => m.NodeId == _b.NodeId).InMaintenance);
         Assert.True(alert!.Silenced);
         await Eventually.HoldsAsync(async () => await StoredAsync(alert.Id), "the silenced alert is stored");
+        Alert? drained = null;
+        await Eventually.HoldsAsync(() => (drained = evaluator.Open.FirstOrDefault(a => a.RuleId == switchedOver)) is not null, "the drain's switchover opened an alert");
+        Assert.True(drained!.Silenced);
+        Assert.Equal("group web", drained.Target.Describe());
+        await Eventually.HoldsAsync(async () => await StoredAsync(drained.Id), "the drain's silenced alert is stored");
         await using (var db = await _host.OpenDatabaseAsync())
         {
-            Assert.False(await db.AlertDeliveries.AnyAsync(d => d.AlertId == alert.Id, TestContext.Current.CancellationToken));
+            Assert.False(await db.AlertDeliveries.AnyAsync(d => d.AlertId == alert.Id || d.AlertId == drained.Id, TestContext.Current.CancellationToken));
             var node = await db.Nodes.SingleAsync(n => n.Id == _a.NodeId, TestContext.Current.CancellationToken);
             Assert.Equal("monthly patches", node.MaintenanceReason);
             Assert.StartsWith("key:", node.MaintenanceBy, StringComparison.Ordinal);
@@ -93,6 +100,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, left.StatusCode);
         var back = await _api.WaitForGroupAsync(group.Id, g => g.Members.Single(m => m.NodeId == _a.NodeId).Eligible, "web-a is an eligible standby again");
         Assert.Equal(_b.NodeId, back.ActiveNodeId);
+        Assert.False(back.Members.Single(m => m.NodeId == _a.NodeId).InMaintenance);
     }
 
     [Fact]

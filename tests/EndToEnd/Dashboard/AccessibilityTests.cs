@@ -29,7 +29,7 @@ public sealed class AccessibilityTests(Browser browser)
         foreach (var path in new[]
         {
             "/", "/nodes", $"/nodes/{nodeId}", "/groups", $"/groups/{groupId}", "/groups/new", "/events", "/commands", "/drills",
-            "/audit", "/admin/users", "/admin/api-keys", "/admin/enrollment-tokens", "/admin/agents", "/alerts", "/alerts/channels", "/alerts/rules",
+            "/audit", "/admin/users", "/admin/api-keys", "/admin/enrollment-tokens", "/admin/agents", "/alerts", "/alerts/channels", "/alerts/rules", "/alerts/silences",
         })
         {
             var page = await dashboard.OpenAsync(path);
