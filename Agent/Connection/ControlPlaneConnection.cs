@@ -67,9 +67,15 @@ internal sealed partial class ControlPlaneConnection(
             }
             catch (Exception exception)
             {
-                EndOutageIfTheSessionHeld();
+                var held = EndOutageIfTheSessionHeld();
                 failure = ConnectionFailure.Of(exception);
                 ReportFailure(hub, failure);
+                if (held && failure.Kind == ConnectionFailureKind.Unreachable)
+                {
+                    // The same address again at once: a control plane stopping on purpose still hands out long leases.
+                    _addresses.SessionEnded();
+                    continue;
+                }
             }
 
             var delay = DelayAfter(failure);
@@ -181,9 +187,10 @@ internal sealed partial class ControlPlaneConnection(
     /// the next failure is news. One that failed at once (a call refused right after registering) is
     /// the same outage, so it neither retries at the initial delay forever nor floods the log.
     /// </summary>
-    private void EndOutageIfTheSessionHeld()
+    private bool EndOutageIfTheSessionHeld()
     {
-        if (_registeredAt is { } registeredAt && time.GetElapsedTime(registeredAt) >= StableSession)
+        var held = _registeredAt is { } registeredAt && time.GetElapsedTime(registeredAt) >= StableSession;
+        if (held)
         {
             _backoff.Reset();
             _outageReported = false;
@@ -191,7 +198,10 @@ internal sealed partial class ControlPlaneConnection(
         }
 
         _registeredAt = null;
+        return held;
     }
+
+    private bool HoldsActiveLease() => roles.Roles().Any(role => role.HoldsLease(roles.Now));
 
     /// <summary>How long a session must last to count as the end of an outage.</summary>
     private TimeSpan StableSession => TimeSpan.FromTicks(Math.Max(_options.HeartbeatInterval.Ticks * 3, _options.Reconnect.MaxDelay.Ticks));
@@ -204,6 +214,12 @@ internal sealed partial class ControlPlaneConnection(
     private TimeSpan DelayAfter(ConnectionFailure? failure)
     {
         var delay = _addresses.MoveOnAfterFailure() ? TimeSpan.Zero : _backoff.Next();
+        if (delay > _options.Reconnect.InitialDelay && HoldsActiveLease())
+        {
+            // An active member's lease is running out: it keeps trying at the initial delay, to be renewed before it lapses.
+            delay = _options.Reconnect.InitialDelay;
+        }
+
         switch (failure?.Kind)
         {
             case ConnectionFailureKind.CredentialRefused when enrolment.HasToken:

@@ -1,7 +1,8 @@
 namespace Vigil.Agent.Connection;
 
 /// <summary>
-/// Which control-plane address the agent tries next. After a failure it moves on to the next address
+/// Which control-plane address the agent tries next. A session that held and ended is tried again at
+/// the same address first (<see cref="SessionEnded"/>). After a failure it moves on to the next address
 /// at once, so an agent whose instance died is on another one well before its leases lapse; only
 /// when every address has failed since the last registration does it wait a backoff delay before
 /// going round again. Pure: the caller reports outcomes and waits.
@@ -43,4 +44,11 @@ public sealed class ControlPlaneRotation
 
     /// <summary>Registered with <see cref="Current"/>: a later failure starts a new round from the next address.</summary>
     public void Connected() => _failedSinceConnected = 0;
+
+    /// <summary>
+    /// A session that had held ended: <see cref="Current"/> is tried again at once before moving on.
+    /// A control plane stopping on purpose still listens while it hands its agents long leases; one
+    /// that died refuses at once, and the failure of that attempt moves on to the next address.
+    /// </summary>
+    public void SessionEnded() => _failedSinceConnected = 0;
 }

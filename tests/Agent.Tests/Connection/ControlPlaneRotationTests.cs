@@ -30,6 +30,18 @@ public sealed class ControlPlaneRotationTests
     }
 
     [Fact]
+    public void A_session_that_ended_is_tried_again_at_its_address_then_the_others_follow_at_once()
+    {
+        var rotation = new ControlPlaneRotation([A, B, C]);
+        rotation.Connected();
+
+        rotation.SessionEnded();
+
+        Assert.Equal(A, rotation.Current);
+        AssertFailures(rotation, (true, B), (true, C), (false, A));
+    }
+
+    [Fact]
     public void A_single_address_always_waits_between_attempts()
     {
         var rotation = new ControlPlaneRotation([A]);
