@@ -259,7 +259,15 @@ public sealed partial class FailoverCoordinator(
             await ApplyAsync(group, snapshot, decision, cancellationToken);
         }
 
-        Decided?.Invoke(new GroupDecided(snapshot, decisions, overlap));
+        try
+        {
+            Decided?.Invoke(new GroupDecided(snapshot, decisions, overlap));
+        }
+        catch (Exception exception)
+        {
+            // A listener's failure (alerts) never stops the decisions.
+            LogListenerFailed(group.Definition.Name, exception);
+        }
     }
 
     private async Task ReleaseStraysAsync(CancellationToken cancellationToken)
@@ -301,6 +309,9 @@ public sealed partial class FailoverCoordinator(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} reports roles in more than {Count} unknown failover groups; Release is no longer sent for them until the control plane restarts. Check the agent's roles.json")]
     private partial void LogStraysDropped(Guid nodeId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A listener of failover group {Group}'s decisions failed; the decisions go on")]
+    private partial void LogListenerFailed(string group, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot decide for failover group {Group} now: {Reason}")]
     private partial void LogDecisionFailed(string group, string reason);

@@ -16,13 +16,17 @@ public static class FailoverEngine
 {
     public static IReadOnlyList<FailoverDecision> Decide(GroupSnapshot group, TimeSpan now)
     {
+        var verdict = group.Pending is { } pending ? Continue(group, pending, now) : Judge(group, now);
+        // The member a transition activates is not told to stand by first: that Deactivate, crossing its
+        // Activate, would stop a service it is about to run (one that ran before its group existed, say).
+        var target = verdict is FailoverDecision.Begin begin ? begin.ToMemberId : group.Pending?.ToMemberId;
         var decisions = new List<FailoverDecision>();
-        foreach (var member in group.Members.Where(m => m.MemberId != group.ActiveMemberId && NeedsDeactivate(group, m)))
+        foreach (var member in group.Members.Where(m => m.MemberId != group.ActiveMemberId && m.MemberId != target && NeedsDeactivate(group, m)))
         {
             decisions.Add(new FailoverDecision.Deactivate(member.MemberId));
         }
 
-        decisions.Add(group.Pending is { } pending ? Continue(group, pending, now) : Judge(group, now));
+        decisions.Add(verdict);
         return decisions;
     }
 

@@ -23,6 +23,19 @@ public sealed class FailoverEngineTests
     }
 
     [Fact]
+    public void A_new_groups_elected_member_is_not_told_to_stand_by_before_it_is_activated_and_the_others_are()
+    {
+        var created = Group(active: null, Standby(A, priority: 1) with { Role = null, DeactivateSent = false, ServiceUp = true, Health = ServiceHealth.Healthy },
+            Standby(B, priority: 2) with { Role = null, DeactivateSent = false });
+
+        var decisions = FailoverEngine.Decide(created, Now);
+        var electing = created with { Pending = Transition(to: A) with { Kind = TransitionKind.Election, FromMemberId = null } };
+
+        Assert.Equal([new Deactivate(B), new Begin(TransitionKind.Election, null, A, "the group has no active member")], decisions);
+        Assert.DoesNotContain(new Deactivate(A), FailoverEngine.Decide(electing, Now));
+    }
+
+    [Fact]
     public void A_failed_active_fails_over_to_the_ready_standby_with_the_best_priority_then_the_fewest_failures()
     {
         var group = Group(A, Active(A) with { Health = ServiceHealth.Failed, HealthReason = "gave up" },
