@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Vigil.ControlPlane.Data.Alerts;
@@ -13,11 +14,14 @@ using Vigil.ControlPlane.Data.Security;
 
 namespace Vigil.ControlPlane.Data;
 
-public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : IdentityDbContext<VigilUser>(options)
+public sealed class VigilDbContext(DbContextOptions<VigilDbContext> options) : IdentityDbContext<VigilUser>(options), IDataProtectionKeyContext
 {
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
     public DbSet<Node> Nodes => Set<Node>();
+
+    /// <summary>The Data Protection keys, when several control planes share them (a standby): see the control plane's security setup.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<NodeLivenessChange> NodeLivenessChanges => Set<NodeLivenessChange>();
 

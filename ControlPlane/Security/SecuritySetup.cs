@@ -23,13 +23,21 @@ public static class SecuritySetup
         builder.Services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         var settings = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
 
-        // Session cookies and antiforgery tokens stay valid across restarts: their keys live with the data.
-        var keys = builder.Services.AddDataProtection()
-            .SetApplicationName("Vigil")
-            .PersistKeysToFileSystem(KeysDirectory(builder));
-        if (OperatingSystem.IsWindows())
+        // Session cookies, antiforgery tokens and the secrets of alert channels stay readable across restarts:
+        // their keys live with the data. A standby shares them with the instance it takes over from, in the
+        // database (as readable as the database itself: Windows' DPAPI protects a key for one machine only).
+        var keys = builder.Services.AddDataProtection().SetApplicationName("Vigil");
+        if (builder.Configuration.GetValue<bool>("Decider:Standby"))
         {
-            keys.ProtectKeysWithDpapi(protectToLocalMachine: true);
+            keys.PersistKeysToDbContext<VigilDbContext>();
+        }
+        else
+        {
+            keys.PersistKeysToFileSystem(KeysDirectory(builder));
+            if (OperatingSystem.IsWindows())
+            {
+                keys.ProtectKeysWithDpapi(protectToLocalMachine: true);
+            }
         }
 
         builder.Services.AddIdentityCore<VigilUser>(identity =>

@@ -497,3 +497,15 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261206235615_NodeMaintenance', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "DataProtectionKeys" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_DataProtectionKeys" PRIMARY KEY AUTOINCREMENT,
+    "FriendlyName" TEXT NULL,
+    "Xml" TEXT NULL
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261207043626_SharedDataProtectionKeys', '10.0.15');
+
+COMMIT;
