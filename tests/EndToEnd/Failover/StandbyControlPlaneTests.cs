@@ -65,7 +65,7 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
         // Settled: an active member without its first lease yet holds its service stopped, so the service that ran
         // before its group existed may be stopped right after its activation and started again under the lease.
         await Eventually.HoldsAsync(
-            () => SettledAfterActivation(agent.Output) && NetworkNamespace.Answers(null, port),
+            () => SettledAfterActivation(agent.Output) && NetworkNamespace.Answers(null, port) && StateFileCaughtUp(stateFile, agent.Output),
             "the service runs under its first lease",
             TimeSpan.FromSeconds(30));
         var stoppedAt = DateTimeOffset.UtcNow;
@@ -100,6 +100,17 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
 
         var stopped = output.LastIndexOf("ServiceStopped web", StringComparison.Ordinal);
         return stopped < activated || output.LastIndexOf("ServiceStarted web", StringComparison.Ordinal) > stopped;
+    }
+
+    /// <summary>
+    /// The test service wrote its "started" line for every start the agent logged: it writes it once it
+    /// listens, a moment after the agent launched it, so the port can answer before the line is there.
+    /// </summary>
+    private static bool StateFileCaughtUp(string stateFile, string output)
+    {
+        var state = TestServiceProgram.ReadState(stateFile);
+        var launched = output.Split('\n').Count(line => line.Contains("ServiceStarted web", StringComparison.Ordinal));
+        return state.Count > 0 && state[^1].What == "started" && state.Count(s => s.What == "started") == launched;
     }
 
     /// <summary>The first start or stop of the service the test service recorded after <paramref name="since"/>; null: none.</summary>
