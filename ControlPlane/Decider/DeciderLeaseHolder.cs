@@ -132,7 +132,7 @@ public sealed partial class DeciderLeaseHolder(
             // The stored expiry is counted from this moment or later, so the lease is trusted from here.
             var asked = time.GetTimestamp();
             var stored = await store.ReadAsync(cancellationToken);
-            var claim = DeciderElection.Claim(stored, _held?.Token, identity.Id, identity.Name, time.GetUtcNow(), options.Value.LeaseDuration);
+            var claim = DeciderElection.Claim(stored, _held?.Token, identity.Id, identity.Name, time.GetUtcNow(), _options.LeaseDuration);
             if (claim is DeciderClaim.HeldByOther)
             {
                 return claim;

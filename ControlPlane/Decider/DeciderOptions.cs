@@ -25,6 +25,9 @@ public sealed class DeciderOptions
 
     /// <summary>How far the instances' clocks may differ: a decider trusts its lease for this much less than it lasts.</summary>
     public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><see cref="Standby"/> as configured, for setup that must choose before the options are bound.</summary>
+    public static bool StandbyIn(IConfiguration configuration) => configuration.GetSection(Section).GetValue<bool>(nameof(Standby));
 }
 
 internal sealed class DeciderOptionsValidator : IValidateOptions<DeciderOptions>

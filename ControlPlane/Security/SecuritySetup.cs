@@ -27,7 +27,7 @@ public static class SecuritySetup
         // their keys live with the data. A standby shares them with the instance it takes over from, in the
         // database (as readable as the database itself: Windows' DPAPI protects a key for one machine only).
         var keys = builder.Services.AddDataProtection().SetApplicationName("Vigil");
-        if (builder.Configuration.GetValue<bool>("Decider:Standby"))
+        if (Decider.DeciderOptions.StandbyIn(builder.Configuration))
         {
             keys.PersistKeysToDbContext<VigilDbContext>();
         }
