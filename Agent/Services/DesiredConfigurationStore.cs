@@ -20,10 +20,23 @@ public sealed partial class DesiredConfigurationStore
     public DesiredConfigurationStore(string dataDirectory, IDataFolderAccess access, ILogger<DesiredConfigurationStore> logger)
     {
         _path = Path.Combine(dataDirectory, "desired-configuration.json");
-        if (access.MakeOwnerOnly(dataDirectory) is { } why)
+        var check = access.MakeOwnerOnly(dataDirectory);
+        if (check.StillOpen is { } why)
         {
             LogNotOwnerOnly(logger, dataDirectory, why, _path);
             _current = None;
+        }
+        else if (check.OpenBefore is { } wasOpen)
+        {
+            // Owner-only now, but the file may have been planted while it was not: it is kept aside,
+            // never loaded, and the control plane's next configuration replaces it.
+            _current = None;
+            if (File.Exists(_path))
+            {
+                var untrusted = Path.Combine(dataDirectory, $"desired-configuration.untrusted-{DateTime.UtcNow:yyyyMMddTHHmmssZ}.json");
+                File.Move(_path, untrusted, overwrite: true);
+                LogSetAsideUntrusted(logger, dataDirectory, wasOpen, untrusted);
+            }
         }
         else
         {
@@ -65,6 +78,9 @@ public sealed partial class DesiredConfigurationStore
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The data folder {DataDirectory} is not owner-only ({Reason}): the desired configuration stored in {Path} is not loaded, since another user could have planted it; the agent waits for the control plane to send it again. Make the folder writable by SYSTEM and Administrators only (mode 700 and owned by the agent's user elsewhere)")]
     private static partial void LogNotOwnerOnly(ILogger logger, string dataDirectory, string reason, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The data folder {DataDirectory} was not owner-only ({Reason}) and is now: the desired configuration found in it could have been planted, so it is not loaded but kept aside as {Untrusted}; the agent waits for the control plane to send it again")]
+    private static partial void LogSetAsideUntrusted(ILogger logger, string dataDirectory, string reason, string untrusted);
 
     private DesiredConfiguration Load()
     {

@@ -12,37 +12,50 @@ namespace Vigil.Agent.Storage;
 /// </summary>
 public interface IDataFolderAccess
 {
-    /// <summary>Checks the folder and makes it owner-only where it is not. Null when it is (now) owner-only, else why not.</summary>
-    string? MakeOwnerOnly(string path);
+    /// <summary>Checks the folder and makes it owner-only where it is not.</summary>
+    OwnerOnlyCheck MakeOwnerOnly(string path);
 
     public static IDataFolderAccess ForThisMachine() => OperatingSystem.IsWindows() ? new WindowsDataFolderAccess() : new UnixDataFolderAccess();
+}
+
+/// <summary>
+/// What a check of the data folder found: whether others could write to it before the check
+/// (<see cref="OpenBefore"/>: what the files in it may have been planted through), and whether they
+/// still can (<see cref="StillOpen"/>: it could not be made owner-only).
+/// </summary>
+public readonly record struct OwnerOnlyCheck(string? OpenBefore, string? StillOpen)
+{
+    public static OwnerOnlyCheck AlreadyOwnerOnly => default;
 }
 
 public sealed class UnixDataFolderAccess : IDataFolderAccess
 {
     private const UnixFileMode OthersMayWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
-    public string? MakeOwnerOnly(string path)
+    public OwnerOnlyCheck MakeOwnerOnly(string path)
     {
         if (OperatingSystem.IsWindows())
         {
-            return null;
+            return OwnerOnlyCheck.AlreadyOwnerOnly;
         }
 
         var folder = Directory.CreateDirectory(path);
-        if ((folder.UnixFileMode & OthersMayWrite) != 0)
+        if ((folder.UnixFileMode & OthersMayWrite) == 0)
         {
-            try
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
-            {
-                return $"its mode is {Convert.ToString((int)folder.UnixFileMode, 8)}, writable by others, and could not be changed to 700: {exception.Message}";
-            }
+            return OwnerOnlyCheck.AlreadyOwnerOnly;
         }
 
-        return (File.GetUnixFileMode(path) & OthersMayWrite) != 0 ? "it is writable by others" : null;
+        var found = $"its mode was {Convert.ToString((int)folder.UnixFileMode, 8)}, writable by others";
+        try
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            return new OwnerOnlyCheck(found, $"{found}, and could not be changed to 700: {exception.Message}");
+        }
+
+        return new OwnerOnlyCheck(found, (File.GetUnixFileMode(path) & OthersMayWrite) != 0 ? "it is writable by others" : null);
     }
 }
 
@@ -64,24 +77,25 @@ public sealed class WindowsDataFolderAccess : IDataFolderAccess
         .. WindowsIdentity.GetCurrent().User is { } self ? [self] : Array.Empty<SecurityIdentifier>(),
     ];
 
-    public string? MakeOwnerOnly(string path)
+    public OwnerOnlyCheck MakeOwnerOnly(string path)
     {
         var folder = Directory.CreateDirectory(path);
-        if (OthersWhoMayWrite(folder) is null)
+        if (OthersWhoMayWrite(folder) is not { } others)
         {
-            return null;
+            return OwnerOnlyCheck.AlreadyOwnerOnly;
         }
 
+        var found = $"{others} could write to it";
         try
         {
             OwnerOnlyFolder.Create(path);
         }
         catch (Exception exception) when (exception is UnauthorizedAccessException or IOException or InvalidOperationException)
         {
-            return $"{OthersWhoMayWrite(folder)} may write to it, and its access list could not be set to SYSTEM and Administrators only: {exception.Message}";
+            return new OwnerOnlyCheck(found, $"{others} may write to it, and its access list could not be set to SYSTEM and Administrators only: {exception.Message}");
         }
 
-        return OthersWhoMayWrite(folder) is { } others ? $"{others} may still write to it" : null;
+        return new OwnerOnlyCheck(found, OthersWhoMayWrite(folder) is { } still ? $"{still} may still write to it" : null);
     }
 
     /// <summary>The accounts other than the owners an Allow rule lets write, or null.</summary>

@@ -17,8 +17,10 @@ public sealed class UnixDataFolderAccessTests : IDisposable
         Directory.CreateDirectory(data);
         File.SetUnixFileMode(data, (UnixFileMode)0b111_111_111);
 
-        Assert.Null(new UnixDataFolderAccess().MakeOwnerOnly(data));
+        var check = new UnixDataFolderAccess().MakeOwnerOnly(data);
 
+        Assert.Equal("its mode was 777, writable by others", check.OpenBefore);
+        Assert.Null(check.StillOpen);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
     }
 
@@ -28,7 +30,7 @@ public sealed class UnixDataFolderAccessTests : IDisposable
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes.");
         var data = _folder.File("new");
 
-        Assert.Null(new UnixDataFolderAccess().MakeOwnerOnly(data));
+        Assert.Equal(OwnerOnlyCheck.AlreadyOwnerOnly, new UnixDataFolderAccess().MakeOwnerOnly(data));
 
         Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(data) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
     }

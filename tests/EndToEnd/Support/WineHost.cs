@@ -61,6 +61,17 @@ public sealed partial class WineHost : IAsyncLifetime
     public Task CreateServiceAsync(string name, string exe, params string[] arguments) =>
         RunAsync("wine", ["sc.exe", "create", name, "binPath=", string.Join(' ', [WindowsPath(exe), .. arguments])], TimeSpan.FromMinutes(1));
 
+    /// <summary>A service the service control manager starts at boot (start type Automatic).</summary>
+    public Task CreateAutomaticServiceAsync(string name, string exe, params string[] arguments) =>
+        RunAsync("wine", ["sc.exe", "create", name, "start=", "auto", "binPath=", string.Join(' ', [WindowsPath(exe), .. arguments])], TimeSpan.FromMinutes(1));
+
+    /// <summary>The start type the service control manager keeps for a service: 2 Automatic, 3 Manual, 4 Disabled; null when unknown.</summary>
+    public async Task<int?> StartTypeOfAsync(string name)
+    {
+        var output = await RunAsync("wine", ["reg.exe", "query", $@"HKLM\System\CurrentControlSet\Services\{name}", "/v", "Start"], TimeSpan.FromMinutes(1), check: false);
+        return StartTypePattern().Match(output) is { Success: true } match ? Convert.ToInt32(match.Groups[1].Value, 16) : null;
+    }
+
     /// <summary>Starts a service and waits until it runs; a start request that went unheard is repeated.</summary>
     public async Task StartServiceAsync(string name)
     {
@@ -194,4 +205,7 @@ public sealed partial class WineHost : IAsyncLifetime
 
     [GeneratedRegex(@"STATE\s+:\s+\d+\s+(\w+)")]
     private static partial Regex StatePattern();
+
+    [GeneratedRegex(@"Start\s+REG_DWORD\s+0x([0-9a-fA-F]+)")]
+    private static partial Regex StartTypePattern();
 }

@@ -10,6 +10,7 @@ namespace Vigil.EndToEnd.Tests.Windows;
 /// reports to a control plane running on Linux, and supervises a windows-kind service created with
 /// sc.exe: starts it, restarts it after a crash, and stops it with itself.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
 {
     private const string AgentService = "VigilAgent";
@@ -26,6 +27,7 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         var port = RepositoryLayout.FreePort();
         var testService = new Uri($"http://127.0.0.1:{port}/");
         var configFile = WriteAgentConfig(folder, controlPlane.Url, port);
+        var planted = PlantDesiredConfiguration(Path.Combine(folder, "data"), RepositoryLayout.FreePort());
 
         await wine.CreateServiceAsync(SupervisedService, wine.TestServiceExe, "--port", $"{port}", "--name", "wine-svc");
         await wine.CreateServiceAsync(AgentService, wine.AgentExe, "--config", WineHost.WindowsPath(configFile));
@@ -36,6 +38,15 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             // The agent registers and starts the stopped service it was told to supervise.
             await Eventually.HoldsAsync(async () => await api.LivenessOfAsync(NodeName) == "Alive", "the Wine node is Alive", TimeSpan.FromSeconds(90));
             await WaitForHealthAsync(api, "Healthy", folder);
+
+            // The data folder was open to everyone when the agent started: it is owner-only now, and
+            // the desired configuration found in it, which could have been planted, was set aside unread.
+            // (Wine keeps the access list beside the folder and shows Everyone's rights as the mode's "other" bits.)
+            Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(Path.Combine(folder, "data")) & UnixFileMode.OtherWrite);
+            Assert.False(File.Exists(planted));
+            Assert.Single(Directory.GetFiles(Path.Combine(folder, "data"), "desired-configuration.untrusted-*.json"));
+            Assert.Null(await api.ServiceAsync(NodeName, "planted"));
+            Assert.Contains("could have been planted", AgentLog(folder), StringComparison.Ordinal);
             var node = (await api.NodeAsync(NodeName))!.Value;
             Assert.Contains("Windows", node.GetProperty("operatingSystem").GetString(), StringComparison.Ordinal);
             var service = (await api.ServiceAsync(NodeName, "testsvc"))!.Value;
@@ -100,13 +111,15 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         var linuxConfig = AgentConfigFile.Write(linuxFolder, TestServiceProgram.ProcessService("testsvc", linuxPort, Path.Combine(linuxFolder, "testsvc.state")));
         var linux = controlPlane.StartAgent("linux-node", Path.Combine(linuxFolder, "agent"), configFile: linuxConfig);
 
-        await wine.CreateServiceAsync(SupervisedService, wine.TestServiceExe, "--port", $"{port}", "--name", "wine-svc");
+        // Automatic, as many services are installed: the SCM would start it at boot behind its group's back.
+        await wine.CreateAutomaticServiceAsync(SupervisedService, wine.TestServiceExe, "--port", $"{port}", "--name", "wine-svc");
         await wine.CreateServiceAsync(AgentService, wine.AgentExe, "--config", WineHost.WindowsPath(configFile));
         try
         {
             await wine.StartServiceAsync(AgentService);
             await WaitForHealthAsync(api, "Healthy", folder);
             await Eventually.HoldsAsync(async () => await api.HealthOfAsync("linux-node", "testsvc") == "Healthy", "the Linux member runs");
+            Assert.Equal(2, await wine.StartTypeOfAsync(SupervisedService));
             var wineId = (await api.NodeAsync(NodeName))!.Value.GetProperty("id").GetGuid();
             var linuxId = (await api.NodeAsync("linux-node"))!.Value.GetProperty("id").GetGuid();
 
@@ -118,6 +131,13 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             var group = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
             await Eventually.HoldsAsync(async () => await ActiveOfAsync(http, group) == NodeName && await wine.StateOfAsync(SupervisedService) == "RUNNING", "the Wine member is active", TimeSpan.FromSeconds(60));
             await Eventually.HoldsAsync(async () => await api.HealthOfAsync("linux-node", "testsvc") == "Stopped", "the Linux member stands by");
+
+            // Once a member, only the agent starts it: the SCM's start type is now Manual, and the agent said so.
+            // (Wine's SCM accepts recovery actions but never reports them, so clearing them is tested with fakes.)
+            await Eventually.HoldsAsync(async () => await wine.StartTypeOfAsync(SupervisedService) == 3, $"the SCM keeps start type Manual; agent log: {Tail(AgentLog(folder))}");
+            await Eventually.HoldsAsync(async () => (await api.ServiceAsync(NodeName, "testsvc"))?.GetProperty("startType").GetString() == "Manual", "the agent reports start type Manual");
+            Assert.Contains(await api.EventsAsync(NodeName), e => SupervisedNode.Is(e, "ConfigApplied", "testsvc")
+                && e.GetProperty("message").GetString()!.Contains("start type Automatic changed to Manual", StringComparison.Ordinal));
 
             // A switchover: the Wine agent stops its Windows service through the SCM before the Linux member starts.
             using (await http.PostAsJsonAsync(new Uri($"/api/v1/groups/{group}/switchover", UriKind.Relative), new { }, TestContext.Current.CancellationToken))
@@ -171,6 +191,24 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             },
         };
         File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    /// <summary>
+    /// A desired configuration another user could have written: a process service in a data folder
+    /// writable by everyone, as if the agent had stored it. Gives the planted file's path.
+    /// </summary>
+    private static string PlantDesiredConfiguration(string dataFolder, int port)
+    {
+        Directory.CreateDirectory(dataFolder);
+        File.SetUnixFileMode(dataFolder, (UnixFileMode)0b111_111_111);
+        var path = Path.Combine(dataFolder, "desired-configuration.json");
+        var planted = new
+        {
+            version = 99,
+            services = new object[] { new { name = "planted", kind = "process", executable = @"C:\windows\system32\cmd.exe", arguments = new[] { "/c", "echo", $"{port}" } } },
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(planted));
         return path;
     }
 
