@@ -91,9 +91,17 @@ public static class AgentServices
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RestartingComponent>>()));
 
-    /// <summary>The source the agent's entries carry in the Windows Event Log (Application log).</summary>
+    /// <summary>
+    /// The source the agent's entries carry in the Windows Event Log (Application log), and what goes
+    /// there: the agent's events at every level, under their stable IDs (<see cref="AgentEventLogEntries"/>),
+    /// and other entries from warnings up.
+    /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("windows")]
-    private static void NameEventLogSource(Microsoft.Extensions.Logging.EventLog.EventLogSettings settings) => settings.SourceName = "Vigil Agent";
+    private static void NameEventLogSource(Microsoft.Extensions.Logging.EventLog.EventLogSettings settings)
+    {
+        settings.SourceName = "Vigil Agent";
+        settings.Filter = AgentEventLogEntries.GoesToTheEventLog;
+    }
 
     private static string DataDirectory(IServiceProvider services) => services.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory!;
 }
