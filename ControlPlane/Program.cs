@@ -5,6 +5,7 @@ using Vigil.ControlPlane.Audit;
 using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Components;
 using Vigil.ControlPlane.Configurations;
+using Vigil.ControlPlane.Configurations.Imports;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Decider;
 using Vigil.ControlPlane.Events;
@@ -72,6 +73,7 @@ return await built.RunUntilStoppedAsync(app =>
     api.MapMaintenanceApi();
     api.MapServicesApi();
     api.MapConfigurationsApi();
+    api.MapServiceImportApi();
     api.MapEventsApi();
     api.MapCommandsApi();
     api.MapFailoverApi();

@@ -209,6 +209,37 @@ public sealed class DesiredConfigurationApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
     }
 
+    [Fact]
+    public async Task A_WinSW_definition_imported_goes_into_the_nodes_configuration_as_it_came_back()
+    {
+        using var imported = await _http.PostAsJsonAsync(
+            new Uri("/api/v1/services/import/winsw", UriKind.Relative),
+            new { xml = "<service><id>app</id><executable>%BASE%\\app.exe</executable><arguments>--port 80</arguments><priority>high</priority></service>", baseDirectory = @"C:\app" },
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        var body = await imported.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(
+            ["Log mode append: the agent rotates the output by size instead (10 MB, 5 files).", "<priority> is not carried over: the process priority."],
+            body.GetProperty("notCarriedOver").EnumerateArray().Select(n => n.GetString()));
+
+        using var stored = await PutJsonAsync($$"""{ "services": [ {{body.GetProperty("service").GetRawText()}} ] }""");
+
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        var service = Assert.Single((await stored.Content.ReadFromJsonAsync<DesiredConfiguration>(NodesApiClient.Json, TestContext.Current.CancellationToken))!.Services);
+        Assert.Equal(("app", @"C:\app\app.exe"), (service.Name, service.Executable));
+        Assert.Equal(["--port", "80"], service.Arguments);
+    }
+
+    [Fact]
+    public async Task A_WinSW_definition_that_cannot_be_read_is_refused_with_the_reason()
+    {
+        using var response = await _http.PostAsJsonAsync(
+            new Uri("/api/v1/services/import/winsw", UriKind.Relative), new { xml = "<service><id>app</id></service>" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("no <executable>", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     private Uri Url() => new($"/api/v1/nodes/{_agent.NodeId}/configuration", UriKind.Relative);
 
     private async Task<HttpResponseMessage> PutJsonAsync(string json)

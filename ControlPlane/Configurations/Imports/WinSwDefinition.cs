@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using Vigil.Shared.Services;
+
+namespace Vigil.ControlPlane.Configurations.Imports;
+
+/// <summary>
+/// Reads a WinSW service definition (its XML file) as a Vigil <c>process</c> service: the executable,
+/// its arguments, working directory, environment, log rotation by size, stop timeout and restart
+/// delays. What has no counterpart in Vigil is listed in <see cref="ImportedService.NotCarriedOver"/>,
+/// never silently dropped. Pure: nothing is stored or sent.
+/// </summary>
+public static partial class WinSwDefinition
+{
+    /// <summary>Elements read into the definition.</summary>
+    private static readonly HashSet<string> Read = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "id", "name", "description", "executable", "arguments", "startarguments", "workingdirectory", "env", "logpath", "log",
+        "logmode", "stoptimeout", "onfailure", "resetfailure",
+    };
+
+    /// <summary>Why the elements Vigil does not carry over are left out.</summary>
+    private static readonly Dictionary<string, string> LeftOut = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["serviceaccount"] = "the service account: Vigil's process services run as the agent's account",
+        ["priority"] = "the process priority",
+        ["depend"] = "service dependencies: put dependent services in the order the agent starts them, or in one failover group",
+        ["startmode"] = "the start mode: the agent starts the services it manages",
+        ["delayedAutoStart"] = "the delayed start",
+        ["prestart"] = "the pre-start hook",
+        ["poststart"] = "the post-start hook",
+        ["prestop"] = "the pre-stop hook",
+        ["poststop"] = "the post-stop hook",
+        ["stopexecutable"] = "a separate stop program: the agent stops a process with Ctrl+C, then kills its tree after the stop timeout",
+        ["stoparguments"] = "a separate stop program's arguments",
+        ["stopparentprocessfirst"] = "the order of the stop: the agent stops the process, then its tree",
+        ["download"] = "downloads at start",
+        ["interactive"] = "interactive mode",
+        ["hidewindow"] = "the window setting: process services have no window",
+        ["beeponshutdown"] = "the beep on shutdown",
+        ["sharedDirectoryMapping"] = "shared directory mappings",
+        ["securityDescriptor"] = "the service's security descriptor",
+        ["extensions"] = "WinSW extensions",
+        ["waithint"] = "the wait hint",
+        ["sleeptime"] = "the sleep time",
+        ["preshutdown"] = "the pre-shutdown notification",
+        ["preshutdownTimeout"] = "the pre-shutdown timeout",
+        ["autoRefresh"] = "the automatic refresh of the service's settings",
+    };
+
+    /// <summary>Reads <paramref name="xml"/>; <paramref name="baseDirectory"/> stands for WinSW's <c>%BASE%</c> (the wrapper's folder).</summary>
+    /// <exception cref="ServiceImportException">The text is not a WinSW definition Vigil can read; the message says why.</exception>
+    public static ImportedService Parse(string xml, string? baseDirectory)
+    {
+        var root = Load(xml).Root!;
+        if (!root.Name.LocalName.Equals("service", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ServiceImportException($"A WinSW definition's root element is <service>, not <{root.Name.LocalName}>.");
+        }
+
+        var notes = new List<string>();
+        var expand = (string text) => Expand(text, baseDirectory, notes);
+        var executable = Text(root, "executable") is { Length: > 0 } given ? expand(given) : throw new ServiceImportException("The definition has no <executable>.");
+        var arguments = Text(root, "startarguments") ?? Text(root, "arguments");
+        var service = new ManagedServiceDefinition
+        {
+            Name = NameFrom(Text(root, "id") ?? Path.GetFileNameWithoutExtension(executable)),
+            Kind = ServiceKinds.Process,
+            Executable = executable,
+            Arguments = arguments is null ? [] : [.. CommandLineArguments.Split(expand(arguments))],
+            WorkingDirectory = Text(root, "workingdirectory") is { } folder ? expand(folder) : null,
+            Environment = Elements(root, "env")
+                .Where(env => env.Attribute("name") is not null)
+                .ToDictionary(env => env.Attribute("name")!.Value, env => expand(env.Attribute("value")?.Value ?? "")),
+            StopTimeout = Text(root, "stoptimeout") is { } stop ? Duration(stop, "stoptimeout") : new ManagedServiceDefinition().StopTimeout,
+            Logs = Logs(root, expand, notes),
+            Restart = Restart(root, notes),
+        };
+
+        foreach (var element in root.Elements().Select(e => e.Name.LocalName).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (LeftOut.TryGetValue(element, out var why))
+            {
+                notes.Add($"<{element}> is not carried over: {why}.");
+            }
+            else if (!Read.Contains(element))
+            {
+                notes.Add($"<{element}> is not a WinSW setting Vigil knows; it is not carried over.");
+            }
+        }
+
+        return new ImportedService(service, notes);
+    }
+
+    private static XDocument Load(string xml)
+    {
+        // No DTD, no external entities: the text comes from the network.
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 1_000_000 };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            return XDocument.Load(reader);
+        }
+        catch (XmlException exception)
+        {
+            throw new ServiceImportException($"The text is not well-formed XML: {exception.Message}");
+        }
+    }
+
+    private static IEnumerable<XElement> Elements(XElement parent, string name) =>
+        parent.Elements().Where(e => e.Name.LocalName.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    private static string? Text(XElement parent, string name) => Elements(parent, name).FirstOrDefault()?.Value.Trim();
+
+    /// <summary>WinSW's id, made a valid Vigil name: letters, digits, '.', '_' and '-'.</summary>
+    private static string NameFrom(string id)
+    {
+        var name = InvalidNameCharacters().Replace(id.Trim(), "-");
+        return name.Length == 0 ? "imported" : name[..Math.Min(name.Length, 64)];
+    }
+
+    /// <summary>
+    /// WinSW's <c>%BASE%</c> becomes the given folder; other <c>%VAR%</c> references are kept as
+    /// they are (WinSW expands them from the wrapper's environment; the agent passes text as written) and noted.
+    /// </summary>
+    private static string Expand(string text, string? baseDirectory, List<string> notes)
+    {
+        if (text.Contains("%BASE%", StringComparison.OrdinalIgnoreCase))
+        {
+            if (baseDirectory is null)
+            {
+                throw new ServiceImportException("The definition uses %BASE% (the WinSW wrapper's folder): give baseDirectory, the folder the wrapper was installed in.");
+            }
+
+            text = BasePattern().Replace(text, baseDirectory.TrimEnd('\\', '/'));
+        }
+
+        foreach (Match variable in VariablePattern().Matches(text))
+        {
+            var note = $"{variable.Value} is passed as written: the agent does not expand environment variables.";
+            if (!notes.Contains(note))
+            {
+                notes.Add(note);
+            }
+        }
+
+        return text;
+    }
+
+    private static ServiceLogSettings Logs(XElement root, Func<string, string> expand, List<string> notes)
+    {
+        var defaults = new ServiceLogSettings();
+        var directory = Text(root, "logpath") is { } path ? expand(path) : null;
+        var log = Elements(root, "log").FirstOrDefault();
+        var mode = log?.Attribute("mode")?.Value ?? Text(root, "logmode") ?? "append";
+        switch (mode.ToLowerInvariant())
+        {
+            case "roll-by-size":
+                var kilobytes = Text(log!, "sizeThreshold") is { } size ? Integer(size, "sizeThreshold") : 10 * 1024;
+                var keep = Text(log!, "keepFiles") is { } files ? Integer(files, "keepFiles") : 8;
+                return new ServiceLogSettings { Directory = directory, MaxFileBytes = kilobytes * 1024L, MaxFiles = keep };
+            case "none":
+                notes.Add("Log mode none: the agent keeps the output all the same, rotated by size (10 MB, 5 files).");
+                break;
+            default:
+                notes.Add($"Log mode {mode}: the agent rotates the output by size instead (10 MB, 5 files).");
+                break;
+        }
+
+        return defaults with { Directory = directory };
+    }
+
+    private static RestartSettings Restart(XElement root, List<string> notes)
+    {
+        var failures = Elements(root, "onfailure").ToList();
+        var reset = Text(root, "resetfailure") is { } after ? Duration(after, "resetfailure") : (TimeSpan?)null;
+        if (failures.Count == 0)
+        {
+            return new RestartSettings { ResetAfterHealthy = reset };
+        }
+
+        var first = failures[0];
+        var action = first.Attribute("action")?.Value ?? "restart";
+        if (!action.Equals("restart", StringComparison.OrdinalIgnoreCase))
+        {
+            notes.Add($"<onfailure action=\"{action}\">: the agent does not restart the service by itself.");
+            return new RestartSettings { Enabled = false, ResetAfterHealthy = reset };
+        }
+
+        if (failures.Count > 1)
+        {
+            notes.Add("Only the first <onfailure> delay is kept: the agent's delay then grows by its multiplier.");
+        }
+
+        var delay = first.Attribute("delay")?.Value is { } text ? Duration(text, "onfailure delay") : TimeSpan.Zero;
+        return new RestartSettings { Enabled = true, InitialDelay = delay, ResetAfterHealthy = reset };
+    }
+
+    /// <summary>WinSW's durations: a number and a unit (ms, sec, min, hour, day), e.g. "10 sec"; a bare number is milliseconds.</summary>
+    private static TimeSpan Duration(string text, string what)
+    {
+        var match = DurationPattern().Match(text.Trim());
+        if (!match.Success)
+        {
+            throw new ServiceImportException($"<{what}> '{text}' is not a WinSW duration such as '10 sec', '500 ms' or '1 hour'.");
+        }
+
+        var amount = double.Parse(match.Groups["amount"].Value, CultureInfo.InvariantCulture);
+        return match.Groups["unit"].Value.ToLowerInvariant() switch
+        {
+            "" or "ms" => TimeSpan.FromMilliseconds(amount),
+            "s" or "sec" or "secs" or "second" or "seconds" => TimeSpan.FromSeconds(amount),
+            "m" or "min" or "mins" or "minute" or "minutes" => TimeSpan.FromMinutes(amount),
+            "h" or "hour" or "hours" => TimeSpan.FromHours(amount),
+            _ => TimeSpan.FromDays(amount),
+        };
+    }
+
+    private static int Integer(string text, string what) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ServiceImportException($"<{what}> '{text}' is not a positive whole number.");
+
+    [GeneratedRegex(@"[^A-Za-z0-9._-]+")]
+    private static partial Regex InvalidNameCharacters();
+
+    [GeneratedRegex("%BASE%", RegexOptions.IgnoreCase)]
+    private static partial Regex BasePattern();
+
+    [GeneratedRegex(@"%[A-Za-z_][A-Za-z0-9_]*%")]
+    private static partial Regex VariablePattern();
+
+    [GeneratedRegex(@"^(?<amount>\d+(\.\d+)?)\s*(?<unit>ms|s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex DurationPattern();
+}
+
+/// <summary>A service read from another tool's definition, and what of it was not carried over.</summary>
+public sealed record ImportedService(ManagedServiceDefinition Service, IReadOnlyList<string> NotCarriedOver);
+
+/// <summary>The text given is not a definition that can be imported; the message says why.</summary>
+public sealed class ServiceImportException(string message) : Exception(message);

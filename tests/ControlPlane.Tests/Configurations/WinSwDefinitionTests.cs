@@ -1,0 +1,106 @@
+using Vigil.ControlPlane.Configurations.Imports;
+using Vigil.Shared.Services;
+
+namespace Vigil.ControlPlane.Tests.Configurations;
+
+public sealed class WinSwDefinitionTests
+{
+    /// <summary>A definition as WinSW's own sample writes one, with rotation by size and restart delays.</summary>
+    private const string Jenkins = """
+        <service>
+          <id>jenkins</id>
+          <name>Jenkins</name>
+          <description>This service runs Jenkins continuous integration system.</description>
+          <env name="JENKINS_HOME" value="%BASE%"/>
+          <executable>java</executable>
+          <arguments>-Xrs -Xmx256m -jar "%BASE%\jenkins.war" --httpPort=8080 --webroot="%BASE%\war"</arguments>
+          <workingdirectory>%BASE%</workingdirectory>
+          <logpath>%BASE%\logs</logpath>
+          <log mode="roll-by-size">
+            <sizeThreshold>10240</sizeThreshold>
+            <keepFiles>8</keepFiles>
+          </log>
+          <stoptimeout>15 sec</stoptimeout>
+          <onfailure action="restart" delay="10 sec"/>
+          <onfailure action="restart" delay="20 sec"/>
+          <resetfailure>1 hour</resetfailure>
+          <serviceaccount><username>.\jenkins</username><password>secret</password></serviceaccount>
+          <priority>high</priority>
+        </service>
+        """;
+
+    [Fact]
+    public void A_WinSW_definition_becomes_a_process_service_with_what_Vigil_has_carried_over()
+    {
+        var (service, notes) = WinSwDefinition.Parse(Jenkins, @"C:\jenkins\");
+
+        Assert.Equal("jenkins", service.Name);
+        Assert.Equal(ServiceKinds.Process, service.Kind);
+        Assert.Equal("java", service.Executable);
+        Assert.Equal(["-Xrs", "-Xmx256m", "-jar", @"C:\jenkins\jenkins.war", "--httpPort=8080", @"--webroot=C:\jenkins\war"], service.Arguments);
+        Assert.Equal(@"C:\jenkins", service.WorkingDirectory);
+        Assert.Equal(@"C:\jenkins", service.Environment["JENKINS_HOME"]);
+        Assert.Equal(new ServiceLogSettings { Directory = @"C:\jenkins\logs", MaxFileBytes = 10240 * 1024L, MaxFiles = 8 }, service.Logs);
+        Assert.Equal(TimeSpan.FromSeconds(15), service.StopTimeout);
+        Assert.Equal(new RestartSettings { Enabled = true, InitialDelay = TimeSpan.FromSeconds(10), ResetAfterHealthy = TimeSpan.FromHours(1) }, service.Restart);
+        Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
+
+        Assert.Contains(notes, n => n.StartsWith("<serviceaccount> is not carried over", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("<priority> is not carried over", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("Only the first <onfailure> delay is kept", StringComparison.Ordinal));
+        Assert.DoesNotContain(notes, n => n.Contains("<name>", StringComparison.Ordinal) || n.Contains("<env>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_arguments_win_over_arguments_and_an_action_other_than_restart_turns_restarts_off()
+    {
+        var (service, notes) = WinSwDefinition.Parse(
+            """
+            <service>
+              <id>My App (prod)</id>
+              <executable>C:\app\app.exe</executable>
+              <arguments>run</arguments>
+              <startarguments>serve --port 80</startarguments>
+              <onfailure action="none"/>
+              <log mode="roll-by-time"/>
+              <env name="PATH" value="%PATH%;C:\app"/>
+            </service>
+            """,
+            baseDirectory: null);
+
+        Assert.Equal("My-App-prod-", service.Name);
+        Assert.Equal(["serve", "--port", "80"], service.Arguments);
+        Assert.False(service.Restart.Enabled);
+        Assert.Equal(new ServiceLogSettings(), service.Logs);
+        Assert.Contains(notes, n => n.StartsWith("Log mode roll-by-time", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("%PATH% is passed as written", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("<onfailure action=\"none\">", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not xml at all", "not well-formed XML")]
+    [InlineData("<configuration><executable>x</executable></configuration>", "root element is <service>, not <configuration>")]
+    [InlineData("<service><id>x</id></service>", "no <executable>")]
+    [InlineData("<service><executable>x</executable><stoptimeout>soon</stoptimeout></service>", "<stoptimeout> 'soon' is not a WinSW duration")]
+    [InlineData("<service><executable>%BASE%\\x.exe</executable></service>", "give baseDirectory")]
+    [InlineData("<service><executable>x</executable><log mode=\"roll-by-size\"><keepFiles>-1</keepFiles></log></service>", "<keepFiles> '-1' is not a positive whole number")]
+    [InlineData("<!DOCTYPE service [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><service><executable>&x;</executable></service>", "not well-formed XML")]
+    public void What_cannot_be_read_is_refused_with_the_reason(string xml, string reason)
+    {
+        var error = Assert.Throws<ServiceImportException>(() => WinSwDefinition.Parse(xml, baseDirectory: null));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a b  c", new[] { "a", "b", "c" })]
+    [InlineData("\"a b\" c", new[] { "a b", "c" })]
+    [InlineData("--dir=\"C:\\Program Files\\x\"", new[] { "--dir=C:\\Program Files\\x" })]
+    [InlineData("a\\\\b \"c\\\\\" d", new[] { "a\\\\b", "c\\", "d" })]
+    [InlineData("\\\"quoted\\\"", new[] { "\"quoted\"" })]
+    [InlineData("\"say \"\"hi\"\"\"", new[] { "say \"hi\"" })]
+    [InlineData("\"\" x", new[] { "", "x" })]
+    [InlineData("   ", new string[0])]
+    public void Arguments_are_split_as_Windows_programs_read_them(string commandLine, string[] expected) =>
+        Assert.Equal(expected, CommandLineArguments.Split(commandLine));
+}
