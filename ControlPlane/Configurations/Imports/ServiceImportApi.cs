@@ -8,7 +8,7 @@ namespace Vigil.ControlPlane.Configurations.Imports;
 
 /// <summary>
 /// REST surface that reads another tool's service definition as a Vigil service:
-/// <c>/api/v1/services/import/winsw</c>. It stores nothing: the result goes into a node's
+/// <c>/api/v1/services/import/winsw</c> and <c>/api/v1/services/import/nssm</c>. It stores nothing: the result goes into a node's
 /// configuration with <c>PUT /api/v1/nodes/{id}/configuration</c>, under that endpoint's rules.
 /// </summary>
 public static class ServiceImportApi
@@ -18,8 +18,18 @@ public static class ServiceImportApi
 
     public static IEndpointRouteBuilder MapServiceImportApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/services/import").WithTags("Configuration")
-            .MapPost("/winsw", ImportWinSw)
+        var import = app.MapGroup("/api/v1/services/import").WithTags("Configuration");
+        import.MapPost("/nssm", ImportNssm)
+            .WithName("ImportNssmService")
+            .WithSummary("Reads an NSSM-wrapped service (a registry export of its service key) as a Vigil process service.")
+            .WithDescription("""
+                Export the key on the server with `reg export HKLM\SYSTEM\CurrentControlSet\Services\<name> <name>.reg` and send the file's text. Nothing is stored: add the returned `service` to a node's configuration with `PUT /api/v1/nodes/{id}/configuration`.
+
+                Carried over: the service key's name (as the name), Application, AppParameters (split as Windows programs read them), AppDirectory, AppEnvironmentExtra and AppEnvironment (added to the agent's environment), the folder of AppStdout, rotation by size (AppRotateFiles with AppRotateBytes), AppStopMethodConsole as the stop timeout, AppRestartDelay, and AppExit's default action. `notCarriedOver` lists the rest, one line each (the account, priority, affinity, hooks, actions per exit code, ...).
+                """)
+            .Responds<ServiceImportResponse>(StatusCodes.Status200OK, "The Vigil definition, and what was not carried over.")
+            .RespondsWithProblem(StatusCodes.Status400BadRequest, "The text is not a registry export of an NSSM service (no header, no Parameters key, no Application, a malformed value), or the result is not a valid Vigil service; `errors` names each field, such as `service.name`.");
+        import.MapPost("/winsw", ImportWinSw)
             .WithName("ImportWinSwService")
             .WithSummary("Reads a WinSW service definition (its XML file) as a Vigil process service.")
             .WithDescription("""
@@ -32,28 +42,35 @@ public static class ServiceImportApi
         return app;
     }
 
-    internal static Results<Ok<ServiceImportResponse>, ValidationProblem, ProblemHttpResult> ImportWinSw(ServiceImportRequest request)
+    internal static Results<Ok<ServiceImportResponse>, ValidationProblem, ProblemHttpResult> ImportWinSw(ServiceImportRequest request) =>
+        Import(request.Xml, "xml", "the WinSW XML file's text", "The WinSW definition cannot be read.", text => WinSwDefinition.Parse(text, request.BaseDirectory));
+
+    internal static Results<Ok<ServiceImportResponse>, ValidationProblem, ProblemHttpResult> ImportNssm(NssmImportRequest request) =>
+        Import(request.RegistryExport, "registryExport", "the text of the service key's registry export", "The NSSM service cannot be read.", NssmDefinition.Parse);
+
+    private static Results<Ok<ServiceImportResponse>, ValidationProblem, ProblemHttpResult> Import(
+        string? text, string field, string whatText, string unreadable, Func<string, ImportedService> parse)
     {
-        if (string.IsNullOrWhiteSpace(request.Xml))
+        if (string.IsNullOrWhiteSpace(text))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["xml"] = ["is required: the WinSW XML file's text"] }, title: "The import is not valid.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"is required: {whatText}"] }, title: "The import is not valid.");
         }
 
-        if (request.Xml.Length > MaxDefinitionLength)
+        if (text.Length > MaxDefinitionLength)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["xml"] = [$"is {request.Xml.Length} characters; at most {MaxDefinitionLength} are read"] },
+                new Dictionary<string, string[]> { [field] = [$"is {text.Length} characters; at most {MaxDefinitionLength} are read"] },
                 title: "The import is not valid.");
         }
 
         ImportedService imported;
         try
         {
-            imported = WinSwDefinition.Parse(request.Xml, request.BaseDirectory);
+            imported = parse(text);
         }
         catch (ServiceImportException exception)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The WinSW definition cannot be read.", detail: exception.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: unreadable, detail: exception.Message);
         }
 
         var errors = ServiceDefinitionValidator.Validate(imported.Service);
@@ -75,6 +92,12 @@ public sealed record ServiceImportRequest
 
     [Description("The folder the WinSW wrapper was installed in, which the definition's %BASE% stands for.")]
     public string? BaseDirectory { get; init; }
+}
+
+public sealed record NssmImportRequest
+{
+    [Description(@"The text of a registry export of the service's key, as written by: reg export HKLM\SYSTEM\CurrentControlSet\Services\<name> <file>.")]
+    public string? RegistryExport { get; init; }
 }
 
 public sealed record ServiceImportResponse(

@@ -66,7 +66,7 @@ public static partial class WinSwDefinition
         var arguments = Text(root, "startarguments") ?? Text(root, "arguments");
         var service = new ManagedServiceDefinition
         {
-            Name = NameFrom(Text(root, "id") ?? Path.GetFileNameWithoutExtension(executable)),
+            Name = ServiceNames.From(Text(root, "id") ?? Path.GetFileNameWithoutExtension(executable)),
             Kind = ServiceKinds.Process,
             Executable = executable,
             Arguments = arguments is null ? [] : [.. CommandLineArguments.Split(expand(arguments))],
@@ -113,13 +113,6 @@ public static partial class WinSwDefinition
         parent.Elements().Where(e => e.Name.LocalName.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     private static string? Text(XElement parent, string name) => Elements(parent, name).FirstOrDefault()?.Value.Trim();
-
-    /// <summary>WinSW's id, made a valid Vigil name: letters, digits, '.', '_' and '-'.</summary>
-    private static string NameFrom(string id)
-    {
-        var name = InvalidNameCharacters().Replace(id.Trim(), "-");
-        return name.Length == 0 ? "imported" : name[..Math.Min(name.Length, 64)];
-    }
 
     /// <summary>
     /// WinSW's <c>%BASE%</c> becomes the given folder; other <c>%VAR%</c> references are kept as
@@ -222,9 +215,6 @@ public static partial class WinSwDefinition
         int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new ServiceImportException($"<{what}> '{text}' is not a positive whole number.");
-
-    [GeneratedRegex(@"[^A-Za-z0-9._-]+")]
-    private static partial Regex InvalidNameCharacters();
 
     [GeneratedRegex("%BASE%", RegexOptions.IgnoreCase)]
     private static partial Regex BasePattern();

@@ -34,6 +34,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/v1/nodes/{id}/metrics"] = Need.Viewer,
         ["PUT /api/v1/nodes/{id}/configuration"] = Need.Operator,
         ["POST /api/v1/services/import/winsw"] = Need.Operator,
+        ["POST /api/v1/services/import/nssm"] = Need.Operator,
         ["GET /api/v1/events"] = Need.Viewer,
         ["POST /api/v1/commands"] = Need.Operator,
         ["GET /api/v1/commands"] = Need.Viewer,

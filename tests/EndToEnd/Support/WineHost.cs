@@ -120,6 +120,9 @@ public sealed partial class WineHost : IAsyncLifetime
         return output.Contains(key.Split('\\')[^1], StringComparison.OrdinalIgnoreCase) && !output.Contains("Error", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Runs Wine's reg.exe with these arguments (add, export, ...); fails when it does.</summary>
+    public Task RegAsync(params string[] arguments) => RunAsync("wine", ["reg.exe", .. arguments], TimeSpan.FromMinutes(1));
+
     /// <summary>Runs <c>msiexec</c> with these arguments (a verbose log is added) and gives its exit code and the log.</summary>
     public async Task<(int ExitCode, string Log)> MsiexecAsync(params string[] arguments)
     {

@@ -159,6 +159,38 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         }
     }
 
+    /// <summary>
+    /// An NSSM-wrapped service as NSSM leaves it in the registry, exported by reg.exe as an operator
+    /// would, becomes a Vigil definition the node's configuration accepts.
+    /// </summary>
+    [Fact]
+    public async Task An_NSSM_service_exported_by_reg_exe_is_imported_as_a_process_service()
+    {
+        await using var controlPlane = await RunningControlPlane.StartAsync();
+        using var http = controlPlane.CreateHttpClient(TimeSpan.FromSeconds(10));
+        const string Key = @"HKLM\SYSTEM\CurrentControlSet\Services\nssm-app";
+        await wine.RegAsync("add", Key, "/v", "ObjectName", "/t", "REG_SZ", "/d", "LocalSystem", "/f");
+        await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "Application", "/t", "REG_EXPAND_SZ", "/d", @"C:\app\app.exe", "/f");
+        await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppParameters", "/t", "REG_SZ", "/d", "--port 8080 --name \"my app\"", "/f");
+        await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppEnvironmentExtra", "/t", "REG_MULTI_SZ", "/d", @"APP_ENV=prod\0TZ=UTC", "/f");
+        await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppStopMethodConsole", "/t", "REG_DWORD", "/d", "5000", "/f");
+        await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppPriority", "/t", "REG_DWORD", "/d", "32768", "/f");
+        var exported = Path.Combine(RepositoryLayout.NewTemporaryDirectory("nssm"), "nssm-app.reg");
+        await wine.RegAsync("export", Key, WineHost.WindowsPath(exported), "/y");
+
+        using var response = await http.PostAsJsonAsync(
+            new Uri("/api/v1/services/import/nssm", UriKind.Relative), new { registryExport = File.ReadAllText(exported) }, TestContext.Current.CancellationToken);
+
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        var service = body.GetProperty("service");
+        Assert.Equal(("nssm-app", @"C:\app\app.exe", "00:00:05"), (service.GetProperty("name").GetString(), service.GetProperty("executable").GetString(), service.GetProperty("stopTimeout").GetString()));
+        Assert.Equal(["--port", "8080", "--name", "my app"], service.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("prod", service.GetProperty("environment").GetProperty("APP_ENV").GetString());
+        Assert.Equal("UTC", service.GetProperty("environment").GetProperty("TZ").GetString());
+        Assert.Equal(["AppPriority is not carried over: the process priority."], body.GetProperty("notCarriedOver").EnumerateArray().Select(n => n.GetString()));
+    }
+
     private static async Task<string?> ActiveOfAsync(HttpClient http, Guid group)
     {
         var view = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/groups/{group}", UriKind.Relative));

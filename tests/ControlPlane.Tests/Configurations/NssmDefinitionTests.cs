@@ -1,0 +1,91 @@
+using Vigil.ControlPlane.Configurations.Imports;
+using Vigil.Shared.Services;
+
+namespace Vigil.ControlPlane.Tests.Configurations;
+
+public sealed class NssmDefinitionTests
+{
+    /// <summary>What reg export writes for a service NSSM installed and was then edited with nssm set.</summary>
+    private const string Export = """
+        Windows Registry Editor Version 5.00
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\My App]
+        "Type"=dword:00000010
+        "Start"=dword:00000002
+        "ImagePath"="C:\\nssm\\nssm.exe"
+        "ObjectName"=".\\svc-app"
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\My App\Parameters]
+        "Application"="C:\\Program Files\\App\\app.exe"
+        "AppParameters"="--config \"C:\\Program Files\\App\\app.yml\" -v"
+        "AppDirectory"="C:\\Program Files\\App"
+        "AppEnvironmentExtra"=hex(7):41,00,50,00,50,00,5f,00,45,00,4e,00,56,00,3d,00,70,00,72,00,6f,00,64,00,\
+          00,00,54,00,5a,00,3d,00,55,00,54,00,43,00,00,00,00,00
+        "AppStdout"="C:\\logs\\app\\out.log"
+        "AppStderr"="C:\\logs\\app\\err.log"
+        "AppRotateFiles"=dword:00000001
+        "AppRotateBytes"=dword:00100000
+        "AppStopMethodConsole"=dword:00003a98
+        "AppRestartDelay"=dword:000007d0
+        "AppPriority"=dword:00008000
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\My App\Parameters\AppExit]
+        @="Restart"
+        "2"="Exit"
+        """;
+
+    [Fact]
+    public void An_NSSM_service_becomes_a_process_service_with_what_Vigil_has_carried_over()
+    {
+        var (service, notes) = NssmDefinition.Parse(Export);
+
+        Assert.Equal("My-App", service.Name);
+        Assert.Equal(ServiceKinds.Process, service.Kind);
+        Assert.Equal(@"C:\Program Files\App\app.exe", service.Executable);
+        Assert.Equal(["--config", @"C:\Program Files\App\app.yml", "-v"], service.Arguments);
+        Assert.Equal(@"C:\Program Files\App", service.WorkingDirectory);
+        Assert.Equal(new Dictionary<string, string> { ["APP_ENV"] = "prod", ["TZ"] = "UTC" }, service.Environment);
+        Assert.Equal(new ServiceLogSettings { Directory = @"C:\logs\app", MaxFileBytes = 0x100000, MaxFiles = 5 }, service.Logs);
+        Assert.Equal(TimeSpan.FromSeconds(15), service.StopTimeout);
+        Assert.Equal(new RestartSettings { Enabled = true, InitialDelay = TimeSpan.FromSeconds(2) }, service.Restart);
+        Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
+
+        Assert.Contains(@"The service runs as .\svc-app: Vigil's process services run as the agent's account.", notes);
+        Assert.Contains("AppPriority is not carried over: the process priority.", notes);
+        Assert.Contains(notes, n => n.StartsWith("Actions for particular exit codes", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith(@"The output goes to stdout.log and stderr.log in C:\logs\app", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_exit_action_other_than_restart_turns_the_agents_restarts_off()
+    {
+        var export = Export.Replace("@=\"Restart\"", "@=\"Ignore\"", StringComparison.Ordinal);
+
+        var (service, notes) = NssmDefinition.Parse(export);
+
+        Assert.False(service.Restart.Enabled);
+        Assert.Contains("AppExit Ignore: the agent does not restart the service by itself.", notes);
+    }
+
+    [Theory]
+    [InlineData("REGEDIT4\n[HKEY_LOCAL_MACHINE\\x]", "begins with \"Windows Registry Editor Version 5.00\"")]
+    [InlineData("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\x]\n\"A\"=\"b\"", "no Parameters key")]
+    [InlineData("Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\S\\x\\Parameters]\n\"AppDirectory\"=\"C:\\\\\"", "has no Application")]
+    [InlineData("Windows Registry Editor Version 5.00\n\"A\"=\"b\"", "comes before any [key]")]
+    [InlineData("Windows Registry Editor Version 5.00\n[K\\Parameters]\n\"Application\"=\"x.exe\"\n\"AppRotateBytes\"=dword:zz", "Not a DWORD value")]
+    [InlineData("Windows Registry Editor Version 5.00\n[K\\Parameters]\n\"Application\"=\"x.exe", "does not end")]
+    public void What_cannot_be_read_is_refused_with_the_reason(string export, string reason)
+    {
+        var error = Assert.Throws<ServiceImportException>(() => NssmDefinition.Parse(export));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_registry_export_in_UTF16_with_a_byte_order_mark_and_CRLF_reads_the_same()
+    {
+        var utf16 = "\uFEFF" + Export.ReplaceLineEndings("\r\n");
+
+        Assert.Equal(NssmDefinition.Parse(Export).Service.Environment, NssmDefinition.Parse(utf16).Service.Environment);
+    }
+}
