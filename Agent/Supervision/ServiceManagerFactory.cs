@@ -8,7 +8,7 @@ namespace Vigil.Agent.Supervision;
 /// <summary>Chooses, once per service, how the operating system is asked to run it.</summary>
 public sealed class ServiceManagerFactory(TimeProvider time, ILoggerFactory loggers)
 {
-    private readonly IProcessLauncher _launcher = OperatingSystem.IsWindows() ? new WindowsProcessLauncher() : new UnixProcessLauncher();
+    private readonly IProcessLauncher _launcher = OperatingSystem.IsWindows() ? new WindowsProcessLauncher(loggers.CreateLogger<WindowsProcessLauncher>()) : new UnixProcessLauncher();
 
     public IServiceManager Create(ManagedServiceDefinition definition, string dataDirectory, Func<bool>? boundToAgent = null)
     {

@@ -3,6 +3,13 @@ using System.Runtime.InteropServices;
 using Vigil.TestService;
 
 var options = TestServiceOptions.Parse(args);
+if (options.OrphanStarter)
+{
+    // A console of its own: ending the service's console ends the processes attached to it, under Wine at least.
+    using var orphan = Process.Start(new ProcessStartInfo("ping", ["-n", "3600", "127.0.0.1"]) { UseShellExecute = false, CreateNoWindow = true });
+    return 0;
+}
+
 if (options.FailToStart)
 {
     await Console.Error.WriteLineAsync($"test service {options.Name} refuses to start");
@@ -52,6 +59,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
     {
         StateFile.Append(options.StateFile, "child", SpawnChild().Id);
     }
+
+    if (options.SpawnOrphan)
+    {
+        using var starter = SpawnOrphan();
+    }
 });
 app.Lifetime.ApplicationStopping.Register(() => StateFile.Append(options.StateFile, "stopped"));
 
@@ -78,6 +90,10 @@ static IDisposable IgnoreStopSignals()
 static Process SpawnChild() => OperatingSystem.IsWindows()
     ? Process.Start(new ProcessStartInfo("ping", ["-n", "3600", "127.0.0.1"]) { RedirectStandardOutput = true })!
     : Process.Start(new ProcessStartInfo("sleep", ["3600"]))!;
+
+static Process SpawnOrphan() => OperatingSystem.IsWindows()
+    ? Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["--orphan-starter"]) { UseShellExecute = false })!
+    : Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 3600 &"]))!;
 
 internal sealed class DeafLifetime : IHostLifetime
 {

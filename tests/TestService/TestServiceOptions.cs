@@ -29,6 +29,15 @@ public sealed record TestServiceOptions
     /// <summary>Start a long-lived child process (to check that a kill takes the whole tree).</summary>
     public bool SpawnChild { get; init; }
 
+    /// <summary>
+    /// Start a long-lived process through a go-between that exits at once, so that the process is an
+    /// orphan: no parent links it to the service any more (a job object still does, on Windows).
+    /// </summary>
+    public bool SpawnOrphan { get; init; }
+
+    /// <summary>Be that go-between: start the long-lived process and exit.</summary>
+    public bool OrphanStarter { get; init; }
+
     public static TestServiceOptions Parse(string[] args)
     {
         string? Value(string flag)
@@ -51,6 +60,8 @@ public sealed record TestServiceOptions
             IgnoreStop = Flag("ignore-stop"),
             Chatty = Flag("chatty"),
             SpawnChild = Flag("spawn-child"),
+            SpawnOrphan = Flag("spawn-orphan"),
+            OrphanStarter = args.Contains("--orphan-starter"),
         };
     }
 }

@@ -25,6 +25,9 @@ public interface IProcessLauncher
     /// <summary>Asks the process to stop by itself: SIGTERM on Unix, Ctrl+C on Windows. False when it could not be asked.</summary>
     bool RequestStop(int processId);
 
+    /// <summary>Kills the process and every process it started: its job on Windows, the children the kernel links to it elsewhere.</summary>
+    void KillTree(Process process);
+
     /// <summary>Suspends or resumes the process; false when the operating system offers no way.</summary>
     bool Suspend(int processId, bool suspend);
 }

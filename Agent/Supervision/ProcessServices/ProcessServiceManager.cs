@@ -190,7 +190,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
 
         try
         {
-            process.Kill(entireProcessTree: true);
+            _launcher.KillTree(process);
             await process.WaitForExitAsync(cancellationToken);
         }
         catch (InvalidOperationException)

@@ -53,6 +53,8 @@ public sealed partial class UnixProcessLauncher : IProcessLauncher
 
     public bool RequestStop(int processId) => Kill(processId, SigTerm) == 0;
 
+    public void KillTree(Process process) => process.Kill(entireProcessTree: true);
+
     public bool Suspend(int processId, bool suspend) => Kill(processId, suspend ? SigStop : SigCont) == 0;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

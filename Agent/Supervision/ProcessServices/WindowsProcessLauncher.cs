@@ -11,10 +11,18 @@ namespace Vigil.Agent.Supervision.ProcessServices;
 /// for appending and inherited by the process, so it writes there directly and can outlive the
 /// agent. A graceful stop sends Ctrl+C to the process's console (<see cref="ConsoleCtrlC"/>); that
 /// works when the agent itself has no console (running as a service); otherwise the stop falls back to a kill.
+/// <para>
+/// Every process starts suspended, goes into a job object of its own (<see cref="WindowsJobObject"/>)
+/// and only then runs, so none of its children can escape the job: a kill ends the whole tree. The
+/// job of a process bound to the agent kills its tree when the agent exits or dies; the others' jobs
+/// let them outlive the agent. Where the job cannot be had (the agent runs in a job that forbids
+/// nesting), the process runs without one, with a warning.
+/// </para>
 /// </summary>
 [SupportedOSPlatform("windows")]
-public sealed partial class WindowsProcessLauncher(IConsoleControl console) : IProcessLauncher
+public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILogger logger) : IProcessLauncher
 {
+    private const uint CreateSuspended = 0x00000004;
     private const uint CreateUnicodeEnvironment = 0x00000400;
     private const uint CreateNoWindow = 0x08000000;
     private const int StartfUseStdHandles = 0x00000100;
@@ -25,8 +33,14 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console) : IP
     private const uint OpenAlways = 4;
     private const uint OpenExisting = 3;
 
-    public WindowsProcessLauncher()
-        : this(new WindowsConsole())
+    private readonly ILogger _logger = logger;
+    private readonly Lock _gate = new();
+
+    /// <summary>The jobs of the processes this agent started, by process id, while anything in them runs.</summary>
+    private readonly Dictionary<int, ProcessTree> _trees = [];
+
+    public WindowsProcessLauncher(ILogger logger)
+        : this(new WindowsConsole(), logger)
     {
     }
 
@@ -46,26 +60,113 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console) : IP
         var commandLine = (WindowsCommandLine.Join(launch.Executable, launch.Arguments) + "\0").ToCharArray();
         var environment = EnvironmentBlock(launch.Environment);
         if (!CreateProcessW(launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true,
-                CreateUnicodeEnvironment | CreateNoWindow, environment, launch.WorkingDirectory, ref startup, out var created))
+                CreateSuspended | CreateUnicodeEnvironment | CreateNoWindow, environment, launch.WorkingDirectory, ref startup, out var created))
         {
             throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError());
         }
 
+        ForgetEndedTrees();
+        var handle = new SafeProcessHandle(created.Process, ownsHandle: true);
+        var job = Contain(handle, created.ProcessId, launch);
         try
         {
+            if (ResumeThread(created.Thread) == uint.MaxValue)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                TerminateProcess(handle, 1);
+                throw new System.ComponentModel.Win32Exception(error);
+            }
+
             // Opened while CreateProcess's own handle still pins the process, so the id cannot be recycled in between.
-            return Process.GetProcessById(created.ProcessId);
+            var process = Process.GetProcessById(created.ProcessId);
+            if (job is not null)
+            {
+                lock (_gate)
+                {
+                    _trees[created.ProcessId] = new ProcessTree(handle, job);
+                }
+            }
+            else
+            {
+                handle.Dispose();
+            }
+
+            return process;
+        }
+        catch
+        {
+            job?.Dispose();
+            handle.Dispose();
+            throw;
         }
         finally
         {
-            CloseHandle(created.Process);
             CloseHandle(created.Thread);
         }
+    }
+
+    /// <summary>Ends the process's job, so its whole tree; a process without one (an earlier run of the agent started it) is killed with the children Windows still links to it.</summary>
+    public void KillTree(Process process)
+    {
+        ForgetEndedTrees();
+        ProcessTree? tree;
+        lock (_gate)
+        {
+            _trees.Remove(process.Id, out tree);
+        }
+
+        using (tree)
+        {
+            if (tree?.Job.Terminate(1) == true)
+            {
+                return;
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
     }
 
     public bool RequestStop(int processId) => ConsoleCtrlC.RequestStop(console, processId);
 
     public bool Suspend(int processId, bool suspend) => false;
+
+    private WindowsJobObject? Contain(SafeProcessHandle process, int processId, ProcessLaunch launch)
+    {
+        WindowsJobObject? job = null;
+        try
+        {
+            job = WindowsJobObject.Create(killOnClose: launch.BoundToAgent);
+            job.Assign(process.DangerousGetHandle());
+            return job;
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            job?.Dispose();
+            if (launch.BoundToAgent)
+            {
+                LogNotContainedBound(processId, launch.Executable, exception.Message);
+            }
+            else
+            {
+                LogNotContained(processId, launch.Executable, exception.Message);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Closes the jobs in which nothing runs any more (closing a job of a bound process would end what still ran in it).</summary>
+    private void ForgetEndedTrees()
+    {
+        lock (_gate)
+        {
+            foreach (var (processId, tree) in _trees.Where(entry => !entry.Value.Job.HasActiveProcesses()).ToList())
+            {
+                _trees.Remove(processId);
+                tree.Dispose();
+            }
+        }
+    }
 
     private static SafeFileHandle OpenForAppend(string path)
     {
@@ -101,6 +202,16 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console) : IP
         }
 
         return block.Append('\0').ToString();
+    }
+
+    /// <summary>A launched process's job, and the process's handle, which keeps its id from being given to another process.</summary>
+    private sealed record ProcessTree(SafeProcessHandle Process, WindowsJobObject Job) : IDisposable
+    {
+        public void Dispose()
+        {
+            Job.Dispose();
+            Process.Dispose();
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -159,4 +270,17 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console) : IP
     [LibraryImport("kernel32.dll")]
     [return: MarshalAs(UnmanagedType.Bool)]
     private static partial bool CloseHandle(IntPtr handle);
+
+    [LibraryImport("kernel32.dll", SetLastError = true)]
+    private static partial uint ResumeThread(IntPtr thread);
+
+    [LibraryImport("kernel32.dll")]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool TerminateProcess(SafeProcessHandle process, uint exitCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Process {ProcessId} ({Executable}) runs outside a job object: {Reason}. A stop that times out kills it and the children Windows still links to it, not any orphaned grandchildren")]
+    private partial void LogNotContained(int processId, string executable, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Process {ProcessId} ({Executable}) is a member with isolation Stop but runs outside a job object: {Reason}. If the agent dies, it keeps running and nothing fences it; run the agent outside a job that forbids nested jobs")]
+    private partial void LogNotContainedBound(int processId, string executable, string reason);
 }

@@ -123,6 +123,23 @@ public sealed partial class WineHost : IAsyncLifetime
     /// <summary>Runs Wine's reg.exe with these arguments (add, export, ...); fails when it does.</summary>
     public Task RegAsync(params string[] arguments) => RunAsync("wine", ["reg.exe", .. arguments], TimeSpan.FromMinutes(1));
 
+    /// <summary>The Linux ids of this prefix's Windows processes whose command line contains <paramref name="marker"/>.</summary>
+    public IReadOnlyList<int> ProcessesRunning(string marker) =>
+        [.. StrayProcesses.Mentioning(marker).Where(pid => InThisPrefix(pid))];
+
+    /// <summary>Kills this prefix's processes whose command line contains <paramref name="marker"/> at once (SIGKILL), as a crash would; gives how many.</summary>
+    public int KillHard(string marker)
+    {
+        var found = ProcessesRunning(marker);
+        foreach (var pid in found)
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+
+        return found.Count;
+    }
+
     /// <summary>Runs <c>msiexec</c> with these arguments (a verbose log is added) and gives its exit code and the log.</summary>
     public async Task<(int ExitCode, string Log)> MsiexecAsync(params string[] arguments)
     {
@@ -200,6 +217,18 @@ public sealed partial class WineHost : IAsyncLifetime
             {
                 output.Enqueue(line);
             }
+        }
+    }
+
+    private bool InThisPrefix(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"WINEPREFIX={Prefix}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

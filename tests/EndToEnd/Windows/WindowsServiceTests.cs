@@ -46,7 +46,7 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             Assert.False(File.Exists(planted));
             Assert.Single(Directory.GetFiles(Path.Combine(folder, "data"), "desired-configuration.untrusted-*.json"));
             Assert.Null(await api.ServiceAsync(NodeName, "planted"));
-            Assert.Contains("could have been planted", AgentLog(folder), StringComparison.Ordinal);
+            Assert.Contains("could have been planted", WineNode.AgentLog(folder), StringComparison.Ordinal);
             var node = (await api.NodeAsync(NodeName))!.Value;
             Assert.Contains("Windows", node.GetProperty("operatingSystem").GetString(), StringComparison.Ordinal);
             var service = (await api.ServiceAsync(NodeName, "testsvc"))!.Value;
@@ -79,7 +79,7 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             await WaitForEventsAsync(api, "ServiceStarted", 3, folder);
             await WaitForHealthAsync(api, "Healthy", folder);
 
-            var log = AgentLog(folder);
+            var log = WineNode.AgentLog(folder);
             Assert.Contains($"Recovery actions of the Windows service {AgentService} set", log, StringComparison.Ordinal);
             Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
             Assert.DoesNotContain("[FTL]", log, StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
 
             // Once a member, only the agent starts it: the SCM's start type is now Manual, and the agent said so.
             // (Wine's SCM accepts recovery actions but never reports them, so clearing them is tested with fakes.)
-            await Eventually.HoldsAsync(async () => await wine.StartTypeOfAsync(SupervisedService) == 3, $"the SCM keeps start type Manual; agent log: {Tail(AgentLog(folder))}");
+            await Eventually.HoldsAsync(async () => await wine.StartTypeOfAsync(SupervisedService) == 3, $"the SCM keeps start type Manual; agent log: {WineNode.Tail(WineNode.AgentLog(folder))}");
             await Eventually.HoldsAsync(async () => (await api.ServiceAsync(NodeName, "testsvc"))?.GetProperty("startType").GetString() == "Manual", "the agent reports start type Manual");
             Assert.Contains(await api.EventsAsync(NodeName), e => SupervisedNode.Is(e, "ConfigApplied", "testsvc")
                 && e.GetProperty("message").GetString()!.Contains("start type Automatic changed to Manual", StringComparison.Ordinal));
@@ -197,34 +197,15 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         return view.GetProperty("transition").ValueKind == JsonValueKind.Null ? view.GetProperty("activeNodeName").GetString() : null;
     }
 
-    private static string WriteAgentConfig(string folder, Uri controlPlane, int port)
+    private static string WriteAgentConfig(string folder, Uri controlPlane, int port) => WineNode.WriteConfig(folder, controlPlane, NodeName, new
     {
-        var path = Path.Combine(folder, "agent.json");
-        var config = new
-        {
-            Agent = new
-            {
-                ControlPlaneUrl = controlPlane.ToString(),
-                EnrollmentToken = RunningControlPlane.EnrollmentToken,
-                NodeName,
-                DataDirectory = WineHost.WindowsPath(Path.Combine(folder, "data")),
-                Services = new object[]
-                {
-                    new
-                    {
-                        Name = "testsvc",
-                        Kind = "windows",
-                        ServiceName = SupervisedService,
-                        StopWithAgent = true,
-                        Restart = new { InitialDelay = "00:00:00.500" },
-                        Probes = new object[] { new { Kind = "http", Url = $"http://127.0.0.1:{port}/health", Interval = "00:00:01", Timeout = "00:00:00.800", Rise = 1 } },
-                    },
-                },
-            },
-        };
-        File.WriteAllText(path, JsonSerializer.Serialize(config));
-        return path;
-    }
+        Name = "testsvc",
+        Kind = "windows",
+        ServiceName = SupervisedService,
+        StopWithAgent = true,
+        Restart = new { InitialDelay = "00:00:00.500" },
+        Probes = new object[] { new { Kind = "http", Url = $"http://127.0.0.1:{port}/health", Interval = "00:00:01", Timeout = "00:00:00.800", Rise = 1 } },
+    });
 
     /// <summary>
     /// A desired configuration another user could have written: a process service in a data folder
@@ -247,18 +228,10 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
     private static async Task<int> PidOfAsync(HttpClient http, Uri testService) =>
         (await http.GetFromJsonAsync<JsonElement>(testService, TestContext.Current.CancellationToken)).GetProperty("pid").GetInt32();
 
-    private static Task WaitForHealthAsync(NodesApi api, string health, string folder) => Eventually.HoldsAsync(
-        async () => await api.HealthOfAsync(NodeName, "testsvc") == health,
-        $"testsvc is {health}; agent log: {Tail(AgentLog(folder))}",
-        TimeSpan.FromSeconds(90));
+    private static Task WaitForHealthAsync(NodesApi api, string health, string folder) => WineNode.WaitForHealthAsync(api, NodeName, "testsvc", health, folder);
 
     private static Task WaitForEventsAsync(NodesApi api, string kind, int count, string folder) => Eventually.HoldsAsync(
         async () => (await api.EventsAsync(NodeName)).Count(e => SupervisedNode.Is(e, kind, "testsvc")) >= count,
-        $"{count} {kind} event(s) of testsvc are stored; agent log: {Tail(AgentLog(folder))}",
+        $"{count} {kind} event(s) of testsvc are stored; agent log: {WineNode.Tail(WineNode.AgentLog(folder))}",
         TimeSpan.FromSeconds(60));
-
-    private static string AgentLog(string folder) =>
-        Directory.Exists(Path.Combine(folder, "data", "logs")) ? LogFiles.ReadAll(Path.Combine(folder, "data"), "agent-*.log") : "";
-
-    private static string Tail(string text) => text.Length <= 3000 ? text : text[^3000..];
 }

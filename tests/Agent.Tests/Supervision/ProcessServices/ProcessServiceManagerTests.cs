@@ -57,6 +57,21 @@ public sealed class ProcessServiceManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stop_that_times_out_ends_the_process_tree_the_way_the_launcher_knows()
+    {
+        var launcher = new TreeKillRecordingLauncher();
+        var definition = Shell("trap '' TERM; exec sleep 30") with { StopTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var manager = new ProcessServiceManager(definition, Folders(definition.Name), launcher, TimeProvider.System, NullLogger.Instance);
+        await manager.StartAsync(TestContext.Current.CancellationToken);
+        var pid = manager.Observe().ProcessId!.Value;
+
+        await manager.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([pid], launcher.TreesKilled);
+        Assert.Equal(ServiceState.Stopped, manager.Observe().State);
+    }
+
+    [Fact]
     public async Task A_launched_process_keeps_its_pid_and_leads_a_session_of_its_own()
     {
         await using var manager = Manager(Shell("exec sleep 30"));
@@ -184,6 +199,26 @@ public sealed class ProcessServiceManagerTests : IDisposable
 
     private Task WaitUntilStartedAsync() =>
         Eventually.HoldsAsync(() => TestServiceProgram.ReadState(StateFile).Any(s => s.What == "started"), "the test service started");
+
+    /// <summary>The Unix launcher, noting the processes whose tree it was asked to kill (on Windows, a job object ends the tree).</summary>
+    private sealed class TreeKillRecordingLauncher : IProcessLauncher
+    {
+        private readonly UnixProcessLauncher _inner = new();
+
+        public List<int> TreesKilled { get; } = [];
+
+        public System.Diagnostics.Process Start(ProcessLaunch launch) => _inner.Start(launch);
+
+        public bool RequestStop(int processId) => _inner.RequestStop(processId);
+
+        public void KillTree(System.Diagnostics.Process process)
+        {
+            TreesKilled.Add(process.Id);
+            _inner.KillTree(process);
+        }
+
+        public bool Suspend(int processId, bool suspend) => _inner.Suspend(processId, suspend);
+    }
 
     private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 }
