@@ -67,6 +67,12 @@ public sealed partial class FailoverCoordinator
             LeaseSurelyEndedAt = Max(grantedAt + policy.Lease, HandoverLeaseEnd(group, member)) + policy.FenceAllowance,
             RecentFailures = failures,
             DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
+            Connection = node?.Connection,
+            ReportedAt = node?.ReportedAt is { } reportedAt ? At(reportedAt) : null,
+            ActivateSentAt = group.ActivateSentAt.TryGetValue(member.Id, out var activated) ? At(activated) : null,
+            Standby = group.StandbyConfirmations.TryGetValue(member.Id, out var standby)
+                ? new StandbyConfirmation { Epoch = standby.Epoch, Connection = standby.Connection, SentAt = At(standby.SentAt), ReceivedAt = At(standby.ReceivedAt) }
+                : null,
         };
         // Readiness for failback counts only as a standby: the member that just lost the role starts afresh.
         if (!FailoverEngine.IsEligible(view) || member.Id == group.Definition.ActiveMemberId)
