@@ -128,9 +128,12 @@ public sealed partial class FailoverCoordinator
     private string? WatchForOverlap(LiveGroup group, GroupSnapshot snapshot)
     {
         var now = Now;
+        // A member that confirmed it stands by has given the role up since its latest report said otherwise;
+        // a report of the service up or the role active arriving after the confirmation voids it and counts here again.
         var exercising = snapshot.Members
             .Where(m => m.Role is { Active: true } role && (role.HoldsLease || role.ServiceUp)
-                && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt))
+                && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt)
+                && !FailoverEngine.StandsByAsConfirmed(snapshot, m))
             .ToList();
         if (exercising.Count <= 1)
         {

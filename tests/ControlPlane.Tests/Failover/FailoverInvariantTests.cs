@@ -232,6 +232,7 @@ public sealed class FailoverInvariantTests
         }
 
         Assert.Empty(world.Violations);
+        Assert.DoesNotContain(world.Store.Records, r => r.Overlap);
         Assert.True(world.Now - brokenAt <= TimeSpan.FromSeconds(5), $"took {world.Now - brokenAt}");
     }
 
@@ -254,6 +255,8 @@ public sealed class FailoverInvariantTests
                 }
 
                 Assert.True(world.Violations.Count == 0, $"seed {seed}, switchover {round}: {string.Join("; ", world.Violations.Take(5))}");
+                // Nothing overlapped, so the history must not say so (the old member's last report, older than its confirmation, still shows the role).
+                Assert.DoesNotContain(world.Store.Records, r => r.Overlap);
                 // Within the old member's stop (one that fails takes 2 s, then a kill) and a few messages, never waiting for its lease.
                 Assert.True(world.Now - askedAt < TimeSpan.FromSeconds(4.5), $"seed {seed}, switchover {round} took {world.Now - askedAt}");
                 world.Run(TimeSpan.FromSeconds(3));
