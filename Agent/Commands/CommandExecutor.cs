@@ -93,7 +93,7 @@ public sealed partial class CommandExecutor(
 
     private async Task<string> ActivateAsync(AgentCommand command, Shared.Roles.RoleGrant grant, SupervisedService service, CancellationToken cancellationToken)
     {
-        if (roles.Refusal(grant, service.Name) is { } refusal)
+        if (roles.ActivationRefusal(grant, service.Name) is { } refusal)
         {
             throw new ServiceOperationException(refusal);
         }
@@ -128,7 +128,11 @@ public sealed partial class CommandExecutor(
             return $"standby in group {grant.GroupName} at epoch {grant.Epoch}; no managed service named {command.Service} on this node";
         }
 
-        await service.WaitForReportAsync(r => r.State is ServiceState.Stopped or ServiceState.Unknown, cancellationToken);
+        // The control plane counts this answer as the role released, so it confirms only a service seen
+        // stopped, with no start under way, by a step that already held it as a standby. Unknown (not
+        // observed yet, or the service manager cannot say) may be a service still running; a stop that
+        // fails leaves it up, and the command then fails at its deadline.
+        await service.WaitUntilHeldStoppedAsync(cancellationToken);
         var hooks = service.Definition.Hooks;
         var hookFailed = await hookRunner.RunAsync(hooks.OnDeactivate, "deactivate", grant, service.Name, hooks.Timeout, cancellationToken);
         return hookFailed is null

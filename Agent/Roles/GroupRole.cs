@@ -33,6 +33,13 @@ public sealed record GroupRole
     /// <summary>The agent gave the active role up because it is stopping: its service is fenced, not stopped at leisure.</summary>
     public bool StoodDown { get; init; }
 
+    /// <summary>
+    /// A Deactivate at <see cref="Epoch"/> was carried out: the control plane may count its confirmation
+    /// as a release, so an Activate at this same epoch is refused (only a newer epoch makes this node
+    /// active again). Kept on disk with the epoch.
+    /// </summary>
+    public bool Deactivated { get; init; }
+
     public IsolationPolicy Isolation => Terms.Isolation;
 
     public int LocalRestarts => Terms.LocalRestarts;

@@ -57,6 +57,8 @@ public sealed class RoleBook
         {
             case CommandKind.Activate when _stopping:
                 return $"not activated in group {grant.GroupName}: the agent is stopping";
+            case CommandKind.Activate when ActivationRefusal(grant) is { } deactivated:
+                return deactivated;
             case CommandKind.Activate:
                 // The same activation again keeps its lease; a new epoch waits for its first renewal.
                 _roles[grant.GroupId] = current is { Active: true } && current.Epoch == grant.Epoch
@@ -64,7 +66,7 @@ public sealed class RoleBook
                     : Granted(current, grant, service, active: true);
                 return null;
             case CommandKind.Deactivate:
-                _roles[grant.GroupId] = Granted(current, grant, service, active: false) with { StoodDown = current?.StoodDown ?? false };
+                _roles[grant.GroupId] = Granted(current, grant, service, active: false) with { StoodDown = current?.StoodDown ?? false, Deactivated = true };
                 return null;
             case CommandKind.Release:
                 _roles.Remove(grant.GroupId);
@@ -96,6 +98,15 @@ public sealed class RoleBook
             ? $"service {service} already belongs to group {other.GroupName}"
             : null;
     }
+
+    /// <summary>
+    /// Why an Activate with this grant would be refused beyond <see cref="Refusal"/>: this node carried
+    /// out a Deactivate at the same epoch, which the control plane may have counted as a release.
+    /// </summary>
+    public string? ActivationRefusal(RoleGrant grant) =>
+        Find(grant.GroupId) is { Deactivated: true } deactivated && deactivated.Epoch == grant.Epoch
+            ? $"epoch {grant.Epoch} of group {grant.GroupName} was already given up by a Deactivate on this node; only a newer epoch activates it; refused"
+            : null;
 
     /// <summary>Records the epoch without taking the role, e.g. when an activation hook failed.</summary>
     public void SeeEpoch(RoleGrant grant, string service)

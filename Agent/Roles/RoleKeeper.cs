@@ -74,11 +74,12 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
         }
     }
 
-    public string? Refusal(RoleGrant grant, string service)
+    /// <summary>Why an Activate with this grant would be refused (a stale epoch, another group's service, an epoch this node gave up); null when it would be accepted.</summary>
+    public string? ActivationRefusal(RoleGrant grant, string service)
     {
         lock (_gate)
         {
-            return _book.Refusal(grant, service);
+            return _book.Refusal(grant, service) ?? _book.ActivationRefusal(grant);
         }
     }
 

@@ -32,6 +32,14 @@ public sealed partial class SupervisedService
         return await answer.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Completes once a step that saw the roles forbid a start found the service stopped with no
+    /// operation under way (no start about to bring it up): it stays down until a role allows a start
+    /// again. A report that merely says Stopped may predate the role's change, or a start just begun.
+    /// </summary>
+    public Task<ServiceReport> WaitUntilHeldStoppedAsync(CancellationToken cancellationToken) =>
+        WaitForReportAsync(_ => _heldStopped, cancellationToken);
+
     /// <summary>Completes with the first report that satisfies <paramref name="condition"/>.</summary>
     public async Task<ServiceReport> WaitForReportAsync(Func<ServiceReport, bool> condition, CancellationToken cancellationToken)
     {

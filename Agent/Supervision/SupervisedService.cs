@@ -40,6 +40,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
     private RoleAllowance _permission = RoleAllowance.Unrestricted;
     private (Task<OperationResult> Task, CancellationTokenSource Cancel)? _operation;
     private ServiceReport _report;
+    private bool _heldStopped;
     private bool _startsKeptToAgent;
 
     public SupervisedService(
@@ -301,6 +302,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
                 Account = TruncatedOrNull(observation.Account),
                 RestartCount = step.RestartCount,
             };
+            _heldStopped = observation.State == ServiceState.Stopped && _state.Running is null && !_permission.MayStart;
             _published.TrySetResult();
             _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

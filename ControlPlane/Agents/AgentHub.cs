@@ -193,7 +193,7 @@ internal sealed partial class AgentHub(
 
         try
         {
-            await databaseCalls.RunAsync(Context, token => commands.CompleteAsync(nodeId, outcome, token));
+            await databaseCalls.RunAsync(Context, token => commands.CompleteAsync(nodeId, outcome, Context.ConnectionId, token));
         }
         catch (Exception exception) when (DatabaseOutage.IsOnWrite(exception))
         {

@@ -79,8 +79,9 @@ internal sealed class AlertSources(
         }
     }
 
-    private void OnCommandFinished(StoredCommand command)
+    private void OnCommandFinished(CommandFinished finished)
     {
+        var command = finished.Command;
         if (TransitionSignals.FromCommand(command, NodeName(command.NodeId), time.GetUtcNow()) is { } signal)
         {
             signals.Raise(signal);

@@ -27,7 +27,7 @@ public sealed partial class CommandPipeline(
     private readonly Channel<Delivery> _deliveries = Channel.CreateUnbounded<Delivery>();
 
     /// <summary>Raised after a command reached a final state (or timed out).</summary>
-    public event Action<StoredCommand>? Finished;
+    public event Action<CommandFinished>? Finished;
 
     /// <summary>Nodes that have something to deliver, read by <see cref="CommandDelivery"/>.</summary>
     internal ChannelReader<Delivery> Deliveries => _deliveries.Reader;
@@ -166,8 +166,8 @@ public sealed partial class CommandPipeline(
         return taken;
     }
 
-    /// <summary>Records an agent's answer; false when the command is unknown, not the node's, or already final.</summary>
-    public async Task<bool> CompleteAsync(Guid nodeId, CommandOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Records an agent's answer, which came on <paramref name="connectionId"/>; false when the command is unknown, not the node's, or already final.</summary>
+    public async Task<bool> CompleteAsync(Guid nodeId, CommandOutcome outcome, string connectionId, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var state = outcome.Succeeded ? CommandState.Succeeded : CommandState.Failed;
@@ -185,7 +185,7 @@ public sealed partial class CommandPipeline(
 
         var command = await db.Commands.AsNoTracking().FirstAsync(c => c.Id == outcome.CommandId, cancellationToken);
         LogFinished(command.Id, command.Kind, command.Service, command.State, command.Message ?? "");
-        Finished?.Invoke(command);
+        Finished?.Invoke(new CommandFinished(command, connectionId));
         return true;
     }
 
@@ -237,7 +237,7 @@ public sealed partial class CommandPipeline(
             command.CompletedAt = now;
             command.Message = message;
             LogFinished(command.Id, command.Kind, command.Service, to, message);
-            Finished?.Invoke(command);
+            Finished?.Invoke(new CommandFinished(command, AnsweredOn: null));
         }
     }
 
@@ -271,6 +271,12 @@ public sealed record NewCommand(Guid NodeId, string Service, CommandKind Kind, s
     /// <summary>What this request asks for, to compare requests that share an Idempotency-Key.</summary>
     public string Fingerprint => $"{NodeId}|{Service}|{Kind}|{TimeToLive?.TotalSeconds}|{Timeout?.TotalSeconds}";
 }
+
+/// <summary>
+/// A command that reached a final state (or timed out), and the agent connection its answer came on:
+/// null when no answer ended it (expired, timed out, superseded by a newer epoch).
+/// </summary>
+public sealed record CommandFinished(StoredCommand Command, string? AnsweredOn);
 
 /// <summary>What to hand to a node's connection: new commands, or everything open (after a reconnection).</summary>
 internal sealed record Delivery(Guid NodeId, bool Everything);

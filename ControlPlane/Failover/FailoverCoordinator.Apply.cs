@@ -19,10 +19,12 @@ public sealed partial class FailoverCoordinator
         {
             case FailoverDecision.Deactivate deactivate:
                 var standby = snapshot.Members.First(m => m.MemberId == deactivate.MemberId);
-                await SendRoleCommandAsync(group, snapshot, standby, CommandKind.Deactivate, cancellationToken);
+                var sentAt = time.GetTimestamp();
+                var deactivateId = await SendRoleCommandAsync(group, standby, CommandKind.Deactivate, cancellationToken);
                 lock (group)
                 {
                     group.DeactivateSentEpoch[standby.MemberId] = snapshot.Epoch;
+                    group.DeactivatesOnTheirWay[deactivateId] = new DeactivateSent(standby.MemberId, snapshot.Epoch, sentAt);
                 }
 
                 break;
@@ -31,7 +33,13 @@ public sealed partial class FailoverCoordinator
                 break;
             case FailoverDecision.Activate activate:
                 var target = snapshot.Members.First(m => m.MemberId == activate.MemberId);
-                await SendRoleCommandAsync(group, snapshot, target, CommandKind.Activate, cancellationToken);
+                lock (group)
+                {
+                    // Noted before it goes: a Deactivate sent earlier is no longer this member's last word.
+                    group.ActivateSentAt[target.MemberId] = time.GetTimestamp();
+                }
+
+                await SendRoleCommandAsync(group, target, CommandKind.Activate, cancellationToken);
                 long? recordId;
                 lock (group)
                 {
@@ -85,7 +93,8 @@ public sealed partial class FailoverCoordinator
         }
     }
 
-    private async Task SendRoleCommandAsync(LiveGroup group, GroupSnapshot snapshot, MemberView member, CommandKind kind, CancellationToken cancellationToken)
+    /// <summary>Stores and sends a role command at the group's epoch; returns its id.</summary>
+    private async Task<Guid> SendRoleCommandAsync(LiveGroup group, MemberView member, CommandKind kind, CancellationToken cancellationToken)
     {
         RoleGrant grant;
         lock (group)
@@ -93,7 +102,8 @@ public sealed partial class FailoverCoordinator
             grant = group.Grant(_options.Lease, _options.FenceAllowance);
         }
 
-        await commands.SubmitAsync(new NewCommand(member.NodeId, member.Service, kind, "failover") { Role = grant }, cancellationToken);
+        var submitted = await commands.SubmitAsync(new NewCommand(member.NodeId, member.Service, kind, "failover") { Role = grant }, cancellationToken);
+        return submitted.Command.Id;
     }
 
     private async Task BeginAsync(LiveGroup group, GroupSnapshot snapshot, FailoverDecision.Begin begin, CancellationToken cancellationToken)
@@ -216,8 +226,9 @@ public sealed partial class FailoverCoordinator
         TransitionEnded?.Invoke(record);
     }
 
-    private void OnCommandFinished(StoredCommand command)
+    private void OnCommandFinished(CommandFinished finished)
     {
+        var command = finished.Command;
         if (command.GroupId is not { } groupId || !_groups.TryGetValue(groupId, out var group))
         {
             return;
@@ -225,6 +236,7 @@ public sealed partial class FailoverCoordinator
 
         lock (group)
         {
+            NoteStandby(group, finished);
             var member = group.Definition.Members.FirstOrDefault(m => m.NodeId == command.NodeId && m.Service.Equals(command.Service, StringComparison.OrdinalIgnoreCase));
             if (member is null || command.Epoch != group.Epoch)
             {
@@ -249,6 +261,27 @@ public sealed partial class FailoverCoordinator
                 // Not carried out: send it again at the next decision.
                 group.DeactivateSentEpoch.Remove(member.Id);
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the agent's answer that it carried out a Deactivate this coordinator sent, with the
+    /// connection it came on; whether it counts as a release (its epoch, connection, order, later
+    /// reports) is for <see cref="FailoverEngine.StandsByAsConfirmed"/> to say. Only the member's newest
+    /// Deactivate by epoch is kept. An answer that failed, or that no agent gave (expired, timed out), is none.
+    /// </summary>
+    private void NoteStandby(LiveGroup group, CommandFinished finished)
+    {
+        var command = finished.Command;
+        if (command.Kind != nameof(CommandKind.Deactivate) || !group.DeactivatesOnTheirWay.Remove(command.Id, out var sent))
+        {
+            return;
+        }
+
+        if (command.State == CommandState.Succeeded && finished.AnsweredOn is { } connection
+            && !(group.StandbyConfirmations.TryGetValue(sent.MemberId, out var kept) && kept.Epoch > sent.Epoch))
+        {
+            group.StandbyConfirmations[sent.MemberId] = new DeactivateConfirmed(sent.Epoch, connection, sent.SentAt, time.GetTimestamp());
         }
     }
 

@@ -67,6 +67,12 @@ public sealed partial class FailoverCoordinator
             LeaseSurelyEndedAt = Max(grantedAt + policy.Lease, HandoverLeaseEnd(group, member)) + policy.FenceAllowance,
             RecentFailures = failures,
             DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
+            Connection = node?.Connection,
+            ReportedAt = node?.ReportedAt is { } reportedAt ? At(reportedAt) : null,
+            ActivateSentAt = group.ActivateSentAt.TryGetValue(member.Id, out var activated) ? At(activated) : null,
+            Standby = group.StandbyConfirmations.TryGetValue(member.Id, out var standby)
+                ? new StandbyConfirmation { Epoch = standby.Epoch, Connection = standby.Connection, SentAt = At(standby.SentAt), ReceivedAt = At(standby.ReceivedAt) }
+                : null,
         };
         // Readiness for failback counts only as a standby: the member that just lost the role starts afresh.
         if (!FailoverEngine.IsEligible(view) || member.Id == group.Definition.ActiveMemberId)
@@ -122,9 +128,12 @@ public sealed partial class FailoverCoordinator
     private string? WatchForOverlap(LiveGroup group, GroupSnapshot snapshot)
     {
         var now = Now;
+        // A member that confirmed it stands by has given the role up since its latest report said otherwise;
+        // a report of the service up or the role active arriving after the confirmation voids it and counts here again.
         var exercising = snapshot.Members
             .Where(m => m.Role is { Active: true } role && (role.HoldsLease || role.ServiceUp)
-                && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt))
+                && (m.Reachable || snapshot.Policy.Isolation == IsolationPolicy.KeepRunning || now < m.LeaseSurelyEndedAt)
+                && !FailoverEngine.StandsByAsConfirmed(snapshot, m))
             .ToList();
         if (exercising.Count <= 1)
         {

@@ -191,6 +191,7 @@ public static class FailoverEngine
 
     /// <summary>
     /// The member cannot be running the service now, nor start it without this control plane: its
+    /// agent confirmed a Deactivate at the current epoch (<see cref="StandsByAsConfirmed"/>); or its
     /// latest report, made by the agent's current run and not answered with a lease, shows the service
     /// down and no valid lease (a lease comes only from an acknowledgement of a report, and the agent
     /// sends its next report only after that acknowledgement arrived or was given up); or its lease
@@ -199,8 +200,26 @@ public static class FailoverEngine
     /// </summary>
     public static bool Released(GroupSnapshot group, MemberView member, TimeSpan now) =>
         member.ConfirmedDown
+        || StandsByAsConfirmed(group, member)
         || (member.Reported && !member.LatestReportGranted && !member.ServiceUp && member.Role is not { HoldsLease: true })
         || (AppliesStopIsolation(group, member) && !(member.Reachable && member.Reported && member.ServiceUp) && now >= member.LeaseSurelyEndedAt);
+
+    /// <summary>
+    /// A confirmed deactivation is a release. The member's agent answered, on the connection that speaks
+    /// for its node now (so from its current run), that it carried out a Deactivate at the group's current
+    /// epoch, sent after the member was last activated, and the member is not the one meant to be active:
+    /// its role is given up on disk, its service was seen stopped with no start under way, and only an
+    /// Activate at a newer epoch makes it start again. Renewals go only to the active member at the
+    /// current epoch, so no lease comes back either. A report that arrived since the answer and shows
+    /// the service up or the role active overrides it.
+    /// </summary>
+    public static bool StandsByAsConfirmed(GroupSnapshot group, MemberView member) =>
+        member.Standby is { } standby
+        && standby.Epoch == group.Epoch
+        && member.MemberId != group.ActiveMemberId
+        && member.Connection is { } connection && standby.Connection == connection
+        && (member.ActivateSentAt is not { } activated || standby.SentAt > activated)
+        && !(member.ReportedAt is { } reported && reported >= standby.ReceivedAt && (member.ServiceUp || member.Role is { Active: true }));
 
     /// <summary>
     /// The member stops its service when its lease lapses: the group's isolation is Stop and the member

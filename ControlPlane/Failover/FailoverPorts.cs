@@ -31,7 +31,8 @@ public interface IFailoverStore
 /// <summary>How the coordinator's role commands reach agents, and how their outcomes come back.</summary>
 public interface IRoleCommandSink
 {
-    event Action<StoredCommand>? Finished;
+    /// <summary>A command reached a final state; for an agent's answer, with the connection it came on.</summary>
+    event Action<CommandFinished>? Finished;
 
     Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken);
 

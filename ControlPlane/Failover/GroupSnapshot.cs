@@ -94,6 +94,38 @@ public sealed record MemberView
 
     /// <summary>A Deactivate at the group's current epoch is already on its way.</summary>
     public bool DeactivateSent { get; init; }
+
+    /// <summary>The connection that speaks for the member's node now; null while none does.</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>When the latest report on <see cref="Connection"/> arrived; null before the first.</summary>
+    public TimeSpan? ReportedAt { get; init; }
+
+    /// <summary>When this control plane last sent the member an Activate (any epoch); null: not since it started.</summary>
+    public TimeSpan? ActivateSentAt { get; init; }
+
+    /// <summary>The latest Deactivate the member's agent answered as carried out; null when none.</summary>
+    public StandbyConfirmation? Standby { get; init; }
+}
+
+/// <summary>
+/// An agent's answer that it carried out a Deactivate: the role given up and kept on disk at
+/// <see cref="Epoch"/>, the service seen stopped with no start under way, and no Activate at that epoch
+/// taken any more. Times are on the control plane's monotonic clock.
+/// </summary>
+public sealed record StandbyConfirmation
+{
+    /// <summary>The epoch the Deactivate carried.</summary>
+    public required long Epoch { get; init; }
+
+    /// <summary>The agent connection the answer came on.</summary>
+    public required string Connection { get; init; }
+
+    /// <summary>When the Deactivate was sent.</summary>
+    public required TimeSpan SentAt { get; init; }
+
+    /// <summary>When the answer arrived.</summary>
+    public required TimeSpan ReceivedAt { get; init; }
 }
 
 /// <summary>A change of the active member under way.</summary>

@@ -73,6 +73,15 @@ internal sealed class LiveGroup(FailoverGroup definition)
     /// <summary>The epoch of the last Deactivate sent to each member.</summary>
     public Dictionary<Guid, long> DeactivateSentEpoch { get; } = [];
 
+    /// <summary>Deactivates not answered yet, by command id: to which member, at which epoch, sent when.</summary>
+    public Dictionary<Guid, DeactivateSent> DeactivatesOnTheirWay { get; } = [];
+
+    /// <summary>When the last Activate was sent to each member (a timestamp).</summary>
+    public Dictionary<Guid, long> ActivateSentAt { get; } = [];
+
+    /// <summary>Each member's latest Deactivate that its agent answered as carried out.</summary>
+    public Dictionary<Guid, DeactivateConfirmed> StandbyConfirmations { get; } = [];
+
     public HashSet<Guid> ConfirmedDownNodes { get; } = [];
 
     public Dictionary<Guid, long> EligibleSince { get; } = [];
@@ -133,3 +142,9 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
 /// <summary>A lease renewal as the coordinator remembers it: when and in answer to which report (none: never renewed).</summary>
 internal readonly record struct LeaseGrant(long ReceivedAt, RoleReport? Report);
+
+/// <summary>A Deactivate sent to a member at an epoch, at a timestamp.</summary>
+internal readonly record struct DeactivateSent(Guid MemberId, long Epoch, long SentAt);
+
+/// <summary>A Deactivate's answer "carried out": its epoch and send time, the connection the answer came on and when (timestamps).</summary>
+internal readonly record struct DeactivateConfirmed(long Epoch, string Connection, long SentAt, long ReceivedAt);

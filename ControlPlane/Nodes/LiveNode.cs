@@ -25,6 +25,7 @@ internal sealed class LiveNode
     private bool _lastSeenUnsaved;
     private bool _stoppedOnPurpose;
     private bool _heardSinceRegistration;
+    private long? _reportedTimestamp;
 
     private LiveNode(Guid id, string livenessReason)
     {
@@ -133,6 +134,7 @@ internal sealed class LiveNode
         // Roles a previous run of the agent reported are not known to hold any more; the next heartbeat says.
         Roles = [];
         _heardSinceRegistration = false;
+        _reportedTimestamp = null;
         return Heard(timestamp, now, "agent registered");
     }
 
@@ -150,6 +152,7 @@ internal sealed class LiveNode
         Services = heartbeat.Services;
         Roles = heartbeat.Roles ?? [];
         _heardSinceRegistration = true;
+        _reportedTimestamp = timestamp;
         transition = Heard(timestamp, now, "heartbeat received");
         return true;
     }
@@ -226,6 +229,8 @@ internal sealed class LiveNode
         Services = Services,
         Roles = Roles,
         HeardSinceRegistration = _heardSinceRegistration,
+        Connection = _connectionId,
+        ReportedAt = _reportedTimestamp,
         ConfigVersion = ConfigVersion,
         LastEventSequence = LastEventSequence,
         Maintenance = Maintenance,

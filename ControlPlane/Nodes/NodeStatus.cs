@@ -53,6 +53,15 @@ public sealed record NodeStatus
     /// </summary>
     public bool HeardSinceRegistration { get; init; }
 
+    /// <summary>The SignalR connection that speaks for the node now; null while none does.</summary>
+    public string? Connection { get; init; }
+
+    /// <summary>
+    /// When the latest heartbeat on <see cref="Connection"/> arrived: a monotonic timestamp of the
+    /// control plane's <see cref="TimeProvider"/>; null before the first since the node registered.
+    /// </summary>
+    public long? ReportedAt { get; init; }
+
     /// <summary>The node's maintenance, when an operator put it in maintenance (it may have ended by its own end time).</summary>
     public NodeMaintenance? Maintenance { get; init; }
 

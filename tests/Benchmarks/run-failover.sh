@@ -5,10 +5,12 @@
 # service crashing beyond its local restart budget, the active's agent killed (kill -9), and a
 # switchover. Prints detection and RTO (p50/p99/max) per scenario and any overlap.
 #   tests/Benchmarks/run-failover.sh [TRIALS=20] [--scenarios crash,node-lost,switchover] [--output FILE]
-#                                    [--node-lost-fresh-clusters] [--logs FOLDER]
+#                                    [--node-lost-fresh-clusters] [--logs FOLDER] [--service test|fast]
 # FILE and FOLDER are relative to the repository root. --node-lost-fresh-clusters runs each node-lost
 # trial on a cluster of its own instead of starting the killed agent again (for agents that cannot
-# come back after a kill). Takes about 25 minutes for 20 trials on 2 cores.
+# come back after a kill). --service fast runs tests/Benchmarks/Failover/fast-service.py (python3 -S,
+# listening about 50 ms after its start) instead of the .NET test service (about 1 s), so the figures
+# show Vigil's own share. Takes about 25 minutes for 20 trials on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 trials=20

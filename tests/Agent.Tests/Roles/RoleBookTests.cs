@@ -83,10 +83,10 @@ public sealed class RoleBookTests
     }
 
     [Fact]
-    public void Activating_a_standby_at_the_epoch_it_saw_makes_it_active_without_a_lease()
+    public void Activating_a_member_at_the_epoch_it_saw_without_a_deactivation_makes_it_active_without_a_lease()
     {
         var book = new RoleBook();
-        book.Apply(CommandKind.Deactivate, Grant(5), Web);
+        book.SeeEpoch(Grant(5), Web);
 
         var refusal = book.Apply(CommandKind.Activate, Grant(5), Web);
 
@@ -608,7 +608,8 @@ public sealed class RoleBookTests
                         10 => CommandKind.Release,
                         _ => CommandKind.Restart,
                     };
-                    var expected = book.Refusal(grant, service);
+                    var expected = book.Refusal(grant, service) ?? (kind == CommandKind.Activate ? book.ActivationRefusal(grant) : null);
+                    var deactivated = book.Find(group) is { Deactivated: true } standby && standby.Epoch == epoch;
                     var refusal = book.Apply(kind, grant, service);
                     if (kind == CommandKind.Restart)
                     {
@@ -617,6 +618,11 @@ public sealed class RoleBookTests
                     else
                     {
                         Assert.True(expected == refusal, $"{where}: Refusal said '{expected}', Apply said '{refusal}'");
+                    }
+
+                    if (kind == CommandKind.Activate && deactivated)
+                    {
+                        Assert.True(refusal is not null, $"{where}: an Activate at epoch {epoch}, given up by a Deactivate, was taken");
                     }
 
                     if (refusal is not null)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.Agent.Events;
+using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision;
 using Vigil.Agent.Supervision.Policy;
@@ -62,7 +63,33 @@ public sealed class StubbornServiceTests : IDisposable
         Assert.Contains(Recorded(), e => e.Message.Contains("could not end its processes either", StringComparison.Ordinal));
     }
 
-    private SupervisedService Supervise(StubbornManager manager, int maxRestarts)
+    [Fact]
+    public async Task A_standby_whose_stop_fails_is_never_held_stopped_so_its_deactivation_does_not_confirm()
+    {
+        var manager = new StubbornManager { Killable = false };
+        await using var service = Supervise(manager, maxRestarts: 5, new StandbyGate());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.WaitUntilHeldStoppedAsync(deadline.Token));
+
+        Assert.True(manager.StopRequests >= 1, "the standby's service was asked to stop");
+        Assert.Equal(ServiceState.Running, service.Report().State);
+    }
+
+    [Fact]
+    public async Task A_standby_is_held_stopped_once_its_service_is_down_and_no_start_follows()
+    {
+        var manager = new StubbornManager { Killable = true };
+        await using var service = Supervise(manager, maxRestarts: 5, new StandbyGate());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var report = await service.WaitUntilHeldStoppedAsync(deadline.Token);
+
+        Assert.Equal(ServiceState.Stopped, report.State);
+        Assert.Equal(0, manager.Starts);
+    }
+
+    private SupervisedService Supervise(StubbornManager manager, int maxRestarts, IRoleGate? roles = null)
     {
         var definition = new ManagedServiceDefinition
         {
@@ -80,7 +107,7 @@ public sealed class StubbornServiceTests : IDisposable
             manager,
             _events,
             _http,
-            new NoRoles(),
+            roles ?? new NoRoles(),
             TimeProvider.System,
             NullLogger.Instance);
         service.Start();
@@ -94,6 +121,22 @@ public sealed class StubbornServiceTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A standby of a failover group: its service may neither start nor keep running.</summary>
+    private sealed class StandbyGate : IRoleGate
+    {
+        public event Action<string>? Changed
+        {
+            add { }
+            remove { }
+        }
+
+        public RoleAllowance PermissionFor(string service) => new() { MayStart = false, MayKeepRunning = false, Reason = "standby in group orders (epoch 2)" };
+
+        public void HealthChanged(string service)
+        {
+        }
     }
 
     /// <summary>Runs from the start and refuses every stop; a kill works only when told so.</summary>

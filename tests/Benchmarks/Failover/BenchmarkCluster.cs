@@ -39,7 +39,7 @@ public sealed class BenchmarkCluster : IAsyncDisposable
     public IReadOnlyList<BenchmarkNode> Nodes => _nodes;
 
     /// <summary>Starts the control plane and <paramref name="nodes"/> agents, and waits until every node has registered.</summary>
-    public static async Task<BenchmarkCluster> StartAsync(int nodes, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<BenchmarkCluster> StartAsync(int nodes, BenchmarkService service, TimeProvider time, CancellationToken cancellationToken)
     {
         var folder = RepositoryLayout.NewTemporaryDirectory("bench-failover");
         var url = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}");
@@ -59,7 +59,7 @@ public sealed class BenchmarkCluster : IAsyncDisposable
             for (var i = 1; i <= nodes; i++)
             {
                 var node = new BenchmarkNode($"node{i}", Directory.CreateDirectory(Path.Combine(folder, $"node{i}")).FullName, RepositoryLayout.FreePort());
-                WriteAgentConfig(node);
+                WriteAgentConfig(node, service);
                 cluster._nodes.Add(node);
                 cluster.StartAgent(node);
             }
@@ -142,13 +142,26 @@ public sealed class BenchmarkCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The node's agent.json: the test service as <c>web</c> on the node's port, with an HTTP probe, as the end-to-end tests have it.</summary>
-    private static void WriteAgentConfig(BenchmarkNode node)
+    /// <summary>The node's agent.json: the chosen service as <c>web</c> on the node's port, with an HTTP probe, as the end-to-end tests have it.</summary>
+    private static void WriteAgentConfig(BenchmarkNode node, BenchmarkService service)
     {
-        var web = TestServiceProgram.ProcessService("web", node.Port, node.StateFile);
+        var web = service == BenchmarkService.Fast ? FastService(node.Port) : TestServiceProgram.ProcessService("web", node.Port, node.StateFile);
         web["Probes"] = new[] { new { Kind = "http", Url = $"http://127.0.0.1:{node.Port}/health", Interval = "00:00:01", Timeout = "00:00:01" } };
         File.WriteAllText(node.ConfigFile, JsonSerializer.Serialize(new { Agent = new { Services = new[] { web } } }, Indented));
     }
+
+    /// <summary>
+    /// <c>fast-service.py</c> as <c>web</c>: Debian's own python3 (a version manager's shim on the PATH
+    /// would add its own start-up), without site packages, so it listens about 50 ms after its start.
+    /// </summary>
+    private static Dictionary<string, object?> FastService(int port) => new()
+    {
+        ["Name"] = "web",
+        ["Kind"] = "process",
+        ["Executable"] = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3",
+        ["Arguments"] = (string[])["-S", Path.Combine(RepositoryLayout.Root, "tests", "Benchmarks", "Failover", "fast-service.py"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        ["StopTimeout"] = "00:00:05",
+    };
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {

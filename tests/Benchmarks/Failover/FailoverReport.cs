@@ -23,6 +23,10 @@ public sealed record FailoverReport(
         "(the defaults, 60 s between automatic failovers and 3 per hour, would stall a benchmark); everything else default: " +
         "lease 3 s, fence allowance 1 s, heartbeat 1 s, 1 local restart in 5 min; ports probed by TCP connect every 10 ms";
 
+    public static string ServiceOf(FailoverSettings settings) => settings.Service == BenchmarkService.Fast
+        ? "fast-service.py under python3 -S as web, listening about 50 ms after its start (--service fast)"
+        : "the .NET test service as web, listening about 1 s after its start";
+
     public static string ClustersOf(FailoverSettings settings) => settings.NodeLostOnFreshClusters
         ? "a fresh cluster per scenario, except node-lost: a fresh cluster per trial, the killed agent not started again (--node-lost-fresh-clusters)"
         : "a fresh cluster per scenario; a killed agent is started again with its data folder (the same node) and waited for before the next trial";
@@ -39,6 +43,7 @@ public sealed record FailoverReport(
     {
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"{Environment.NewLine}Failover: {Conditions}.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Service: {ServiceOf(Settings)}.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Clusters: {ClustersOf(Settings)}.");
         table.AppendLine("Detection = history detectedAt (switchover: decidedAt) - fault; RTO = fault -> first sample with another member's port answering.");
         table.AppendLine();
@@ -67,6 +72,7 @@ public sealed record FailoverReport(
     {
         conditions = Conditions,
         policy = new { cooldownSeconds = FailoverSettings.CooldownSeconds, maxFailovers = FailoverSettings.MaxFailovers },
+        service = ServiceOf(Settings),
         clusters = ClustersOf(Settings),
         trialsPerScenario = Settings.Trials,
         processorCount = Environment.ProcessorCount,

@@ -25,6 +25,9 @@ public sealed record FailoverSettings
     /// <summary>A folder to write each product process's output into at the end, to see what happened.</summary>
     public string? Logs { get; init; }
 
+    /// <summary>What each node runs as <c>web</c>: the .NET test service (about 1 s to listen) or a minimal listener (about 50 ms).</summary>
+    public BenchmarkService Service { get; init; } = BenchmarkService.Test;
+
     public const string Usage = """
         Failover benchmark: a real control plane and three real agents, each running the test service
         as `web` on its own port, in one failover group; TRIALS trials of each scenario.
@@ -35,6 +38,8 @@ public sealed record FailoverSettings
                                  each node-lost trial on a new cluster, the killed agent not started again
                                  (default: one cluster per scenario, the killed agent started again)
           --logs FOLDER          write what each product process printed into FOLDER at the end
+          --service test|fast    what runs as `web`: the .NET test service (default; about 1 s from its
+                                 start to listening) or fast-service.py under python3 -S (about 50 ms)
         """;
 
     public static FailoverSettings Parse(string[] args)
@@ -55,6 +60,7 @@ public sealed record FailoverSettings
                 "--scenarios" => settings with { Scenarios = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseScenario)] },
                 "--output" => settings with { Output = value },
                 "--logs" => settings with { Logs = value },
+                "--service" => settings with { Service = ParseService(value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
             i++;
@@ -73,6 +79,13 @@ public sealed record FailoverSettings
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
     };
 
+    private static BenchmarkService ParseService(string name) => name switch
+    {
+        "test" => BenchmarkService.Test,
+        "fast" => BenchmarkService.Fast,
+        _ => throw new ArgumentException($"Unknown service '{name}': test or fast."),
+    };
+
     private static FailoverScenario ParseScenario(string name) =>
         Enum.GetValues<FailoverScenario>().Where(s => NameOf(s) == name).Cast<FailoverScenario?>().FirstOrDefault()
         ?? throw new ArgumentException($"Unknown scenario '{name}': crash, node-lost or switchover.");
@@ -89,4 +102,14 @@ public enum FailoverScenario
 
     /// <summary>An operator asks for a switchover to the best standby.</summary>
     Switchover,
+}
+
+/// <summary>What each node runs as <c>web</c>.</summary>
+public enum BenchmarkService
+{
+    /// <summary>The .NET test service: about 1 s from its start to listening.</summary>
+    Test,
+
+    /// <summary><c>fast-service.py</c> under <c>python3 -S</c>: listening about 50 ms after its start.</summary>
+    Fast,
 }

@@ -46,7 +46,7 @@ public sealed class DeciderAuthorityTests
 
     private sealed class NoCommands : IRoleCommandSink
     {
-        public event Action<StoredCommand>? Finished
+        public event Action<CommandFinished>? Finished
         {
             add { }
             remove { }

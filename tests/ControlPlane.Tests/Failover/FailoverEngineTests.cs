@@ -3,17 +3,13 @@ using Vigil.ControlPlane.Failover;
 using Vigil.Shared.Roles;
 using Vigil.Shared.Services;
 using static Vigil.ControlPlane.Failover.FailoverDecision;
+using static Vigil.ControlPlane.Tests.Failover.EngineViews;
 
 namespace Vigil.ControlPlane.Tests.Failover;
 
 /// <summary>The engine's decisions one by one, for the policies the random simulation does not vary.</summary>
 public sealed class FailoverEngineTests
 {
-    private static readonly TimeSpan Now = TimeSpan.FromMinutes(10);
-    private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
-    private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
-    private static readonly Guid C = Guid.Parse("00000000-0000-0000-0000-00000000000c");
-
     [Fact]
     public void A_group_without_an_active_member_elects_the_best_priority_among_ready_members()
     {
@@ -237,41 +233,4 @@ public sealed class FailoverEngineTests
         var begin = Assert.IsType<Begin>(Last(group));
         return (begin.Kind, begin.FromMemberId, begin.ToMemberId);
     }
-
-    private static FailoverDecision Last(GroupSnapshot group, TimeSpan? now = null) => FailoverEngine.Decide(group, now ?? Now)[^1];
-
-    private static GroupSnapshot Group(Guid? active, params MemberView[] members) => new()
-    {
-        GroupId = Guid.NewGuid(),
-        Name = "orders",
-        Epoch = 1,
-        ActiveMemberId = active,
-        Policy = new GroupPolicy(),
-        Members = members,
-        HourOfDay = 12,
-    };
-
-    private static PendingTransition Transition(Guid to, long epoch = 1) => new() { Kind = TransitionKind.Failover, Epoch = epoch, FromMemberId = A, ToMemberId = to };
-
-    private static MemberView Active(Guid id) => Standby(id) with { Role = Role(1, active: true, lease: true), ServiceUp = true, Health = ServiceHealth.Healthy };
-
-    private static MemberView Standby(Guid id, int priority = 1) => new()
-    {
-        MemberId = id,
-        NodeId = id,
-        NodeName = $"node-{id.ToString()[^1]}",
-        Service = "orders",
-        Priority = priority,
-        Reachable = true,
-        NodeDown = false,
-        Reported = true,
-        HoldsStopTerms = true,
-        Health = ServiceHealth.Stopped,
-        Role = Role(1, active: false),
-        LeaseSurelyEndedAt = Now - TimeSpan.FromSeconds(1),
-        DeactivateSent = true,
-    };
-
-    private static RoleReport Role(long epoch, bool active, bool lease = false) =>
-        new() { GroupId = Guid.Empty, Service = "orders", Epoch = epoch, Active = active, HoldsLease = lease, ServiceUp = active };
 }

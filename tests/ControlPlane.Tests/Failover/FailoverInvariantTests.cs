@@ -1,3 +1,4 @@
+using Vigil.ControlPlane.Failover;
 using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Tests.Failover;
@@ -231,7 +232,36 @@ public sealed class FailoverInvariantTests
         }
 
         Assert.Empty(world.Violations);
+        Assert.DoesNotContain(world.Store.Records, r => r.Overlap);
         Assert.True(world.Now - brokenAt <= TimeSpan.FromSeconds(5), $"took {world.Now - brokenAt}");
+    }
+
+    [Fact]
+    public void Switchovers_in_a_row_never_overlap_an_older_confirmation_never_releasing_a_member_activated_since()
+    {
+        for (var seed = 40; seed < 50; seed++)
+        {
+            var world = new FailoverWorld(seed);
+            world.Run(TimeSpan.FromSeconds(15));
+            for (var round = 1; round <= 6; round++)
+            {
+                // Each member taken over was a standby that confirmed a Deactivate at an earlier epoch.
+                var active = AssertOneActiveRuns(world, $"seed {seed}, before switchover {round}");
+                world.Coordinator!.RequestSwitchover(world.GroupId, new SwitchoverRequest(null, "switchover asked for by an operator"));
+                var askedAt = world.Now;
+                while (world.Agents.All(a => a == active || !a.ServiceUp) && world.Now - askedAt < TimeSpan.FromSeconds(30))
+                {
+                    world.StepOnce();
+                }
+
+                Assert.True(world.Violations.Count == 0, $"seed {seed}, switchover {round}: {string.Join("; ", world.Violations.Take(5))}");
+                // Nothing overlapped, so the history must not say so (the old member's last report, older than its confirmation, still shows the role).
+                Assert.DoesNotContain(world.Store.Records, r => r.Overlap);
+                // Within the old member's stop (one that fails takes 2 s, then a kill) and a few messages, never waiting for its lease.
+                Assert.True(world.Now - askedAt < TimeSpan.FromSeconds(4.5), $"seed {seed}, switchover {round} took {world.Now - askedAt}");
+                world.Run(TimeSpan.FromSeconds(3));
+            }
+        }
     }
 
     private static SimulatedAgent AssertOneActiveRuns(FailoverWorld world, string when)

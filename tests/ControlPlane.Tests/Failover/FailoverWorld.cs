@@ -20,7 +20,9 @@ namespace Vigil.ControlPlane.Tests.Failover;
 /// <see cref="FailoverCoordinator"/> and <see cref="NodeRegistry"/> (over an in-memory database and
 /// command queue), and agents with the real role book and supervision machine. Messages take random
 /// time; agents crash, restart and stop gracefully; links are cut silently; services start slowly,
-/// refuse to stop or fail for good; the control plane crashes; operators edit the group's isolation.
+/// refuse to stop or fail for good; the control plane crashes; operators edit the group's isolation;
+/// agents' answers to role commands (a Deactivate's confirmation among them) come late, come twice,
+/// or arrive after the epoch moved, the member was activated again or its agent reconnected.
 /// After every step it checks the invariants: never two members holding a valid active role, never
 /// two services up, epochs only grow.
 /// </summary>
@@ -75,7 +77,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         StartControlPlane();
     }
 
-    public event Action<StoredCommand>? Finished;
+    public event Action<CommandFinished>? Finished;
 
     public Guid GroupId { get; }
 
@@ -260,7 +262,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
             {
                 _commands.Remove(queued);
                 command.State = command.State == CommandState.Sent ? CommandState.TimedOut : CommandState.Expired;
-                Finished?.Invoke(command);
+                Finished?.Invoke(new CommandFinished(command, AnsweredOn: null));
                 continue;
             }
 
@@ -287,7 +289,10 @@ internal sealed class FailoverWorld : IRoleCommandSink
         }
     }
 
-    /// <summary>Role commands answer once their service is up (Activate) or down (Deactivate).</summary>
+    /// <summary>
+    /// Role commands answer once their service is up (Activate) or, as the agent's command executor
+    /// has it, held down as a standby: seen stopped with no start under way while the role forbids one (Deactivate).
+    /// </summary>
     private void Answer(SimulatedAgent agent)
     {
         foreach (var waiting in agent.Answering.ToList())
@@ -299,7 +304,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
                 CommandKind.Activate when role is not { Active: true } || role.Epoch != waiting.Ticket.Epoch => false,
                 CommandKind.Activate when agent.Process.Broken => false,
                 CommandKind.Activate => agent.ServiceUp && !agent.Process.Starting ? true : null,
-                _ => !agent.ServiceUp ? true : null,
+                _ => agent.HeldStopped(Now) ? true : null,
             };
             if (outcome is { } succeeded)
             {
@@ -309,8 +314,22 @@ internal sealed class FailoverWorld : IRoleCommandSink
         }
     }
 
-    private void Reply(SimulatedAgent agent, StoredCommandTicket ticket, bool succeeded, string message) =>
-        ToControlPlane(agent, () =>
+    /// <summary>
+    /// The answer goes on the agent's connection of the moment (none: it waits for the command to be
+    /// delivered again). Some answers are slow, and some come again seconds later (an answer to a
+    /// command that timed out, a repeat from the agent's journal): by then the epoch may have moved,
+    /// the agent may have reconnected or restarted, or the member been activated again. Each one the
+    /// coordinator hears about as the command pipeline reports it, with the connection it came on.
+    /// </summary>
+    private void Reply(SimulatedAgent agent, StoredCommandTicket ticket, bool succeeded, string message)
+    {
+        if (agent.Connection is not { } connection)
+        {
+            return;
+        }
+
+        var delay = _random.Next(4) == 0 ? TimeSpan.FromMilliseconds(_random.Next(250, 3000)) : TimeSpan.Zero;
+        ToControlPlane(agent, delay, () =>
         {
             if (_commands.FirstOrDefault(c => c.Command.Id == ticket.CommandId) is not { } queued)
             {
@@ -320,8 +339,25 @@ internal sealed class FailoverWorld : IRoleCommandSink
             _commands.Remove(queued);
             queued.Command.State = succeeded ? CommandState.Succeeded : CommandState.Failed;
             queued.Command.Message = message;
-            Finished?.Invoke(queued.Command);
-        });
+            var finished = new CommandFinished(queued.Command, connection.Id);
+            Finished?.Invoke(finished);
+            if (_random.Next(3) == 0)
+            {
+                // The same answer again, later: the coordinator must not take it for news.
+                var run = ControlPlaneRun;
+                _inFlight.Add((Now + TimeSpan.FromMilliseconds(_random.Next(1, 8000)), _order++, () => FinishAgain(run, finished)));
+            }
+        }, outlivesSender: true);
+    }
+
+    /// <summary>An answer heard again, unless the control plane that sent the command is gone.</summary>
+    private void FinishAgain(int controlPlaneRun, CommandFinished finished)
+    {
+        if (controlPlaneRun == ControlPlaneRun)
+        {
+            Finished?.Invoke(finished);
+        }
+    }
 
     private void Connect(SimulatedAgent agent)
     {
@@ -497,7 +533,10 @@ internal sealed class FailoverWorld : IRoleCommandSink
     }
 
     /// <param name="outlivesSender">The message was sent as the agent ends: it arrives even though the agent is gone by then.</param>
-    private void ToControlPlane(SimulatedAgent agent, Action deliver, bool outlivesSender = false)
+    private void ToControlPlane(SimulatedAgent agent, Action deliver, bool outlivesSender = false) => ToControlPlane(agent, TimeSpan.Zero, deliver, outlivesSender);
+
+    /// <param name="delay">Added to the network's own random delay.</param>
+    private void ToControlPlane(SimulatedAgent agent, TimeSpan delay, Action deliver, bool outlivesSender = false)
     {
         if (!agent.Reachable)
         {
@@ -505,7 +544,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         }
 
         var run = ControlPlaneRun;
-        Later(() =>
+        Later(delay, () =>
         {
             if (Coordinator is not null && run == ControlPlaneRun && !agent.Partitioned && (agent.Alive || outlivesSender))
             {
@@ -531,7 +570,9 @@ internal sealed class FailoverWorld : IRoleCommandSink
         });
     }
 
-    private void Later(Action deliver) => _inFlight.Add((Now + TimeSpan.FromMilliseconds(_random.Next(1, 250)), _order++, deliver));
+    private void Later(Action deliver) => Later(TimeSpan.Zero, deliver);
+
+    private void Later(TimeSpan delay, Action deliver) => _inFlight.Add((Now + delay + TimeSpan.FromMilliseconds(_random.Next(1, 250)), _order++, deliver));
 
     private void Check()
     {

@@ -74,6 +74,9 @@ internal sealed class SimulatedAgent(int index, Guid nodeId, Guid memberId, Time
 
     public TimeSpan Local(TimeSpan worldNow) => worldNow + clockOffset;
 
+    /// <summary>What a Deactivate waits for before it confirms: the service down with no operation under way, while the role forbids a start.</summary>
+    public bool HeldStopped(TimeSpan worldNow) => Alive && !Process.Up && State.Running is null && !Book.PermissionFor(Service, Local(worldNow)).MayStart;
+
     public bool HoldsValidRole(Guid groupId, TimeSpan worldNow) => Alive && Book.Find(groupId) is { } role && role.HoldsLease(Local(worldNow));
 
     public string? Apply(CommandKind kind, RoleGrant grant)
