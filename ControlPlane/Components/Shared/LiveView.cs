@@ -48,19 +48,27 @@ public abstract partial class LiveView : ComponentBase, IDisposable
 
     /// <summary>
     /// Follows <paramref name="feed"/> until the page is left: once per coalesced batch of changes that
-    /// <paramref name="concerns"/> the page, reads its data again and re-renders.
+    /// <paramref name="concerns"/> the page, reads its data again and re-renders. Once subscribed it
+    /// reads again at once: a change published between the page's first read and the subscription
+    /// would otherwise be missed until the next one.
     /// </summary>
     protected async Task ReloadOnChangesAsync<TKey>(
         ChangeFeed<TKey> feed, Func<IReadOnlyCollection<TKey>, bool> concerns, Func<CancellationToken, Task> reload, CancellationToken leaving)
         where TKey : notnull
     {
-        await foreach (var changed in feed.WatchAsync(leaving))
+        await using var batches = feed.WatchAsync(leaving).GetAsyncEnumerator(leaving);
+        var next = batches.MoveNextAsync(); // subscribes before it first awaits
+        await reload(leaving);
+        await RenderAsync();
+        while (await next)
         {
-            if (concerns(changed))
+            if (concerns(batches.Current))
             {
                 await reload(leaving);
                 await RenderAsync();
             }
+
+            next = batches.MoveNextAsync();
         }
     }
 
