@@ -5,7 +5,7 @@ using Vigil.ControlPlane.Data.Alerts;
 namespace Vigil.ControlPlane.Alerts;
 
 /// <summary>Reads rules, silences and open alerts for the evaluator; stores the alerts it changed and their deliveries.</summary>
-public sealed class AlertStore(IDbContextFactory<VigilDbContext> databases)
+public sealed class AlertStore(IDbContextFactory<VigilDbContext> databases, AlertChangeFeed changes)
 {
     public async Task<IReadOnlyList<AlertRule>> RulesAsync(CancellationToken cancellationToken)
     {
@@ -108,6 +108,11 @@ public sealed class AlertStore(IDbContextFactory<VigilDbContext> databases)
             .ToList();
         db.AlertDeliveries.AddRange(deliveries);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var alert in step.Changed)
+        {
+            changes.Publish(alert.Id);
+        }
+
         return [.. deliveries.Select(d => d.Id)];
     }
 

@@ -17,6 +17,7 @@ public static class AlertsSetup
         builder.Services.AddSingleton<AlertSignals>();
         builder.Services.AddSingleton(services => new HeartbeatSignals(
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertOptions>>().Value.MetricInterval));
+        builder.Services.AddSingleton<AlertChangeFeed>();
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<AlertRuleStore>();
         builder.Services.AddSingleton<SilenceStore>();

@@ -21,6 +21,7 @@ public sealed partial class CommandPipeline(
     NodeRegistry registry,
     IOptions<CommandOptions> options,
     TimeProvider time,
+    CommandChangeFeed changes,
     ILogger<CommandPipeline> logger) : Failover.IRoleCommandSink
 {
     private static readonly CommandState[] Open = [CommandState.Pending, CommandState.Sent];
@@ -82,6 +83,7 @@ public sealed partial class CommandPipeline(
         await db.SaveChangesAsync(cancellationToken);
 
         LogSubmitted(command.Id, command.Kind, command.Service, command.NodeId, command.Origin);
+        changes.Publish(command.NodeId);
         _deliveries.Writer.TryWrite(new Delivery(command.NodeId, Everything: false));
         return new SubmitResult(command, Replayed: false, KeyConflict: false);
     }
@@ -163,6 +165,11 @@ public sealed partial class CommandPipeline(
             }
         }
 
+        if (taken.Count > 0)
+        {
+            changes.Publish(nodeId);
+        }
+
         return taken;
     }
 
@@ -185,6 +192,7 @@ public sealed partial class CommandPipeline(
 
         var command = await db.Commands.AsNoTracking().FirstAsync(c => c.Id == outcome.CommandId, cancellationToken);
         LogFinished(command.Id, command.Kind, command.Service, command.State, command.Message ?? "");
+        changes.Publish(nodeId);
         Finished?.Invoke(new CommandFinished(command, connectionId));
         return true;
     }
@@ -237,6 +245,7 @@ public sealed partial class CommandPipeline(
             command.CompletedAt = now;
             command.Message = message;
             LogFinished(command.Id, command.Kind, command.Service, to, message);
+            changes.Publish(command.NodeId);
             Finished?.Invoke(new CommandFinished(command, AnsweredOn: null));
         }
     }

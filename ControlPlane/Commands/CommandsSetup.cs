@@ -11,6 +11,7 @@ public static class CommandsSetup
             .Validate(o => Positive(o.TimeToLive) && Positive(o.Timeout) && Positive(o.RoleTimeToLive) && Positive(o.RoleTimeout) && Positive(o.ResendAfter),
                 "Commands:TimeToLive, Timeout, RoleTimeToLive, RoleTimeout and ResendAfter must each be positive and at most 1.00:00:00.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<CommandChangeFeed>();
         builder.Services.AddSingleton<CommandPipeline>();
         builder.Services.AddHostedService<CommandDelivery>();
         return builder;

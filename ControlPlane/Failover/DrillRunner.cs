@@ -19,6 +19,7 @@ public sealed partial class DrillRunner(
     FailoverGroups groups,
     CommandPipeline commands,
     DrillSchedules schedules,
+    DrillChangeFeed changes,
     TimeProvider time,
     ILogger<DrillRunner> logger) : BackgroundService
 {
@@ -62,6 +63,8 @@ public sealed partial class DrillRunner(
             db.Drills.Add(drill);
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        changes.Publish(groupId);
 
         var running = _running[groupId] = new RunningDrill(groupId, drill.Id, time.GetTimestamp(), view.Definition.Epoch, view.Definition.RtoObjectiveSeconds);
         LogDrillStarted(view.Definition.Name, kind, trigger);
@@ -200,6 +203,7 @@ public sealed partial class DrillRunner(
 
             await db.SaveChangesAsync(cancellationToken);
             LogDrillEnded(drill.GroupId, outcome, message);
+            changes.Publish(drill.GroupId);
             DrillEnded?.Invoke(drill);
         }
 

@@ -25,7 +25,8 @@ public sealed partial class FailoverCoordinator(
     IOptions<FailoverOptions> options,
     TimeProvider time,
     ILogger<FailoverCoordinator> logger,
-    Decider.IDeciderAuthority? authority = null) : BackgroundService
+    Decider.IDeciderAuthority? authority = null,
+    GroupChangeFeed? changes = null) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, LiveGroup> _groups = new();
     /// <summary>When this coordinator took the groups over (not when it was built: a standby is built long before).</summary>
@@ -134,9 +135,15 @@ public sealed partial class FailoverCoordinator(
         {
             group.Definition = definition;
         }
+
+        changes?.Publish(definition.Id);
     }
 
-    public void Remove(Guid groupId) => _groups.TryRemove(groupId, out _);
+    public void Remove(Guid groupId)
+    {
+        _groups.TryRemove(groupId, out _);
+        changes?.Publish(groupId);
+    }
 
     /// <summary>Asks for a planned switchover; it starts at the next decision (a fraction of a second).</summary>
     public void RequestSwitchover(Guid groupId, SwitchoverRequest request)
@@ -225,6 +232,7 @@ public sealed partial class FailoverCoordinator(
                     }
 
                     LogDecisionFailed(group.Definition.Name, exception.Message);
+                    changes?.Publish(group.Id);
                 }
             }
         }
@@ -267,6 +275,11 @@ public sealed partial class FailoverCoordinator(
         {
             // A listener's failure (alerts) never stops the decisions.
             LogListenerFailed(group.Definition.Name, exception);
+        }
+
+        if (changes is not null && ViewMoved(group, snapshot))
+        {
+            changes.Publish(group.Id);
         }
     }
 

@@ -15,6 +15,8 @@ public static class FailoverSetup
         builder.Services.AddSingleton<GroupStore>();
         builder.Services.AddSingleton<IFailoverStore>(services => services.GetRequiredService<GroupStore>());
         builder.Services.AddSingleton<IRoleCommandSink>(services => services.GetRequiredService<Commands.CommandPipeline>());
+        builder.Services.AddSingleton<GroupChangeFeed>();
+        builder.Services.AddSingleton<DrillChangeFeed>();
         builder.Services.AddSingleton<FailoverCoordinator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<FailoverCoordinator>());
         builder.Services.AddSingleton<FailoverGroups>();

@@ -51,6 +51,9 @@ internal sealed class LiveGroup(FailoverGroup definition)
 
     public bool Halted { get; set; }
 
+    /// <summary>A signature of what operators saw at the last decision, to tell live views only when it moves.</summary>
+    public int ViewSignature { get; set; }
+
     /// <summary>
     /// Each node's last renewal: when the heartbeat it acknowledged was received, and the report it
     /// answered — the very instance the registry keeps as that node's latest report until the next

@@ -1,13 +1,11 @@
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Health;
+using Vigil.ControlPlane.Live;
 
 namespace Vigil.ControlPlane.Nodes;
 
 public static class NodesSetup
 {
-    /// <summary>How long live views gather changes before they re-render.</summary>
-    private static readonly TimeSpan ViewCoalescing = TimeSpan.FromMilliseconds(250);
-
     /// <summary>The live registry of nodes and the sweep that turns silence into Suspect and Lost.</summary>
     public static IHostApplicationBuilder AddNodes(this IHostApplicationBuilder builder)
     {
@@ -17,7 +15,7 @@ public static class NodesSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LivenessPolicy>, LivenessPolicyValidator>();
         builder.Services.AddSingleton<NodeJournal>();
-        builder.Services.AddSingleton(services => new NodeChangeFeed(services.GetRequiredService<TimeProvider>(), ViewCoalescing));
+        builder.Services.AddSingleton(services => new NodeChangeFeed(services.GetRequiredService<TimeProvider>(), LiveViews.Coalescing));
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddSingleton<MaintenanceMode>();
         builder.Services.AddHostedService<LivenessSweeper>();

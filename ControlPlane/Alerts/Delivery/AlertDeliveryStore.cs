@@ -12,7 +12,7 @@ public sealed record DueDelivery(Guid Id, Guid AlertId, Guid ChannelId, string N
 /// alert change; Hangfire's jobs only say when to look at a row. A job claims its row before the
 /// attempt, so two jobs for one delivery (a sweep that raced an enqueue) send it once.
 /// </summary>
-public sealed class AlertDeliveryStore(IDbContextFactory<VigilDbContext> databases)
+public sealed class AlertDeliveryStore(IDbContextFactory<VigilDbContext> databases, AlertChangeFeed changes)
 {
     /// <summary>
     /// Takes the delivery for one attempt when it is Pending and due at <paramref name="now"/>: its next
@@ -30,10 +30,16 @@ public sealed class AlertDeliveryStore(IDbContextFactory<VigilDbContext> databas
             return null;
         }
 
-        return await db.AlertDeliveries.AsNoTracking()
+        var delivery = await db.AlertDeliveries.AsNoTracking()
             .Where(d => d.Id == id)
             .Select(d => new DueDelivery(d.Id, d.AlertId, d.ChannelId, d.Notification, d.Alert, d.Attempts))
             .SingleOrDefaultAsync(cancellationToken);
+        if (delivery is not null)
+        {
+            changes.Publish(delivery.AlertId);
+        }
+
+        return delivery;
     }
 
     /// <summary>Hands back a claimed delivery whose attempt was cut short: due again at <paramref name="at"/>.</summary>
@@ -89,6 +95,7 @@ public sealed class AlertDeliveryStore(IDbContextFactory<VigilDbContext> databas
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        changes.Publish(row.AlertId);
     }
 
     private static string Shorter(string text) => text.Length <= AlertLimits.TextMaxLength ? text : text[..AlertLimits.TextMaxLength];

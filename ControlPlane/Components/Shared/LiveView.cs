@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Components;
+using Vigil.ControlPlane.Live;
 
 namespace Vigil.ControlPlane.Components.Shared;
 
 /// <summary>
 /// Base of pages that update by themselves: loops started once the page is interactive, owned by
-/// the page (cancelled when it is left, failures logged), and a one-second tick for ages.
+/// the page (cancelled when it is left, failures logged), and a one-second tick for ages. A page's
+/// loops follow change feeds (<see cref="ReloadOnChangesAsync"/>); none polls.
 /// </summary>
 public abstract partial class LiveView : ComponentBase, IDisposable
 {
@@ -43,6 +45,32 @@ public abstract partial class LiveView : ComponentBase, IDisposable
 
     /// <summary>The page's own loops, each consuming a feed until the page is left.</summary>
     protected abstract IEnumerable<Func<CancellationToken, Task>> LiveLoops();
+
+    /// <summary>
+    /// Follows <paramref name="feed"/> until the page is left: once per coalesced batch of changes that
+    /// <paramref name="concerns"/> the page, reads its data again and re-renders. Once subscribed it
+    /// reads again at once: a change published between the page's first read and the subscription
+    /// would otherwise be missed until the next one.
+    /// </summary>
+    protected async Task ReloadOnChangesAsync<TKey>(
+        ChangeFeed<TKey> feed, Func<IReadOnlyCollection<TKey>, bool> concerns, Func<CancellationToken, Task> reload, CancellationToken leaving)
+        where TKey : notnull
+    {
+        await using var batches = feed.WatchAsync(leaving).GetAsyncEnumerator(leaving);
+        var next = batches.MoveNextAsync(); // subscribes before it first awaits
+        await reload(leaving);
+        await RenderAsync();
+        while (await next)
+        {
+            if (concerns(batches.Current))
+            {
+                await reload(leaving);
+                await RenderAsync();
+            }
+
+            next = batches.MoveNextAsync();
+        }
+    }
 
     protected Task RenderAsync() => InvokeAsync(() =>
     {

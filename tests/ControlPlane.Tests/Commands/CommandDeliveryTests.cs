@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Vigil.ControlPlane.Commands;
 using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Tests.Support;
 using Vigil.Shared.Commands;
@@ -63,6 +64,35 @@ public sealed class CommandDeliveryTests : IAsyncLifetime
         Assert.Equal(state, ended.State);
         Assert.Equal("web restarted in 1.2 s (pid 4711)", ended.Message);
         Assert.NotNull(ended.CompletedAt);
+    }
+
+    [Fact]
+    public async Task Live_views_are_told_of_the_node_when_its_command_is_created_and_again_when_it_is_answered()
+    {
+        await StartControlPlaneAsync();
+        var node = await ConnectAsync();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        var changes = _host.Get<CommandChangeFeed>();
+        await using var batches = changes.WatchAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+        var first = batches.MoveNextAsync().AsTask();
+
+        var submitted = await _api.SubmitAsync(node.NodeId, "restart");
+        Assert.True(await first);
+        Assert.Contains(node.NodeId, batches.Current);
+
+        // Past the delivery: every change until a marker published after it is behind us.
+        await node.WaitForCommandAsync(submitted.Id);
+        var marker = Guid.NewGuid();
+        changes.Publish(marker);
+        while (await batches.MoveNextAsync() && !batches.Current.Contains(marker))
+        {
+        }
+
+        var next = batches.MoveNextAsync().AsTask();
+        await node.AnswerAsync(submitted.Id, succeeded: true, "restarted");
+        Assert.True(await next);
+        Assert.Contains(node.NodeId, batches.Current);
     }
 
     [Fact]
