@@ -64,6 +64,8 @@ public sealed class ProcessServiceManagerTests : IDisposable
         await using var manager = new ProcessServiceManager(definition, Folders(definition.Name), launcher, TimeProvider.System, NullLogger.Instance);
         await manager.StartAsync(TestContext.Current.CancellationToken);
         var pid = manager.Observe().ProcessId!.Value;
+        // Until the shell has become sleep, the trap may not be set yet and the stop request would end it.
+        await Eventually.HoldsAsync(() => File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep", "the shell ignores TERM and became sleep");
 
         await manager.StopAsync(TestContext.Current.CancellationToken);
 
