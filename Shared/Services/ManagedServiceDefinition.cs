@@ -71,7 +71,7 @@ public sealed record RoleHooks
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Size-rotated files for a process's standard output and error.</summary>
+/// <summary>Files for a process's standard output and error, rotated by size and, if asked, by day.</summary>
 public sealed record ServiceLogSettings
 {
     /// <summary>Folder of the log files; <c>&lt;agent data&gt;/services/&lt;name&gt;</c> when not set.</summary>
@@ -81,6 +81,12 @@ public sealed record ServiceLogSettings
 
     /// <summary>Rotated files kept besides the current one.</summary>
     public int MaxFiles { get; init; } = 5;
+
+    /// <summary>Also roll each file over at midnight (the node's local time), to <c>&lt;file&gt;.&lt;yyyy-MM-dd&gt;</c>.</summary>
+    public bool RollDaily { get; init; }
+
+    /// <summary>With <see cref="RollDaily"/>: days a dated file is kept; older ones are deleted.</summary>
+    public int KeepDays { get; init; } = 30;
 }
 
 /// <summary>Restart policy values; null means "the agent's default".</summary>

@@ -113,6 +113,7 @@ public static class ServiceDefinitionValidator
         var logs = service.Logs;
         RequireRange(errors, "Logs:MaxFileBytes", logs.MaxFileBytes, 64 * 1024, 1L << 30);
         RequireRange(errors, "Logs:MaxFiles", logs.MaxFiles, 1, 100);
+        RequireRange(errors, "Logs:KeepDays", logs.KeepDays, 1, 3650);
         OptionalText(errors, "Logs:Directory", logs.Directory, MessageLimits.PathMaxLength);
     }
 

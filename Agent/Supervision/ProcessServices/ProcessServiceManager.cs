@@ -237,19 +237,20 @@ public sealed partial class ProcessServiceManager : IServiceManager
     private async Task RotateLogsAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(RotationCheck, _time);
+        ServiceLogFile[] logs = [.. new[] { _folders.StandardOutputLog, _folders.StandardErrorLog }.Select(path => new ServiceLogFile(path, _definition.Logs, _time))];
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                foreach (var log in (string[])[_folders.StandardOutputLog, _folders.StandardErrorLog])
+                foreach (var log in logs)
                 {
                     try
                     {
-                        RotatingLogFiles.RotateIfFull(log, _definition.Logs.MaxFileBytes, _definition.Logs.MaxFiles);
+                        log.Check();
                     }
-                    catch (IOException exception)
+                    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                     {
-                        LogRotationFailed(exception, _definition.Name, log);
+                        LogRotationFailed(exception, _definition.Name, log.Path);
                     }
                 }
             }

@@ -34,6 +34,7 @@ public sealed class ServiceDefinitionValidatorTests
         { Process with { Arguments = [.. Enumerable.Repeat("x", 65)] }, "Arguments", "at most 64" },
         { Process with { Environment = new() { ["A=B"] = "1" } }, "Environment", "without '='" },
         { Process with { Logs = new ServiceLogSettings { MaxFiles = 0 } }, "Logs:MaxFiles", "between 1 and 100" },
+        { Process with { Logs = new ServiceLogSettings { RollDaily = true, KeepDays = 0 } }, "Logs:KeepDays", "between 1 and 3650" },
         { Process with { StartupGrace = TimeSpan.FromSeconds(-1) }, "StartupGrace", "between 00:00:00 and 01:00:00" },
         { Windows with { ServiceName = " " }, "ServiceName", "must not be empty" },
         { Windows with { OperationTimeout = TimeSpan.Zero }, "OperationTimeout", "must be positive" },
