@@ -35,7 +35,7 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-Console.WriteLine($"Simulating {settings.Agents} agents against {settings.Url} every {settings.Interval.TotalMilliseconds:0} ms: ramp {settings.Ramp.TotalSeconds:0} s, warm-up {settings.Warmup.TotalSeconds:0} s, measure {settings.Duration.TotalSeconds:0} s");
+Console.WriteLine($"Simulating {settings.Agents} agents against {string.Join(", ", settings.Urls)} every {settings.Interval.TotalMilliseconds:0} ms: ramp {settings.Ramp.TotalSeconds:0} s, warm-up {settings.Warmup.TotalSeconds:0} s, measure {settings.Duration.TotalSeconds:0} s");
 try
 {
     var result = await new Simulation(settings).RunAsync(cancel.Token);

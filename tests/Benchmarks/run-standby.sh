@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Standby benchmark: a throwaway PostgreSQL cluster, two control planes on it (the second a standby,
-# Decider:Standby=true, with the crash-tolerant settings of the operator guide), and a real agent that
-# knows both, running the test service as the only member of a failover group. Each trial takes the
+# Decider:Standby=true, with the crash-tolerant settings of the operator guide), and three real agents
+# that know both, each running the test service as a member of one failover group; optionally the
+# agent simulator's SIMULATED agents (knowing both addresses, re-homing as the agent does) heartbeat
+# throughout, and report how long they took to register again and their ack latency. Each trial takes the
 # deciding instance away (a planned stop, SIGTERM, or a crash, kill -9, alternately), measures until
 # the standby answers /readyz and until the member holds a lease from it again, then starts the one
 # it took away again as the new standby. Trials are PACE seconds apart at least (default 6): an agent
 # resets its reconnect backoff only after a session of 3 s, so losses closer together than that meet
-# an agent still backing off from the last one. At the end: leases that lapsed and restarts of the service.
-#   tests/Benchmarks/run-standby.sh [TRIALS] [PACE]   (default 10 and 6; run as root, like ./test.sh)
+# an agent still backing off from the last one. At the end: leases that lapsed and starts of the service
+# (on any member) after the group was steady.
+#   tests/Benchmarks/run-standby.sh [TRIALS] [PACE] [SIMULATED]   (default 10, 6 and 0; run as root, like ./test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 trials="${1:-10}"
 pace="${2:-6}"
+simulated="${3:-0}"
 key="bench-admin-api-key-0123456789abcdefghijklmnopqrstuvwxyz"
 token="bench-token-0123456789abcdef"
 work="$(mktemp -d /tmp/vigil-standby.XXXXXX)"
@@ -23,6 +27,9 @@ now_ms() { date +%s%3N; }
 dotnet build ControlPlane/Vigil.ControlPlane.csproj -c Release --nologo -v quiet
 dotnet build Agent/Vigil.Agent.csproj -c Release --nologo -v quiet
 dotnet build tests/TestService/Vigil.TestService.csproj -c Release --nologo -v quiet
+dotnet build tests/Benchmarks/Vigil.Benchmarks.csproj -c Release --nologo -v quiet
+# Each simulated agent is one socket on both sides.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 pids=()
 cleanup() {
@@ -44,7 +51,7 @@ start_instance() { # INDEX
   (
     cd ControlPlane/bin/Release/net10.0
     ASPNETCORE_URLS="http://127.0.0.1:${ports[$i]}" DataDirectory="$work/cp$i" Agents__EnrollmentToken="$token" \
-      Security__InitialAdminApiKey="$key" Database__Provider=PostgreSql \
+      Security__InitialAdminApiKey="$key" RateLimits__EnrollmentPerMinute=1000000 Database__Provider=PostgreSql \
       Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=vigil;Username=postgres" \
       Decider__Standby=true Decider__LeaseDuration=00:00:03 Decider__RenewInterval=00:00:00.500 \
       Decider__StandbyCheckInterval=00:00:00.250 Decider__ClockSkewAllowance=00:00:00.500 Failover__Lease=00:00:08 \
@@ -71,25 +78,42 @@ wait_for "the first instance" 60 ready 0
 start_instance 1
 wait_for "the standby" 60 grep -q "Standing by" "$work/cp1.out"
 
-web_port="$(free_port)"
-mkdir -p "$work/agent"
-cat >"$work/agent.json" <<EOF
+members=3
+for n in $(seq 1 "$members"); do
+  web_port="$(free_port)"
+  mkdir -p "$work/agent$n"
+  cat >"$work/agent$n.json" <<EOF
 { "Agent": { "Services": [ { "Name": "web", "Kind": "process", "Executable": "dotnet",
-  "Arguments": ["$PWD/tests/TestService/bin/Release/net10.0/Vigil.TestService.dll", "--port", "$web_port", "--name", "web", "--state-file", "$work/web.state"] } ] } }
+  "Arguments": ["$PWD/tests/TestService/bin/Release/net10.0/Vigil.TestService.dll", "--port", "$web_port", "--name", "web", "--state-file", "$work/web$n.state"] } ] } }
 EOF
-(
-  VIGIL_AGENT_CONFIG="$work/agent.json" Agent__ControlPlaneUrl="http://127.0.0.1:${ports[0]}" Agent__ControlPlaneUrls__0="http://127.0.0.1:${ports[1]}" \
-    Agent__EnrollmentToken="$token" Agent__NodeName=bench-node Agent__DataDirectory="$work/agent/data" \
-    exec dotnet Agent/bin/Release/net10.0/Vigil.Agent.dll >"$work/agent.out" 2>&1
-) &
-pids+=("$!")
-wait_for "the agent" 60 grep -q "Registered with the control plane" "$work/agent.out"
-node_id="$(api 0 /api/v1/nodes | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
+  (
+    VIGIL_AGENT_CONFIG="$work/agent$n.json" Agent__ControlPlaneUrl="http://127.0.0.1:${ports[0]}" Agent__ControlPlaneUrls__0="http://127.0.0.1:${ports[1]}" \
+      Agent__EnrollmentToken="$token" Agent__NodeName="bench-node-$n" Agent__DataDirectory="$work/agent$n/data" \
+      exec dotnet Agent/bin/Release/net10.0/Vigil.Agent.dll >"$work/agent$n.out" 2>&1
+  ) &
+  pids+=("$!")
+done
+for n in $(seq 1 "$members"); do wait_for "agent $n" 60 grep -q "Registered with the control plane" "$work/agent$n.out"; done
+group_members="$(api 0 /api/v1/nodes | python3 -c '
+import json, sys
+nodes = sorted(json.load(sys.stdin)["items"], key=lambda n: n["name"])
+print(",".join(json.dumps({"nodeId": n["id"], "service": "web", "priority": i + 1}) for i, n in enumerate(nodes)))')"
 curl -fsS -o /dev/null -H "X-API-Key: $key" -H "Content-Type: application/json" \
-  -d "{\"name\":\"web\",\"members\":[{\"nodeId\":\"$node_id\",\"service\":\"web\",\"priority\":1}]}" "http://127.0.0.1:${ports[0]}/api/v1/groups"
+  -d "{\"name\":\"web\",\"members\":[$group_members]}" "http://127.0.0.1:${ports[0]}/api/v1/groups"
 wait_for "the active member's lease" 60 holds_lease 0
-wait_for "the service to run" 30 bash -c "tail -1 '$work/web.state' | grep -q '^started'"
-starts_before="$(grep -c '^started' "$work/web.state")"
+wait_for "the service to run" 30 bash -c "tail -1 '$work/web1.state' | grep -q '^started'"
+starts() { cat "$work"/web*.state 2>/dev/null | grep -c '^started' || true; }
+starts_before="$(starts)"
+
+simulator=""
+if (( simulated > 0 )); then
+  dotnet tests/Benchmarks/bin/Release/net10.0/Vigil.Benchmarks.dll --token "$token" --agents "$simulated" \
+    --url "http://127.0.0.1:${ports[0]}" --url "http://127.0.0.1:${ports[1]}" --rehome \
+    --ramp 20s --warmup 5s --duration 3600s --output "$work/simulator.json" >"$work/simulator.out" 2>&1 &
+  simulator=$!
+  pids+=("$simulator")
+  wait_for "the simulated agents to be measured" 120 grep -q "acks/s.*measuring$" "$work/simulator.out"
+fi
 
 deciding=0
 takeovers=()
@@ -124,4 +148,9 @@ summary stop "serving (standby's /readyz 200)" "${takeovers[@]}"
 summary stop "active member holds a lease again" "${leased[@]}"
 summary kill "serving (standby's /readyz 200)" "${takeovers[@]}"
 summary kill "active member holds a lease again" "${leased[@]}"
-echo "leases lapsed: $(grep -c 'lapsed' "$work/agent.out" || true); service restarts: $(( $(grep -c '^started' "$work/web.state") - starts_before ))"
+echo "leases lapsed: $(cat "$work"/agent*.out | grep -c 'lapsed' || true); service starts on any member: $(( $(starts) - starts_before ))"
+if [ -n "$simulator" ]; then
+  kill -INT "$simulator"
+  wait "$simulator" 2>/dev/null || true
+  sed -n '/^measured/,$p' "$work/simulator.out"
+fi

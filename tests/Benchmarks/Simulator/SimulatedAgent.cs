@@ -10,17 +10,25 @@ namespace Vigil.Benchmarks.Simulator;
 
 /// <summary>
 /// One simulated agent: enrolled once with the token, then its own connection (with its own
-/// credential), registration, and heartbeats at a random phase.
+/// credential), registration, and heartbeats at a random phase. With <see cref="SimulatorSettings.Rehome"/>
+/// a lost connection is made again, to the next address at once, then after 0.5 s doubling to 3 s.
 /// </summary>
 public sealed class SimulatedAgent(int number, SimulatorSettings settings, SimulationCounters counters) : IAsyncDisposable
 {
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
     private readonly Guid _nodeId = Guid.NewGuid();
-    private HubConnection? _connection;
+    private readonly SimulatedServices _services = new(settings.Services);
+    private volatile HubConnection? _connection;
     private string? _credential;
     private long _sequence;
+    private int _address;
+    private bool _registered;
+    private CancellationToken _stopping;
 
     public async Task<bool> ConnectAsync(CancellationToken cancellationToken)
     {
+        _stopping = cancellationToken;
         if (_credential is null)
         {
             Vigil.TestSupport.TestEnrolment enrolment;
@@ -44,7 +52,7 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
         }
 
         var credential = _credential;
-        var builder = new HubConnectionBuilder().WithUrl(AgentHubEndpoint.For(settings.Url), options =>
+        var builder = new HubConnectionBuilder().WithUrl(AgentHubEndpoint.For(settings.Urls[_address]), options =>
         {
             options.Transports = HttpTransportType.WebSockets;
             options.SkipNegotiation = true;
@@ -55,23 +63,68 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
             builder.AddMessagePackProtocol();
         }
 
-        _connection = builder.Build();
-        _connection.Closed += _ =>
-        {
-            counters.Disconnected();
-            return Task.CompletedTask;
-        };
+        var connection = builder.Build();
         try
         {
-            await _connection.StartAsync(cancellationToken);
-            await _connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), Registration(), cancellationToken);
-            counters.Registered();
-            return true;
+            await connection.StartAsync(cancellationToken);
+            await connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), Registration(), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            await connection.DisposeAsync();
             counters.RegistrationFailed(exception);
             return false;
+        }
+
+        connection.Closed += closedBy =>
+        {
+            counters.Disconnected();
+            if (settings.Rehome && !_stopping.IsCancellationRequested)
+            {
+                _ = RehomeAsync(connection);
+            }
+
+            return Task.CompletedTask;
+        };
+        _connection = connection;
+        if (!_registered)
+        {
+            _registered = true;
+            counters.Registered();
+        }
+
+        return true;
+    }
+
+    /// <summary>Connects again after a lost connection, going round the addresses, and records how long it took.</summary>
+    private async Task RehomeAsync(HubConnection lost)
+    {
+        var away = Stopwatch.StartNew();
+        var backoff = FirstBackoff;
+        var failedInRound = 0;
+        try
+        {
+            await lost.DisposeAsync();
+            while (!_stopping.IsCancellationRequested)
+            {
+                if (await ConnectAsync(_stopping))
+                {
+                    counters.Rehomed(away.Elapsed);
+                    return;
+                }
+
+                _address = (_address + 1) % settings.Urls.Count;
+                if (++failedInRound >= settings.Urls.Count)
+                {
+                    failedInRound = 0;
+                    await Task.Delay(backoff, _stopping);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
         }
     }
 
@@ -82,10 +135,16 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
         using var timer = new PeriodicTimer(settings.Interval);
         do
         {
+            if (_connection is not { State: HubConnectionState.Connected } connection)
+            {
+                counters.MissedWhileAway();
+                continue;
+            }
+
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await _connection!.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), Heartbeat(), cancellationToken)
+                await connection.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), Heartbeat(), cancellationToken)
                     .WaitAsync(settings.CallTimeout, cancellationToken);
                 counters.Acknowledged(Stopwatch.GetElapsedTime(started));
             }
@@ -127,5 +186,6 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
             MemoryAvailableBytes = (long)((8L << 30) * (1 + Random.Shared.NextDouble())),
             UptimeSeconds = 86_400,
         },
+        Services = _services.Next(),
     };
 }

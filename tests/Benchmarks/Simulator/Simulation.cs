@@ -42,7 +42,7 @@ public sealed class Simulation(SimulatorSettings settings)
             var serverAfter = settings.ServerPid is { } same ? ProcessSample.Read(same) : null;
             var selfAfter = ProcessSample.Read(Environment.ProcessId);
             var machineAfter = MachineSample.Read();
-            var alive = await ControlPlaneView.CountAliveAsync(settings.Url, CancellationToken.None);
+            var alive = await ControlPlaneView.CountAliveAsync(settings.Urls, CancellationToken.None);
 
             return new SimulationResult(
                 settings,

@@ -11,6 +11,7 @@ public sealed class SimulationCounters
     private long _periodMaxTicks;
     private long _failures;
     private long _timeouts;
+    private long _missedWhileAway;
     private volatile bool _measuring;
     private volatile string? _lastError;
 
@@ -22,6 +23,12 @@ public sealed class SimulationCounters
     }
 
     public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>From a lost connection to the registration on an address that answered (with --rehome), measuring or not.</summary>
+    public LatencyHistogram Rehoming { get; } = new();
+
+    /// <summary>Heartbeats not sent because the agent was between connections, measuring or not.</summary>
+    public long HeartbeatsMissedWhileAway => Interlocked.Read(ref _missedWhileAway);
 
     public long RegisteredAgents => Interlocked.Read(ref _registered);
 
@@ -44,6 +51,10 @@ public sealed class SimulationCounters
     public void Registered() => Interlocked.Increment(ref _registered);
 
     public void Disconnected() => Interlocked.Increment(ref _disconnects);
+
+    public void Rehomed(TimeSpan away) => Rehoming.Record(away);
+
+    public void MissedWhileAway() => Interlocked.Increment(ref _missedWhileAway);
 
     public void Acknowledged(TimeSpan latency)
     {

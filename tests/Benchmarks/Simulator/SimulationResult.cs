@@ -31,7 +31,7 @@ public sealed record SimulationResult(
             heartbeats/s             {AchievedPerSecond:0.0} achieved of {TargetPerSecond:0.0} target ({100 * AchievedPerSecond / Math.Max(1, TargetPerSecond):0.0} %)
             ack latency              p50 {Ms(latency.Quantile(0.50))}  p99 {Ms(latency.Quantile(0.99))}  max {Ms(latency.Max)}
             failed heartbeats        {Counters.FailedHeartbeats} errors, {Counters.TimedOutHeartbeats} timed out (> {Settings.CallTimeout.TotalSeconds:0} s)
-            disconnects (measuring)  {DisconnectsWhileMeasuring}
+            disconnects (measuring)  {DisconnectsWhileMeasuring}{Rehoming()}
             Alive (control plane)    {AliveOnControlPlane?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}
             server CPU               {Percent(ServerCpuPercent)} of one core
             server memory            peak {Mb(ServerPeakRssBytes)}, now {Mb(ServerRssBytes)}
@@ -65,7 +65,20 @@ public sealed record SimulationResult(
         machineCpuPercent = MachineCpuPercent,
         processorCount = Environment.ProcessorCount,
         aliveOnControlPlane = AliveOnControlPlane,
+        rehomed = Counters.Rehoming.Count,
+        rehomedP50Ms = Counters.Rehoming.Quantile(0.5).TotalMilliseconds,
+        rehomedP99Ms = Counters.Rehoming.Quantile(0.99).TotalMilliseconds,
+        rehomedMaxMs = Counters.Rehoming.Max.TotalMilliseconds,
+        heartbeatsMissedWhileAway = Counters.HeartbeatsMissedWhileAway,
     });
+
+    private string Rehoming() => Settings.Rehome
+        ? string.Create(CultureInfo.InvariantCulture, $"""
+
+            re-homed (whole run)     {Counters.Rehoming.Count} times: p50 {Ms(Counters.Rehoming.Quantile(0.50))}  p99 {Ms(Counters.Rehoming.Quantile(0.99))}  max {Ms(Counters.Rehoming.Max)}
+            heartbeats missed away   {Counters.HeartbeatsMissedWhileAway} (not sent between connections, whole run)
+            """)
+        : "";
 
     /// <summary>CPU used by neither the server nor the simulator: kernel work, other processes.</summary>
     private string Elsewhere() => MachineCpuPercent - ServerCpuPercent - SimulatorCpuPercent is { } other
