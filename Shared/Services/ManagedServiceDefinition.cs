@@ -32,6 +32,12 @@ public sealed record ManagedServiceDefinition
     /// <summary>process: environment variables added to the agent's own.</summary>
     public Dictionary<string, string> Environment { get; init => field = value ?? []; } = [];
 
+    /// <summary>process: the scheduling priority (see <see cref="ProcessPriorities"/>); the agent's own when not set.</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>process: the processors (0-based indexes) the process may run on; any when empty.</summary>
+    public List<int> Affinity { get; init => field = value ?? []; } = [];
+
     /// <summary>process: how long a graceful stop (SIGTERM / Ctrl+C) may take before the process tree is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -110,6 +110,16 @@ public static class ServiceDefinitionValidator
         }
 
         RequirePositive(errors, "StopTimeout", service.StopTimeout, MaxTimeout);
+        if (service.Priority is { } priority && !ProcessPriorities.All.Contains(priority, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add(new("Priority", $"must be one of {string.Join(", ", ProcessPriorities.All)} (was '{Truncate(priority)}')"));
+        }
+
+        if (service.Affinity.Any(index => index is < 0 or > ProcessPriorities.MaxProcessorIndex) || service.Affinity.Distinct().Count() != service.Affinity.Count)
+        {
+            errors.Add(new("Affinity", Invariant($"must list distinct processor indexes from 0 to {ProcessPriorities.MaxProcessorIndex} (was [{string.Join(", ", service.Affinity.Take(8))}{(service.Affinity.Count > 8 ? ", …" : "")}])")));
+        }
+
         var logs = service.Logs;
         RequireRange(errors, "Logs:MaxFileBytes", logs.MaxFileBytes, 64 * 1024, 1L << 30);
         RequireRange(errors, "Logs:MaxFiles", logs.MaxFiles, 1, 100);

@@ -129,6 +129,11 @@ public sealed partial class ProcessServiceManager : IServiceManager
                 throw new ServiceOperationException($"could not start '{executable}': {exception.Message}", exception);
             }
 
+            foreach (var problem in ProcessScheduling.Apply(_process, _definition))
+            {
+                LogSchedulingNotApplied(_definition.Name, _process.Id, problem);
+            }
+
             _owned = true;
             _paused = false;
             _lastExitCode = null;
@@ -277,6 +282,9 @@ public sealed partial class ProcessServiceManager : IServiceManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: process {ProcessId} did not stop within {StopTimeout}; killing its process tree")]
     private partial void LogStopTimedOut(string service, int processId, TimeSpan stopTimeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: process {ProcessId} runs, but {Problem}")]
+    private partial void LogSchedulingNotApplied(string service, int processId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: could not rotate {Log}")]
     private partial void LogRotationFailed(Exception exception, string service, string log);

@@ -90,6 +90,43 @@ public sealed class ProcessServiceManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_process_gets_the_priority_and_the_processors_of_its_definition()
+    {
+        await using var manager = Manager(Shell("exec sleep 30") with { Priority = "BelowNormal", Affinity = [Environment.ProcessorCount - 1] });
+
+        await manager.StartAsync(TestContext.Current.CancellationToken);
+        var pid = manager.Observe().ProcessId!.Value;
+
+        Assert.Equal((10, $"{Environment.ProcessorCount - 1}"), (NiceOf(pid), AllowedProcessorsOf(pid)));
+        await manager.KillAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_priority_or_affinity_that_cannot_be_applied_leaves_the_process_running_as_it_is()
+    {
+        // Processor 63 is not on this machine: the kernel refuses the affinity.
+        Assert.SkipWhen(Environment.ProcessorCount > 63, "Needs a machine without a processor 63.");
+        await using var manager = Manager(Shell("exec sleep 30") with { Affinity = [63] });
+
+        await manager.StartAsync(TestContext.Current.CancellationToken);
+        var running = manager.Observe();
+
+        Assert.Equal(ServiceState.Running, running.State);
+        Assert.Equal(AllowedProcessorsOf(Environment.ProcessId), AllowedProcessorsOf(running.ProcessId!.Value));
+        await manager.KillAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>/proc/&lt;pid&gt;/stat: the nice value is the 19th field.</summary>
+    private static int NiceOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string AllowedProcessorsOf(int pid) =>
+        File.ReadLines($"/proc/{pid}/status").Single(line => line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
+
+    [Fact]
     public async Task The_exit_code_of_a_crash_is_observed()
     {
         await using var manager = Manager(Shell("exit 7"));
