@@ -57,7 +57,9 @@ public sealed partial class CommandExecutor(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            (succeeded, message) = (false, $"did not finish within {timeout}");
+            // Said with what holds the service now, e.g. a start still waiting for its lease.
+            var held = supervisor.Find(command.Service) is { } service ? $"; {service.Name}: {service.Report().Reason}" : "";
+            (succeeded, message) = (false, $"did not finish within {timeout}{held}");
         }
 
         var outcome = new CommandOutcome { CommandId = command.Id, Succeeded = succeeded, Message = Shorter(message) };

@@ -85,6 +85,13 @@ public sealed record RoleAllowance
     /// <summary>How long from now a fenced service may take to stop before it is killed.</summary>
     public TimeSpan KillAfter { get; init; }
 
+    /// <summary>
+    /// The role is active at its epoch and its lease is on its way: no renewal has come yet since the
+    /// activation, or since this run of the agent began. A start waits for it rather than being refused;
+    /// a lease that lapsed is not on its way.
+    /// </summary>
+    public bool AwaitsLease { get; init; }
+
     /// <summary>Why the service is held, in an operator's words; null when it is not.</summary>
     public string? Reason { get; init; }
 

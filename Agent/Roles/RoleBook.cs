@@ -200,7 +200,16 @@ public sealed class RoleBook
 
         if (role.LeaseExpiresAt is not { } expired)
         {
-            return new() { MayStart = false, MayKeepRunning = false, Fence = true, KillAfter = halfAllowance, Role = role, Reason = $"active in group {role.GroupName} (epoch {role.Epoch}), waiting for a lease from the control plane" };
+            return new()
+            {
+                MayStart = false,
+                MayKeepRunning = false,
+                Fence = true,
+                KillAfter = halfAllowance,
+                AwaitsLease = true,
+                Role = role,
+                Reason = $"active in group {role.GroupName} (epoch {role.Epoch}), waiting for a lease from the control plane",
+            };
         }
 
         return role.Isolation == IsolationPolicy.KeepRunning

@@ -10,13 +10,18 @@ namespace Vigil.Agent.Supervision;
 public sealed partial class SupervisedService
 {
     private readonly ConcurrentQueue<OperatorRequest> _incoming = new();
+    private readonly ConcurrentQueue<long> _withdrawn = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<string>> _answers = new();
     private long _lastRequestId;
 
     /// <summary>Look again now: the service's role changed or its lease ended.</summary>
     public void Nudge() => _nudges.Writer.TryWrite(true);
 
-    /// <summary>Carries out an operator's or a drill's command on the supervision loop; returns what happened.</summary>
+    /// <summary>
+    /// Carries out an operator's or a drill's command on the supervision loop; returns what happened.
+    /// Cancelled, the command is withdrawn: what of it has not begun yet (a start waiting for the lease
+    /// of an active member) is not done later.
+    /// </summary>
     public async Task<string> ControlAsync(CommandKind kind, CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
@@ -29,7 +34,17 @@ public sealed partial class SupervisedService
         _answers[request.Id] = answer;
         _incoming.Enqueue(request);
         Nudge();
-        return await answer.Task.WaitAsync(cancellationToken);
+        try
+        {
+            return await answer.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _answers.TryRemove(request.Id, out _);
+            _withdrawn.Enqueue(request.Id);
+            Nudge();
+            throw;
+        }
     }
 
     /// <summary>
@@ -60,12 +75,17 @@ public sealed partial class SupervisedService
         }
     }
 
-    /// <summary>Hands the commands that arrived since the last step to the machine.</summary>
+    /// <summary>Hands the commands that arrived since the last step to the machine, and withdraws those nobody waits for any more.</summary>
     private void TakeRequests()
     {
         while (_incoming.TryDequeue(out var request))
         {
             _state = SupervisionMachine.Enqueue(_state, request);
+        }
+
+        while (_withdrawn.TryDequeue(out var requestId))
+        {
+            _state = SupervisionMachine.Withdraw(_state, requestId);
         }
     }
 

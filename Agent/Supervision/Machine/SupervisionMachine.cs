@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vigil.Agent.Roles;
 using Vigil.Agent.Supervision.Policy;
 using Vigil.Agent.Supervision.Runtime;
@@ -20,6 +21,15 @@ public static class SupervisionMachine
     /// <summary>Queues an operator's command; it is carried out once nothing else is under way.</summary>
     public static SupervisionState Enqueue(SupervisionState state, OperatorRequest request) =>
         state with { Requests = state.Requests.Enqueue(request) };
+
+    /// <summary>
+    /// The operator no longer waits for the request: it is dropped if nothing of it was done yet (still
+    /// queued, or waiting for its lease); an operation of it already under way runs to its end.
+    /// </summary>
+    public static SupervisionState Withdraw(SupervisionState state, long requestId) =>
+        state.Current is { } current && current.Id == requestId && state.Running is null
+            ? state with { Current = null }
+            : state with { Requests = ImmutableQueue.CreateRange(state.Requests.Where(r => r.Id != requestId)) };
 
     /// <summary>The requests that can no longer be carried out (the supervision ends).</summary>
     public static IEnumerable<OperatorRequest> Pending(SupervisionState state) =>
@@ -50,6 +60,7 @@ public static class SupervisionMachine
             s = s with { GaveUp = null, History = RestartHistory.Empty, StartDue = inputs.Now };
         }
 
+        s = StartOnceLeased(step, s);
         s = CarryOutRequests(step, s);
         s = StartIfDue(step, s);
         s = RestartForProbe(step, s);
@@ -157,10 +168,12 @@ public static class SupervisionMachine
         {
             case (CommandKind.Restart, OperationKind.Stop):
                 s = s with { LastState = observation.State };
-                // The lease is checked again between the stop and the start.
+                // The lease is checked again between the stop and the start; a lease on its way is waited for.
                 return step.Permission.MayStart
                     ? Begin(step, s, OperationKind.Start, OperationPurpose.Request, "restart asked for by an operator")
-                    : Finish(step, s, null, CannotStart(step));
+                    : step.Permission.AwaitsLease
+                        ? s
+                        : Finish(step, s, null, $"{step.Settings.Name} was stopped but not started again: {step.Permission.Reason}");
             case (CommandKind.Stop, OperationKind.Stop):
                 s = Stopped(step, s);
                 step.Record(AgentEventKind.ServiceStopped, "stopped by an operator");
@@ -278,6 +291,9 @@ public static class SupervisionMachine
         var up = IsUp(observation.State);
         switch (request.Kind)
         {
+            case CommandKind.Start or CommandKind.Restart when !step.Permission.MayStart && step.Permission.AwaitsLease && !up:
+                // An active member whose lease is on its way: started once it comes (see StartOnceLeased).
+                return s;
             case CommandKind.Start or CommandKind.Restart when !step.Permission.MayStart:
                 return Finish(step, s, null, CannotStart(step));
             case CommandKind.Start:
@@ -304,6 +320,26 @@ public static class SupervisionMachine
             default:
                 return Finish(step, s, null, $"{request.Kind} is not a service command");
         }
+    }
+
+    /// <summary>
+    /// An operator's start or restart that waits, with the service down, for a lease on its way: begun
+    /// on the step that sees the lease, refused on the step that sees the role allow no start and no
+    /// lease coming. Nothing starts without a valid lease.
+    /// </summary>
+    private static SupervisionState StartOnceLeased(StepContext step, SupervisionState s)
+    {
+        if (s.Running is not null || s.Current is not { Kind: CommandKind.Start or CommandKind.Restart } waiting)
+        {
+            return s;
+        }
+
+        if (step.Permission.MayStart)
+        {
+            return Begin(step, StartOver(step, s), OperationKind.Start, OperationPurpose.Request, $"{(waiting.Kind == CommandKind.Start ? "start" : "restart")} asked for by an operator");
+        }
+
+        return step.Permission.AwaitsLease ? s : Finish(step, s, null, CannotStart(step));
     }
 
     private static SupervisionState StartIfDue(StepContext step, SupervisionState s) =>
@@ -395,8 +431,10 @@ public static class SupervisionMachine
         return s with { LastState = step.Inputs.Observation.State, StartedAt = null, HealthySince = null };
     }
 
-    private static string CannotStart(StepContext step) =>
-        $"cannot start {step.Settings.Name}: {step.Permission.Reason}; move the active role with a switchover instead";
+    /// <summary>Why a start is refused; a member that is not the active one is told how to make it so.</summary>
+    private static string CannotStart(StepContext step) => step.Permission.Role is { Active: true }
+        ? $"cannot start {step.Settings.Name}: {step.Permission.Reason}"
+        : $"cannot start {step.Settings.Name}: {step.Permission.Reason}; move the active role with a switchover instead";
 
     /// <summary>Anything but stopped (or unknown): a service stopping slowly may still be serving.</summary>
     private static bool Lingers(ServiceState state) => state is not (ServiceState.Stopped or ServiceState.Unknown);

@@ -20,6 +20,9 @@ public sealed record ProcessLaunch(
 /// </summary>
 public interface IProcessLauncher
 {
+    /// <summary>How this operating system writes references to environment variables; the definition's text is expanded by it.</summary>
+    ReferenceSyntax References { get; }
+
     Process Start(ProcessLaunch launch);
 
     /// <summary>Asks the process to stop by itself: SIGTERM on Unix, Ctrl+C on Windows. False when it could not be asked.</summary>

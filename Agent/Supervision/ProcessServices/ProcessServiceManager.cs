@@ -108,17 +108,18 @@ public sealed partial class ProcessServiceManager : IServiceManager
                 return Task.CompletedTask;
             }
 
-            var workingDirectory = _definition.WorkingDirectory is { } folder ? Path.GetFullPath(folder) : null;
+            var expanded = ExpandedDefinition.Of(_definition, _launcher.References, AgentEnvironment());
+            var workingDirectory = expanded.WorkingDirectory is { } folder ? Path.GetFullPath(folder) : null;
             var executable = ExecutableLocator.Find(_definition.Executable!, workingDirectory ?? Environment.CurrentDirectory)
                 ?? throw new ServiceOperationException($"the executable '{_definition.Executable}' does not exist (or is not on the PATH)", key: "Executable");
             workingDirectory ??= Path.GetDirectoryName(executable)!;
             if (!Directory.Exists(workingDirectory))
             {
-                throw new ServiceOperationException($"the working directory '{workingDirectory}' does not exist", key: "WorkingDirectory");
+                throw new ServiceOperationException($"the working directory '{workingDirectory}'{AsWritten(_definition.WorkingDirectory, expanded.WorkingDirectory)} does not exist", key: "WorkingDirectory");
             }
 
             Directory.CreateDirectory(_folders.Logs);
-            var launch = new ProcessLaunch(executable, _definition.Arguments, workingDirectory, _definition.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog, _boundToAgent());
+            var launch = new ProcessLaunch(executable, expanded.Arguments, workingDirectory, expanded.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog, _boundToAgent());
             try
             {
                 _process = _launcher.Start(launch);
@@ -264,6 +265,20 @@ public sealed partial class ProcessServiceManager : IServiceManager
         {
         }
     }
+
+    /// <summary>The agent's own environment, as the process inherits it.</summary>
+    private static Dictionary<string, string> AgentEnvironment()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        return variables;
+    }
+
+    private static string AsWritten(string? written, string? expanded) => written is not null && written != expanded ? $" (written '{written}')" : "";
 
     private static void TryDelete(string path)
     {

@@ -29,6 +29,8 @@ public sealed partial class UnixProcessLauncher : IProcessLauncher
 
     private readonly LauncherThread _thread = new();
 
+    public ReferenceSyntax References => ReferenceSyntax.Unix;
+
     public Process Start(ProcessLaunch launch) => _thread.Run(() => StartHere(launch));
 
     private static Process StartHere(ProcessLaunch launch)

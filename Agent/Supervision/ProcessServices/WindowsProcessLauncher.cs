@@ -44,6 +44,8 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
     {
     }
 
+    public ReferenceSyntax References => ReferenceSyntax.Windows;
+
     public Process Start(ProcessLaunch launch)
     {
         using var output = OpenForAppend(launch.StandardOutputLog);

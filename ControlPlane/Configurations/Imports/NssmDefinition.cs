@@ -49,6 +49,7 @@ public static class NssmDefinition
         var application = Text(parameters, "Application") is { Length: > 0 } given
             ? given
             : throw new ServiceImportException("The Parameters key has no Application: this is not a service NSSM wraps.");
+        VariableReferences.NoteNotExpanded(application, "Application", notes);
         var defaults = new ManagedServiceDefinition();
         var service = new ManagedServiceDefinition
         {
@@ -129,6 +130,7 @@ public static class NssmDefinition
         if (output is not null)
         {
             notes.Add($"The output goes to stdout.log and stderr.log in {directory}, not to {output}.");
+            VariableReferences.NoteNotExpanded(directory ?? "", "the output folder", notes);
         }
 
         var rotates = Number(parameters, "AppRotateFiles") is > 0;

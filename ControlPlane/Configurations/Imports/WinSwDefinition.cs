@@ -61,8 +61,9 @@ public static partial class WinSwDefinition
         }
 
         var notes = new List<string>();
-        var expand = (string text) => Expand(text, baseDirectory, notes);
+        var expand = (string text) => Expand(text, baseDirectory);
         var executable = Text(root, "executable") is { Length: > 0 } given ? expand(given) : throw new ServiceImportException("The definition has no <executable>.");
+        VariableReferences.NoteNotExpanded(executable, "<executable>", notes);
         var arguments = Text(root, "startarguments") ?? Text(root, "arguments");
         var service = new ManagedServiceDefinition
         {
@@ -116,9 +117,10 @@ public static partial class WinSwDefinition
 
     /// <summary>
     /// WinSW's <c>%BASE%</c> becomes the given folder; other <c>%VAR%</c> references are kept as
-    /// they are (WinSW expands them from the wrapper's environment; the agent passes text as written) and noted.
+    /// they are: WinSW expands them from the wrapper's environment, and the agent from its own when it
+    /// launches the service (<see cref="VariableReferences"/>).
     /// </summary>
-    private static string Expand(string text, string? baseDirectory, List<string> notes)
+    private static string Expand(string text, string? baseDirectory)
     {
         if (text.Contains("%BASE%", StringComparison.OrdinalIgnoreCase))
         {
@@ -130,15 +132,6 @@ public static partial class WinSwDefinition
             text = BasePattern().Replace(text, baseDirectory.TrimEnd('\\', '/'));
         }
 
-        foreach (Match variable in VariablePattern().Matches(text))
-        {
-            var note = $"{variable.Value} is passed as written: the agent does not expand environment variables.";
-            if (!notes.Contains(note))
-            {
-                notes.Add(note);
-            }
-        }
-
         return text;
     }
 
@@ -146,6 +139,11 @@ public static partial class WinSwDefinition
     {
         var defaults = new ServiceLogSettings();
         var directory = Text(root, "logpath") is { } path ? expand(path) : null;
+        if (directory is not null)
+        {
+            VariableReferences.NoteNotExpanded(directory, "<logpath>", notes);
+        }
+
         var log = Elements(root, "log").FirstOrDefault();
         var mode = log?.Attribute("mode")?.Value ?? Text(root, "logmode") ?? "append";
         switch (mode.ToLowerInvariant())
@@ -218,9 +216,6 @@ public static partial class WinSwDefinition
 
     [GeneratedRegex("%BASE%", RegexOptions.IgnoreCase)]
     private static partial Regex BasePattern();
-
-    [GeneratedRegex(@"%[A-Za-z_][A-Za-z0-9_]*%")]
-    private static partial Regex VariablePattern();
 
     [GeneratedRegex(@"^(?<amount>\d+(\.\d+)?)\s*(?<unit>ms|s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?)?$", RegexOptions.IgnoreCase)]
     private static partial Regex DurationPattern();

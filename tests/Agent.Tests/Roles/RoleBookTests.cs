@@ -309,7 +309,7 @@ public sealed class RoleBookTests
 
         var allowance = book.PermissionFor(Web, Seconds(10));
 
-        Assert.Equal((false, false), (allowance.MayStart, allowance.MayKeepRunning));
+        Assert.Equal((false, false, true), (allowance.MayStart, allowance.MayKeepRunning, allowance.AwaitsLease));
         Assert.Equal("active in group orders (epoch 5), waiting for a lease from the control plane", allowance.Reason);
         Assert.True(allowance.Role!.Active);
         Assert.Null(allowance.ReviewIn);
@@ -339,7 +339,7 @@ public sealed class RoleBookTests
 
         var allowance = book.PermissionFor(Web, Seconds(now));
 
-        Assert.Equal((false, false), (allowance.MayStart, allowance.MayKeepRunning));
+        Assert.Equal((false, false, false), (allowance.MayStart, allowance.MayKeepRunning, allowance.AwaitsLease));
         Assert.Equal("fenced: the lease of group orders (epoch 5) lapsed without word from the control plane", allowance.Reason);
         Assert.Null(allowance.ReviewIn);
     }

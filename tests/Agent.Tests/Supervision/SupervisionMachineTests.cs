@@ -51,12 +51,73 @@ public sealed class SupervisionMachineTests
         var stopping = Step(state, Seconds(1), Running, Leased);
         Assert.Equal(OperationKind.Stop, stopping.State.Running?.Kind);
 
-        // The lease lapsed while the service stopped: the restart ends without starting it.
+        // The lease lapsed while the service stopped: the restart ends without starting it, and says so.
         var ended = Step(stopping.State, Seconds(4), Stopped, Fenced(killAfter: Seconds(0.5)), OperationResult.Succeeded);
 
         Assert.DoesNotContain(ended.Effects, e => e is SupervisionEffect.Begin { Operation.Kind: OperationKind.Start });
         var answer = Assert.Single(ended.Effects.OfType<SupervisionEffect.Complete>());
-        Assert.Null(answer.Message);
+        Assert.Equal((null, "web was stopped but not started again: fenced: the lease lapsed"), (answer.Message, answer.Error));
+    }
+
+    [Fact]
+    public void An_operator_restart_that_finds_the_lease_on_its_way_waits_for_it_and_succeeds_once_the_service_runs()
+    {
+        var state = Step(SupervisionState.Initial, Seconds(0), Stopped, WaitingForLease).State;
+        state = SupervisionMachine.Enqueue(state, new OperatorRequest(1, CommandKind.Restart));
+
+        var waiting = Step(state, Seconds(0.1), Stopped, WaitingForLease);
+        Assert.DoesNotContain(waiting.Effects, e => e is SupervisionEffect.Begin or SupervisionEffect.Complete);
+        Assert.Equal("waiting for a lease", waiting.Reason);
+
+        var leased = Step(waiting.State, Seconds(0.2), Stopped, Leased);
+        Assert.Equal((OperationKind.Start, OperationPurpose.Request), (leased.State.Running?.Kind, leased.State.Running?.Purpose));
+
+        var started = Step(leased.State, Seconds(0.3), Running, Leased, OperationResult.Succeeded);
+        var answer = Assert.Single(started.Effects.OfType<SupervisionEffect.Complete>());
+        Assert.Equal("started, pid 7", answer.Message);
+    }
+
+    [Fact]
+    public void A_restart_whose_stop_ends_while_a_new_activation_waits_for_its_lease_starts_only_once_it_comes()
+    {
+        var state = Step(SupervisionState.Initial, Seconds(0), Running, Leased).State;
+        state = SupervisionMachine.Enqueue(state, new OperatorRequest(1, CommandKind.Restart));
+        var stopping = Step(state, Seconds(1), Running, Leased);
+
+        var stopped = Step(stopping.State, Seconds(2), Stopped, WaitingForLease, OperationResult.Succeeded);
+        Assert.DoesNotContain(stopped.Effects, e => e is SupervisionEffect.Begin or SupervisionEffect.Complete);
+        var still = Step(stopped.State, Seconds(2.5), Stopped, WaitingForLease);
+        Assert.DoesNotContain(still.Effects, e => e is SupervisionEffect.Begin or SupervisionEffect.Complete);
+
+        var leased = Step(still.State, Seconds(3), Stopped, Leased);
+        Assert.Equal((OperationKind.Start, OperationPurpose.Request), (leased.State.Running?.Kind, leased.State.Running?.Purpose));
+    }
+
+    [Fact]
+    public void A_restart_waiting_for_its_lease_is_refused_with_the_reason_once_no_lease_is_on_its_way()
+    {
+        var state = Step(SupervisionState.Initial, Seconds(0), Stopped, WaitingForLease).State;
+        state = SupervisionMachine.Enqueue(state, new OperatorRequest(1, CommandKind.Restart));
+        var waiting = Step(state, Seconds(0.1), Stopped, WaitingForLease);
+
+        var lapsed = Step(waiting.State, Seconds(1), Stopped, Fenced(killAfter: Seconds(0.5)));
+
+        Assert.DoesNotContain(lapsed.Effects, e => e is SupervisionEffect.Begin);
+        var answer = Assert.Single(lapsed.Effects.OfType<SupervisionEffect.Complete>());
+        Assert.Equal("cannot start web: fenced: the lease lapsed", answer.Error);
+    }
+
+    [Fact]
+    public void A_restart_withdrawn_while_it_waits_for_its_lease_is_dropped()
+    {
+        var state = Step(SupervisionState.Initial, Seconds(0), Stopped, WaitingForLease).State;
+        state = SupervisionMachine.Enqueue(state, new OperatorRequest(1, CommandKind.Restart));
+        state = Step(state, Seconds(0.1), Stopped, WaitingForLease).State;
+
+        state = SupervisionMachine.Withdraw(state, 1);
+
+        Assert.Null(state.Current);
+        Assert.Empty(SupervisionMachine.Pending(state));
     }
 
     [Fact]
@@ -90,7 +151,7 @@ public sealed class SupervisionMachineTests
 
     private static RoleAllowance Leased => new() { MayStart = true, MayKeepRunning = true, Role = Role, ReviewIn = TimeSpan.FromSeconds(3) };
 
-    private static RoleAllowance WaitingForLease => new() { MayStart = false, MayKeepRunning = false, Fence = true, KillAfter = TimeSpan.FromSeconds(0.5), Role = Role, Reason = "waiting for a lease" };
+    private static RoleAllowance WaitingForLease => new() { MayStart = false, MayKeepRunning = false, Fence = true, KillAfter = TimeSpan.FromSeconds(0.5), AwaitsLease = true, Role = Role, Reason = "waiting for a lease" };
 
     private static RoleAllowance Fenced(TimeSpan killAfter) => new() { MayStart = false, MayKeepRunning = false, Fence = true, KillAfter = killAfter, Role = Role, Reason = "fenced: the lease lapsed" };
 }

@@ -57,6 +57,29 @@ public sealed class NssmDefinitionTests
     }
 
     [Fact]
+    public void References_to_variables_are_carried_over_where_the_agent_expands_them_and_noted_elsewhere()
+    {
+        var (service, notes) = NssmDefinition.Parse("""
+            Windows Registry Editor Version 5.00
+
+            [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\app\Parameters]
+            "Application"="%ProgramFiles%\\App\\app.exe"
+            "AppParameters"="--temp %TEMP%"
+            "AppDirectory"="%ProgramData%\\App"
+            "AppStdout"="%ProgramData%\\App\\logs\\out.log"
+            """);
+
+        Assert.Equal(["--temp", "%TEMP%"], service.Arguments);
+        Assert.Equal(@"%ProgramData%\App", service.WorkingDirectory);
+        Assert.Equal(
+            [
+                "%ProgramFiles% in Application is passed as written: the agent expands environment variables only in the arguments, the working directory and the environment.",
+                "%ProgramData% in the output folder is passed as written: the agent expands environment variables only in the arguments, the working directory and the environment.",
+            ],
+            notes.Where(n => n.Contains("passed as written", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void An_exit_action_other_than_restart_turns_the_agents_restarts_off()
     {
         var export = Export.Replace("@=\"Restart\"", "@=\"Ignore\"", StringComparison.Ordinal);

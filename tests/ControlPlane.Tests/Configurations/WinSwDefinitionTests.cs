@@ -73,8 +73,35 @@ public sealed class WinSwDefinitionTests
         Assert.False(service.Restart.Enabled);
         Assert.Equal(new ServiceLogSettings(), service.Logs);
         Assert.Contains(notes, n => n.StartsWith("Log mode roll-by-time", StringComparison.Ordinal));
-        Assert.Contains(notes, n => n.StartsWith("%PATH% is passed as written", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("<onfailure action=\"none\">", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void References_to_variables_are_carried_over_where_the_agent_expands_them_and_noted_elsewhere()
+    {
+        var (service, notes) = WinSwDefinition.Parse(
+            """
+            <service>
+              <id>app</id>
+              <executable>%JAVA_HOME%\bin\java.exe</executable>
+              <arguments>-Dtmp=%TEMP% -jar "%APP_HOME%\app.jar"</arguments>
+              <workingdirectory>%APP_HOME%</workingdirectory>
+              <env name="APP_HOME" value="%ProgramData%\app"/>
+              <env name="PATH" value="%PATH%;%APP_HOME%\bin"/>
+              <logpath>%APP_HOME%\logs</logpath>
+            </service>
+            """,
+            baseDirectory: null);
+
+        Assert.Equal(["-Dtmp=%TEMP%", "-jar", "%APP_HOME%\\app.jar"], service.Arguments);
+        Assert.Equal("%APP_HOME%", service.WorkingDirectory);
+        Assert.Equal(new Dictionary<string, string> { ["APP_HOME"] = "%ProgramData%\\app", ["PATH"] = "%PATH%;%APP_HOME%\\bin" }, service.Environment);
+        Assert.Equal(
+            [
+                "%JAVA_HOME% in <executable> is passed as written: the agent expands environment variables only in the arguments, the working directory and the environment.",
+                "%APP_HOME% in <logpath> is passed as written: the agent expands environment variables only in the arguments, the working directory and the environment.",
+            ],
+            notes.Where(n => n.Contains('%', StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -175,7 +175,7 @@ public sealed class ProcessServiceManagerTests : IDisposable
     [Fact]
     public async Task Output_goes_to_the_service_log_files_with_arguments_passed_verbatim()
     {
-        await using var manager = Manager(Shell("printf '%s|' \"$@\"; echo oops >&2", "a b", "$HOME", "'quoted'", "*"));
+        await using var manager = Manager(Shell("printf '%s|' \"$@\"; echo oops >&2", "a b", "$$HOME", "'quoted'", "*"));
 
         await manager.StartAsync(TestContext.Current.CancellationToken);
         await manager.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -183,6 +183,23 @@ public sealed class ProcessServiceManagerTests : IDisposable
         var folders = Folders("shell");
         Assert.Equal("a b|$HOME|'quoted'|*|", File.ReadAllText(folders.StandardOutputLog));
         Assert.Equal("oops\n", File.ReadAllText(folders.StandardErrorLog));
+    }
+
+    [Fact]
+    public async Task References_to_variables_in_the_arguments_working_directory_and_environment_are_expanded_at_launch()
+    {
+        var definition = Shell("printf '%s|%s|%s|%s' \"$1\" \"$2\" \"$$GREETING\" \"$(pwd)\"", "${APP_DIR}/data", "$NOT_SET_ANYWHERE") with
+        {
+            WorkingDirectory = "$APP_DIR",
+            Environment = new() { ["GREETING"] = "hello $USER_HOME from $APP_DIR", ["APP_DIR"] = _folder.Path, ["USER_HOME"] = "$HOME" },
+        };
+        await using var manager = Manager(definition);
+
+        await manager.StartAsync(TestContext.Current.CancellationToken);
+        await manager.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var home = Environment.GetEnvironmentVariable("HOME");
+        Assert.Equal($"{_folder.Path}/data|$NOT_SET_ANYWHERE|hello {home} from {_folder.Path}|{_folder.Path}", File.ReadAllText(Folders("shell").StandardOutputLog));
     }
 
     [Fact]
@@ -245,6 +262,8 @@ public sealed class ProcessServiceManagerTests : IDisposable
         private readonly UnixProcessLauncher _inner = new();
 
         public List<int> TreesKilled { get; } = [];
+
+        public ReferenceSyntax References => _inner.References;
 
         public System.Diagnostics.Process Start(ProcessLaunch launch) => _inner.Start(launch);
 
