@@ -11,8 +11,8 @@ namespace Vigil.EndToEnd.Tests.Dashboard;
 
 /// <summary>
 /// A managed service defined on the node's page: refused first with the validator's errors on their
-/// fields, then previewed, saved into the node's configuration and supervised by the real agent; an
-/// Operator is told that a new program needs an Admin.
+/// fields, then previewed, saved into the node's configuration and supervised by the real agent,
+/// edited and removed; an Operator is told that a new program needs an Admin.
 /// </summary>
 public sealed class NodeServicesFormTests(Browser browser)
 {
@@ -69,10 +69,26 @@ public sealed class NodeServicesFormTests(Browser browser)
         Assert.Equal(5, stored.GetProperty("restart").GetProperty("maxRestarts").GetInt32());
         Assert.Equal($"http://127.0.0.1:{port}/health", stored.GetProperty("probes")[0].GetProperty("url").GetString());
 
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit web", Exact = true }).ClickAsync();
+        await page.GetByTestId("field-restart.maxRestarts").FillAsync("3");
+        await page.GetByTestId("definition-review").ClickAsync();
+        await Expect(preview).ToContainTextAsync("Review: Change web");
+        await Expect(preview.GetByTestId("change-field").Locator("td")).ToHaveTextAsync(["restart.maxRestarts", "5", "3"]);
+        await page.GetByTestId("change-save").ClickAsync();
+        await Expect(page.GetByTestId("desired-version")).ToHaveTextAsync("configuration v2");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove web", Exact = true }).ClickAsync();
+        await Expect(preview).ToContainTextAsync("Review: Remove web");
+        await page.GetByTestId("change-save").ClickAsync();
+        await Expect(page.GetByTestId("desired-version")).ToHaveTextAsync("configuration v3");
+        await Expect(page.GetByTestId("desired-name")).ToHaveCountAsync(0);
+        await Eventually.HoldsAsync(async () => await node.Api.ServiceAsync(node.NodeName, "web") is null, "the agent no longer supervises the removed service");
+
         var audit = await new Support.Dashboard(browser, node.ControlPlane.Url).OpenAsync("/audit");
         var entry = audit.Locator("tr", new() { Has = audit.GetByTestId("audit-action").GetByText("PutNodeConfiguration", new() { Exact = true }) });
-        await Expect(entry).ToContainTextAsync("changes what the agent executes for web");
-        await Expect(entry).ToContainTextAsync("Succeeded");
+        await Expect(entry).ToHaveCountAsync(3);
+        await Expect(entry.Filter(new() { HasText = "Add web" })).ToContainTextAsync("changes what the agent executes for web");
+        await Expect(entry.Filter(new() { HasText = "Remove web" })).ToContainTextAsync("Succeeded");
     }
 
     [Fact]
