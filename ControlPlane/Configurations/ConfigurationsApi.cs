@@ -57,7 +57,7 @@ public static class ConfigurationsApi
     /// <summary>Text in place of each environment variable's value, for readers who may not see secrets.</summary>
     public const string HiddenValue = "(hidden)";
 
-    private static DesiredConfiguration WithoutSecrets(DesiredConfiguration configuration) => configuration with
+    internal static DesiredConfiguration WithoutSecrets(DesiredConfiguration configuration) => configuration with
     {
         Services = [.. configuration.Services.Select(service => service with
         {
@@ -69,7 +69,7 @@ public static class ConfigurationsApi
         [Description("The node's id (a GUID).")] string id,
         DesiredConfigurationRequest request,
         NodeRegistry registry,
-        DesiredConfigurations configurations,
+        ConfigurationChanges changes,
         HttpContext context,
         CancellationToken cancellationToken)
     {
@@ -78,48 +78,19 @@ public static class ConfigurationsApi
             return NodeProblems.NotFound(id);
         }
 
-        var services = request.Services ?? [];
-        var errors = ServiceDefinitionValidator.ValidateAll(services);
-        if (errors.Count > 0)
+        var change = await changes.ReplaceAsync(node, request.Services ?? [], context.User, cancellationToken);
+        if (change.ExecutableChanges.Count > 0)
         {
-            return Invalid(errors, "The configuration is not valid.");
+            AuditContext.SetDetail(context, $"changes what the agent executes for {string.Join(", ", change.ExecutableChanges)}");
         }
 
-        var changed = ExecutableContent.ChangedBy((await configurations.GetAsync(nodeId, cancellationToken)).Services, services);
-        if (changed.Count > 0)
+        return change switch
         {
-            var names = string.Join(", ", changed);
-            AuditContext.SetDetail(context, $"changes what the agent executes for {names}");
-            if (!context.User.IsInRole(VigilRoles.Admin))
-            {
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status403Forbidden,
-                    title: "Changing what an agent executes requires Admin.",
-                    detail: $"The executable, arguments, working directory, environment, command probes or hooks of {names} would change; ask an admin.");
-            }
-        }
-
-        if (node.RemoteExecution is { } policy && Refusals(services, policy) is { Count: > 0 } refusals)
-        {
-            return Invalid(refusals, $"The agent of node '{node.Name}' would refuse to run these programs.");
-        }
-
-        return TypedResults.Ok(await configurations.SetAsync(nodeId, services, cancellationToken));
-    }
-
-    private static Dictionary<int, IReadOnlyList<FieldError>> Refusals(List<ManagedServiceDefinition> services, RemoteExecutionPolicy policy) =>
-        services
-            .Select((service, i) => (i, Errors: RemoteExecutionRules.Check(service, policy)))
-            .Where(s => s.Errors.Count > 0)
-            .ToDictionary(s => s.i, s => s.Errors);
-
-    private static ValidationProblem Invalid(IReadOnlyDictionary<int, IReadOnlyList<FieldError>> errors, string title)
-    {
-        var problems = errors
-            .SelectMany(e => e.Value.Select(problem => (Field: $"services[{e.Key.ToString(CultureInfo.InvariantCulture)}].{JsonPathOf(problem.Field)}", problem.Message)))
-            .GroupBy(p => p.Field)
-            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-        return TypedResults.ValidationProblem(problems, title: title);
+            ConfigurationChange.Stored stored => TypedResults.Ok(stored.Configuration),
+            ConfigurationChange.NeedsAdmin needsAdmin => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: ConfigurationChange.NeedsAdminTitle, detail: needsAdmin.Detail),
+            ConfigurationChange.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, title: invalid.Title),
+            _ => throw new InvalidOperationException($"A replacement cannot end as {change.GetType().Name}."),
+        };
     }
 
     /// <summary><c>Probes:0:Interval</c> becomes <c>probes[0].interval</c>, the field's path in the request.</summary>

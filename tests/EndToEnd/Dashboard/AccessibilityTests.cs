@@ -4,6 +4,7 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Vigil.EndToEnd.Tests.Support;
 using Vigil.TestSupport;
+using static Microsoft.Playwright.Assertions;
 
 namespace Vigil.EndToEnd.Tests.Dashboard;
 
@@ -42,6 +43,11 @@ public sealed class AccessibilityTests(Browser browser)
                 violations.AddRange(await SeriousViolationsAsync(page, $"{path} with its form open"));
             }
 
+            if (path == $"/nodes/{nodeId}")
+            {
+                violations.AddRange(await ServiceFormViolationsAsync(page, path));
+            }
+
             await page.GetByRole(AriaRole.Button, new() { Name = "Use dark theme" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Use light theme" }).WaitForAsync();
             violations.AddRange(await SeriousViolationsAsync(page, $"{path} (dark)"));
@@ -68,6 +74,28 @@ public sealed class AccessibilityTests(Browser browser)
         }
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    /// <summary>The node page's service form, with the validator's errors on its fields, then the preview of a valid change (not saved).</summary>
+    private static async Task<IEnumerable<string>> ServiceFormViolationsAsync(IPage page, string path)
+    {
+        var violations = new List<string>();
+        await page.GetByTestId("add-service").ClickAsync();
+        await page.GetByTestId("definition-name").FillAsync("not a name!");
+        await page.GetByTestId("definition-review").ClickAsync();
+        await Expect(page.GetByTestId("definition-name")).ToHaveAttributeAsync("aria-invalid", "true");
+        violations.AddRange(await SeriousViolationsAsync(page, $"{path} with the service form showing errors"));
+        await page.GetByText("Windows service (installed on the node)").ClickAsync();
+        await page.GetByTestId("definition-service-name").WaitForAsync();
+        await page.GetByTestId("definition-name").FillAsync("iis");
+        await page.GetByTestId("definition-service-name").FillAsync("W3SVC");
+        await page.GetByTestId("definition-review").ClickAsync();
+        await page.GetByTestId("change-preview").WaitForAsync();
+        violations.AddRange(await SeriousViolationsAsync(page, $"{path} with a change previewed"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back", Exact = true }).ClickAsync();
+        await page.GetByTestId("definition-form").GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await page.GetByTestId("definition-form").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        return violations;
     }
 
     private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string where)
