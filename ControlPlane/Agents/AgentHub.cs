@@ -80,9 +80,11 @@ internal sealed partial class AgentHub(
         var intervalMax = FailoverOptionsValidator.HeartbeatIntervalMax(lease);
         if (TimeSpan.FromMilliseconds(registration.HeartbeatIntervalMs) > intervalMax)
         {
+            var profile = failoverOptions.Value.Profile;
             throw Refuse(
                 $"heartbeatIntervalMs {registration.HeartbeatIntervalMs} is longer than half the active-role lease of this control plane ({lease}): " +
-                $"heartbeats would not renew a lease in time. Set the agent's Agent:HeartbeatInterval to at most {intervalMax}.",
+                $"heartbeats would not renew a lease in time. Set the agent's Agent:HeartbeatInterval to at most {intervalMax} " +
+                $"(the control plane's failover profile {profile} is meant for {FailoverTimings.Of(profile).AgentHeartbeatInterval}).",
                 credential.NodeId);
         }
 

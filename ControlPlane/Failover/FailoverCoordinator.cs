@@ -335,11 +335,14 @@ public sealed class FailoverOptions
 {
     public const string Section = "Failover";
 
+    /// <summary>The timings <see cref="Lease"/> and <see cref="FenceAllowance"/> start from when they are not set on their own.</summary>
+    public FailoverProfile Profile { get; set; } = FailoverProfile.Standard;
+
     /// <summary>How long each heartbeat acknowledgement keeps the active role.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Lease { get; set; } = FailoverTimings.Of(FailoverProfile.Standard).Lease;
 
     /// <summary>Margin past a lease's end before another member is activated.</summary>
-    public TimeSpan FenceAllowance { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan FenceAllowance { get; set; } = FailoverTimings.Of(FailoverProfile.Standard).FenceAllowance;
 
     /// <summary>How often every group is looked at.</summary>
     public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromMilliseconds(100);

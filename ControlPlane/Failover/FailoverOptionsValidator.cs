@@ -14,6 +14,11 @@ internal sealed class FailoverOptionsValidator : IValidateOptions<FailoverOption
     public ValidateOptionsResult Validate(string? name, FailoverOptions options)
     {
         var errors = new List<string>();
+        if (!Enum.IsDefined(options.Profile))
+        {
+            errors.Add($"Failover:Profile must be {string.Join(" or ", Enum.GetNames<FailoverProfile>())} (was {options.Profile}).");
+        }
+
         if (options.Lease < TimeSpan.FromSeconds(1) || options.Lease > TimeSpan.FromMinutes(1))
         {
             errors.Add($"Failover:Lease must be between 00:00:01 and 00:01:00 (was {options.Lease}).");

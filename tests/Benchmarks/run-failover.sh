@@ -6,11 +6,14 @@
 # switchover. Prints detection and RTO (p50/p99/max) per scenario and any overlap.
 #   tests/Benchmarks/run-failover.sh [TRIALS=20] [--scenarios crash,node-lost,switchover] [--output FILE]
 #                                    [--node-lost-fresh-clusters] [--logs FOLDER] [--service test|fast]
+#                                    [--profile standard|fast]
 # FILE and FOLDER are relative to the repository root. --node-lost-fresh-clusters runs each node-lost
 # trial on a cluster of its own instead of starting the killed agent again (for agents that cannot
 # come back after a kill). --service fast runs tests/Benchmarks/Failover/fast-service.py (python3 -S,
 # listening about 50 ms after its start) instead of the .NET test service (about 1 s), so the figures
-# show Vigil's own share. Takes about 25 minutes for 20 trials on 2 cores.
+# show Vigil's own share. --profile fast starts the control plane with Failover__Profile=Fast (lease
+# 1.5 s, fence allowance 0.5 s) and the agents with a heartbeat every 0.5 s. Takes about 25 minutes
+# for 20 trials on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 trials=20

@@ -18,9 +18,11 @@ public sealed class BenchmarkCluster : IAsyncDisposable
     private readonly List<BenchmarkNode> _nodes = [];
     private readonly List<ProductProcess> _started = [];
     private readonly TimeProvider _time;
+    private readonly string _heartbeatInterval;
 
-    private BenchmarkCluster(string folder, Uri url, ProductProcess controlPlane, TimeProvider time)
+    private BenchmarkCluster(string folder, Uri url, ProductProcess controlPlane, TimeProvider time, string heartbeatInterval)
     {
+        _heartbeatInterval = heartbeatInterval;
         Folder = folder;
         Url = url;
         ControlPlane = controlPlane;
@@ -39,7 +41,7 @@ public sealed class BenchmarkCluster : IAsyncDisposable
     public IReadOnlyList<BenchmarkNode> Nodes => _nodes;
 
     /// <summary>Starts the control plane and <paramref name="nodes"/> agents, and waits until every node has registered.</summary>
-    public static async Task<BenchmarkCluster> StartAsync(int nodes, BenchmarkService service, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<BenchmarkCluster> StartAsync(int nodes, BenchmarkService service, BenchmarkProfile profile, TimeProvider time, CancellationToken cancellationToken)
     {
         var folder = RepositoryLayout.NewTemporaryDirectory("bench-failover");
         var url = new Uri($"http://127.0.0.1:{RepositoryLayout.FreePort()}");
@@ -50,8 +52,9 @@ public sealed class BenchmarkCluster : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Agents__EnrollmentToken"] = EnrollmentToken,
             ["Security__InitialAdminApiKey"] = AdminApiKey,
+            ["Failover__Profile"] = profile.ToString(),
         }, "--DataDirectory", data);
-        var cluster = new BenchmarkCluster(folder, url, controlPlane, time);
+        var cluster = new BenchmarkCluster(folder, url, controlPlane, time, HeartbeatIntervalOf(profile));
         cluster._started.Add(controlPlane);
         try
         {
@@ -91,10 +94,13 @@ public sealed class BenchmarkCluster : IAsyncDisposable
             ["Agent__EnrollmentToken"] = EnrollmentToken,
             ["Agent__NodeName"] = node.Name,
             ["Agent__DataDirectory"] = node.AgentData,
-            ["Agent__HeartbeatInterval"] = "00:00:01",
+            ["Agent__HeartbeatInterval"] = _heartbeatInterval,
         }, "--config", node.ConfigFile);
         _started.Add(node.Agent);
     }
+
+    /// <summary>The agents' <c>Agent:HeartbeatInterval</c> for the control plane's profile.</summary>
+    private static string HeartbeatIntervalOf(BenchmarkProfile profile) => profile == BenchmarkProfile.Fast ? "00:00:00.500" : "00:00:01";
 
     /// <summary>Starts again the agent of every node whose agent is not running (killed by a trial).</summary>
     public void RestartKilledAgents()

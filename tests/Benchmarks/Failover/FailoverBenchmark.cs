@@ -36,6 +36,7 @@ public static class FailoverBenchmark
         Console.WriteLine($"Failover benchmark: {settings.Trials} trials each of {string.Join(", ", settings.Scenarios.Select(FailoverSettings.NameOf))}.");
         Console.WriteLine($"Conditions: {FailoverReport.Conditions}.");
         Console.WriteLine($"Service: {FailoverReport.ServiceOf(settings)}.");
+        Console.WriteLine($"Timing: {FailoverReport.TimingOf(settings)}.");
         Console.WriteLine($"Clusters: {FailoverReport.ClustersOf(settings)}.");
         var run = new Run(settings, TimeProvider.System, MachineLoad());
         try
@@ -96,7 +97,7 @@ public static class FailoverBenchmark
             FailoverTrials? trials = null;
             try
             {
-                trials = await FailoverTrials.StartAsync(settings.Service, time, cancellationToken);
+                trials = await FailoverTrials.StartAsync(settings.Service, settings.Profile, time, cancellationToken);
                 _clusters++;
                 foreach (var trial in trialNumbers)
                 {

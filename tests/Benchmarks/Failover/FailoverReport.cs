@@ -20,8 +20,12 @@ public sealed record FailoverReport(
 
     public const string Conditions =
         "3 nodes on this machine (real control plane, SQLite, and agents, Release); group policy cooldownSeconds 0 and maxFailovers 100 " +
-        "(the defaults, 60 s between automatic failovers and 3 per hour, would stall a benchmark); everything else default: " +
-        "lease 3 s, fence allowance 1 s, heartbeat 1 s, 1 local restart in 5 min; ports probed by TCP connect every 10 ms";
+        "(the defaults, 60 s between automatic failovers and 3 per hour, would stall a benchmark); everything else default " +
+        "but the timing below: 1 local restart in 5 min; ports probed by TCP connect every 10 ms";
+
+    public static string TimingOf(FailoverSettings settings) => settings.Profile == BenchmarkProfile.Fast
+        ? "Failover:Profile Fast: lease 1.5 s, fence allowance 0.5 s, agents heartbeat every 0.5 s (--profile fast)"
+        : "Failover:Profile Standard: lease 3 s, fence allowance 1 s, agents heartbeat every 1 s";
 
     public static string ServiceOf(FailoverSettings settings) => settings.Service == BenchmarkService.Fast
         ? "fast-service.py under python3 -S as web, listening about 50 ms after its start (--service fast)"
@@ -44,6 +48,7 @@ public sealed record FailoverReport(
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"{Environment.NewLine}Failover: {Conditions}.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Service: {ServiceOf(Settings)}.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Timing: {TimingOf(Settings)}.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Clusters: {ClustersOf(Settings)}.");
         table.AppendLine("Detection = history detectedAt (switchover: decidedAt) - fault; RTO = fault -> first sample with another member's port answering.");
         table.AppendLine();
@@ -73,6 +78,7 @@ public sealed record FailoverReport(
         conditions = Conditions,
         policy = new { cooldownSeconds = FailoverSettings.CooldownSeconds, maxFailovers = FailoverSettings.MaxFailovers },
         service = ServiceOf(Settings),
+        timing = TimingOf(Settings),
         clusters = ClustersOf(Settings),
         trialsPerScenario = Settings.Trials,
         processorCount = Environment.ProcessorCount,

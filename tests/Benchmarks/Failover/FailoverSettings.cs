@@ -28,6 +28,9 @@ public sealed record FailoverSettings
     /// <summary>What each node runs as <c>web</c>: the .NET test service (about 1 s to listen) or a minimal listener (about 50 ms).</summary>
     public BenchmarkService Service { get; init; } = BenchmarkService.Test;
 
+    /// <summary>The control plane's failover profile, and the agents' heartbeat interval that goes with it.</summary>
+    public BenchmarkProfile Profile { get; init; } = BenchmarkProfile.Standard;
+
     public const string Usage = """
         Failover benchmark: a real control plane and three real agents, each running the test service
         as `web` on its own port, in one failover group; TRIALS trials of each scenario.
@@ -40,6 +43,10 @@ public sealed record FailoverSettings
           --logs FOLDER          write what each product process printed into FOLDER at the end
           --service test|fast    what runs as `web`: the .NET test service (default; about 1 s from its
                                  start to listening) or fast-service.py under python3 -S (about 50 ms)
+          --profile standard|fast
+                                 the control plane's Failover:Profile: Standard (default; lease 3 s, fence
+                                 allowance 1 s, agents heartbeat every 1 s) or Fast (lease 1.5 s, fence
+                                 allowance 0.5 s, agents heartbeat every 0.5 s)
         """;
 
     public static FailoverSettings Parse(string[] args)
@@ -61,6 +68,7 @@ public sealed record FailoverSettings
                 "--output" => settings with { Output = value },
                 "--logs" => settings with { Logs = value },
                 "--service" => settings with { Service = ParseService(value) },
+                "--profile" => settings with { Profile = ParseProfile(value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
             i++;
@@ -84,6 +92,13 @@ public sealed record FailoverSettings
         "test" => BenchmarkService.Test,
         "fast" => BenchmarkService.Fast,
         _ => throw new ArgumentException($"Unknown service '{name}': test or fast."),
+    };
+
+    private static BenchmarkProfile ParseProfile(string name) => name switch
+    {
+        "standard" => BenchmarkProfile.Standard,
+        "fast" => BenchmarkProfile.Fast,
+        _ => throw new ArgumentException($"Unknown profile '{name}': standard or fast."),
     };
 
     private static FailoverScenario ParseScenario(string name) =>
@@ -111,5 +126,15 @@ public enum BenchmarkService
     Test,
 
     /// <summary><c>fast-service.py</c> under <c>python3 -S</c>: listening about 50 ms after its start.</summary>
+    Fast,
+}
+
+/// <summary>The control plane's <c>Failover:Profile</c> and the agents' heartbeat interval that goes with it.</summary>
+public enum BenchmarkProfile
+{
+    /// <summary>Lease 3 s, fence allowance 1 s, agents heartbeat every second (the product's defaults).</summary>
+    Standard,
+
+    /// <summary><c>Failover:Profile</c> Fast: lease 1.5 s, fence allowance 0.5 s, agents heartbeat every 0.5 s.</summary>
     Fast,
 }

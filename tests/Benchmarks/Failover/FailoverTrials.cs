@@ -38,9 +38,9 @@ public sealed class FailoverTrials : IAsyncDisposable
     public int OverlapsOutsideTrials => _watch.Overlaps.Count - _overlapsBefore - _overlapsInTrials;
 
     /// <summary>Starts a cluster of three nodes, creates the group (node1 preferred) with the benchmark's policy, and waits until it has settled.</summary>
-    public static async Task<FailoverTrials> StartAsync(BenchmarkService service, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<FailoverTrials> StartAsync(BenchmarkService service, BenchmarkProfile profile, TimeProvider time, CancellationToken cancellationToken)
     {
-        var cluster = await BenchmarkCluster.StartAsync(Nodes, service, time, cancellationToken);
+        var cluster = await BenchmarkCluster.StartAsync(Nodes, service, profile, time, cancellationToken);
         var trials = new FailoverTrials(cluster, new PortWatch(cluster.Nodes, time), time);
         try
         {

@@ -34,6 +34,26 @@ public sealed class FailoverInvariantTests
     }
 
     [Fact]
+    public void With_the_fast_profile_s_shorter_lease_allowance_and_heartbeat_there_are_still_never_two_actives_and_the_group_recovers()
+    {
+        var transitions = 0;
+        for (var seed = 6000; seed < 6000 + Seeds; seed++)
+        {
+            var world = new FailoverWorld(seed, profile: FailoverProfile.Fast);
+            world.Run(TimeSpan.FromMinutes(2), faultsPerSecond: 0.3);
+            Assert.True(world.Violations.Count == 0, $"seed {seed}: {string.Join("; ", world.Violations.Take(5))}");
+
+            world.Heal();
+            world.Run(TimeSpan.FromSeconds(45));
+            Assert.True(world.Violations.Count == 0, $"seed {seed} after healing: {string.Join("; ", world.Violations.Take(5))}");
+            AssertOneActiveRuns(world, $"seed {seed}");
+            transitions += world.Completed;
+        }
+
+        Assert.True(transitions > Seeds * 2, $"only {transitions} transitions completed over {Seeds} seeds");
+    }
+
+    [Fact]
     public void With_isolation_edits_among_the_faults_there_are_still_never_two_actives()
     {
         var transitions = 0;
@@ -89,10 +109,12 @@ public sealed class FailoverInvariantTests
         Assert.True(transitions > Seeds, $"only {transitions} transitions completed over {Seeds} seeds");
     }
 
-    [Fact]
-    public void A_standby_takes_over_after_the_active_agent_dies_once_its_lease_has_surely_ended()
+    [Theory]
+    [InlineData(FailoverProfile.Standard)]
+    [InlineData(FailoverProfile.Fast)]
+    public void A_standby_takes_over_after_the_active_agent_dies_once_its_lease_has_surely_ended(FailoverProfile profile)
     {
-        var world = new FailoverWorld(seed: 7);
+        var world = new FailoverWorld(seed: 7, profile: profile);
         world.Run(TimeSpan.FromSeconds(15));
         var active = AssertOneActiveRuns(world, "before");
 
@@ -106,16 +128,20 @@ public sealed class FailoverInvariantTests
         var takeover = world.Now - killedAt;
         Assert.Empty(world.Violations);
         Assert.NotSame(active, world.Agents.Single(a => a.ServiceUp));
-        // Not before the lease (3 s) has surely ended (+1 s allowance) after the last renewal (at most 1 s before the kill) ...
-        Assert.True(takeover >= TimeSpan.FromSeconds(3), $"took over after {takeover}");
+        // Not before the lease (Standard 3 s, Fast 1.5 s) has surely ended (+ the allowance, 1 s or 0.5 s) after the
+        // last renewal (at most one heartbeat interval before the kill) ...
+        var surelyEnded = world.Settings.Lease + world.Settings.FenceAllowance;
+        Assert.True(takeover >= surelyEnded - world.HeartbeatInterval, $"took over after {takeover}");
         // ... and not much later.
-        Assert.True(takeover <= TimeSpan.FromSeconds(6), $"took over after {takeover}");
+        Assert.True(takeover <= surelyEnded + TimeSpan.FromSeconds(2), $"took over after {takeover}");
     }
 
-    [Fact]
-    public void A_cut_off_active_fences_itself_before_the_standby_starts()
+    [Theory]
+    [InlineData(FailoverProfile.Standard)]
+    [InlineData(FailoverProfile.Fast)]
+    public void A_cut_off_active_fences_itself_before_the_standby_starts(FailoverProfile profile)
     {
-        var world = new FailoverWorld(seed: 11);
+        var world = new FailoverWorld(seed: 11, profile: profile);
         world.Run(TimeSpan.FromSeconds(15));
         var active = AssertOneActiveRuns(world, "before");
 
@@ -131,7 +157,8 @@ public sealed class FailoverInvariantTests
         Assert.Empty(world.Violations);
         Assert.True(active.Alive && !active.ServiceUp, "the cut-off agent stopped its service by itself");
         Assert.NotNull(fencedAt);
-        Assert.True(fencedAt <= cutAt + TimeSpan.FromSeconds(3.5), $"fenced {fencedAt - cutAt} after the cut");
+        // Within the lease, counted from the last heartbeat's send before the cut, and the kill at half the allowance.
+        Assert.True(fencedAt <= cutAt + world.Settings.Lease + world.Settings.FenceAllowance / 2, $"fenced {fencedAt - cutAt} after the cut");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ namespace Vigil.ControlPlane.Tests.Failover;
 internal sealed class FailoverWorld : IRoleCommandSink
 {
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
-    public static readonly FailoverOptions Options = new() { Lease = TimeSpan.FromSeconds(3), FenceAllowance = TimeSpan.FromSeconds(1) };
+    public static readonly FailoverOptions Options = OptionsOf(FailoverProfile.Standard);
     private readonly Random _random;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DateTimeOffset _origin;
@@ -47,8 +47,11 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// Each control plane that takes over was built at the previous one's start, as a standby instance
     /// is: built long before it loads the groups and decides.
     /// </param>
-    public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false, bool standbys = false)
+    /// <param name="profile">The control plane's failover profile; the agents heartbeat at the interval it is meant for.</param>
+    public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false, bool standbys = false, FailoverProfile profile = FailoverProfile.Standard)
     {
+        Settings = OptionsOf(profile);
+        HeartbeatInterval = FailoverTimings.Of(profile).AgentHeartbeatInterval;
         _standbys = standbys;
         _random = new Random(seed);
         _origin = _clock.GetUtcNow();
@@ -69,7 +72,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         foreach (var agent in Agents)
         {
             // The group existed before: every member has been told it stands by at epoch 0.
-            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = 3000, Terms = new RoleTerms { Version = 1, Isolation = isolation } });
+            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = (int)Settings.Lease.TotalMilliseconds, Terms = new RoleTerms { Version = 1, Isolation = isolation } });
             agent.Start(Now);
             agent.Process.Stubborn = _random.Next(5) == 0;
         }
@@ -80,6 +83,12 @@ internal sealed class FailoverWorld : IRoleCommandSink
     public event Action<CommandFinished>? Finished;
 
     public Guid GroupId { get; }
+
+    /// <summary>The control plane's failover settings: its profile's lease and fence allowance.</summary>
+    public FailoverOptions Settings { get; }
+
+    /// <summary>How often every agent heartbeats.</summary>
+    public TimeSpan HeartbeatInterval { get; }
 
     public TimeSpan Now => _clock.GetUtcNow() - _origin;
 
@@ -223,7 +232,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     private (NodeRegistry, FailoverCoordinator) BuildControlPlane()
     {
         var registry = new NodeRegistry(_clock, Microsoft.Extensions.Options.Options.Create(new LivenessPolicy()), new NodeJournal(), new NodeChangeFeed(_clock, TimeSpan.FromMilliseconds(250)), NullLogger<NodeRegistry>.Instance);
-        return (registry, new FailoverCoordinator(Store, this, registry, Microsoft.Extensions.Options.Options.Create(Options), _clock, NullLogger<FailoverCoordinator>.Instance));
+        return (registry, new FailoverCoordinator(Store, this, registry, Microsoft.Extensions.Options.Options.Create(Settings), _clock, NullLogger<FailoverCoordinator>.Instance));
     }
 
     /// <summary>The control plane stops on purpose, its handover running while the world goes on, and starts again after <paramref name="downFor"/>.</summary>
@@ -380,7 +389,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
                 AgentVersion = "1.0.0",
                 OperatingSystem = "Windows Server 2022",
                 ProcessorCount = 2,
-                HeartbeatIntervalMs = 1000,
+                HeartbeatIntervalMs = (int)HeartbeatInterval.TotalMilliseconds,
             }, connection.Item1);
             var memberships = Coordinator!.MembershipsOf(agent.NodeId);
             foreach (var queued in _commands.Where(c => c.Command.NodeId == agent.NodeId && c.Command.State == CommandState.Sent))
@@ -415,7 +424,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
             return;
         }
 
-        agent.NextHeartbeat = local + TimeSpan.FromSeconds(1);
+        agent.NextHeartbeat = local + HeartbeatInterval;
         agent.HeartbeatWanted = false;
         var heartbeat = agent.Heartbeat(Now);
         agent.AwaitingAck = (heartbeat.Sequence, local);
@@ -607,4 +616,11 @@ internal sealed class FailoverWorld : IRoleCommandSink
     }
 
     private sealed record QueuedCommand(StoredCommand Command, CommandKind Kind, RoleGrant Grant);
+
+    private static FailoverOptions OptionsOf(FailoverProfile profile)
+    {
+        var options = new FailoverOptions { Profile = profile };
+        FailoverTimings.Of(profile).ApplyTo(options);
+        return options;
+    }
 }
