@@ -35,27 +35,23 @@ public static class ProcessScheduling
 
         if (definition.Affinity.Count > 0)
         {
-            var what = $"affinity to processors {string.Join(", ", definition.Affinity)}";
-            if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
-            {
-                var mask = MaskOf(definition.Affinity);
-                Try(problems, what, () => SetAffinity(process, mask));
-            }
-            else
-            {
-                problems.Add($"could not set the {what}: this operating system offers no way");
-            }
+            var mask = MaskOf(definition.Affinity);
+            Try(problems, $"affinity to processors {string.Join(", ", definition.Affinity)}", () => SetAffinity(process, mask));
         }
 
         return problems;
     }
 
+    /// <summary>Linux and Windows have a processor affinity; elsewhere it is reported as not applied.</summary>
     private static void SetAffinity(Process process, nint mask)
     {
         if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
         {
             process.ProcessorAffinity = mask;
+            return;
         }
+
+        throw new PlatformNotSupportedException("this operating system offers no way");
     }
 
     private static void Try(List<string> problems, string what, Action apply)
