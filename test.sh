@@ -77,7 +77,8 @@ dotnet publish tests/TestService/Vigil.TestService.csproj -c Release -r win-x64 
 export VIGIL_WIN_X64_PUBLISH="$win"
 # The unit and integration assemblies run side by side; the end-to-end tests (real control planes,
 # agents, Chromium, Wine) then run on their own, so that their timings do not depend on the load of
-# the other assemblies on a two-core machine. Both phases run even when the first fails.
+# the other assemblies on a two-core machine (inside, two scenarios at a time, then those that depend
+# on timings one at a time: see tests/EndToEnd/AssemblyInfo.cs). Both phases run even when the first fails.
 status=0
 output="$run_dir/test-output.log"
 dotnet test tests/WithoutEndToEnd.slnf -c Release --no-build --nologo \

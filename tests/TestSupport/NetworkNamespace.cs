@@ -86,7 +86,9 @@ public sealed partial class NetworkNamespace(string name, IPAddress address)
         {
             try
             {
-                return socket.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromMilliseconds(200));
+                // A refusal comes back at once; only a connection that neither succeeds nor is refused
+                // waits, and on a loaded machine the completion of a loopback connect can be late.
+                return socket.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromSeconds(1));
             }
             catch (AggregateException)
             {

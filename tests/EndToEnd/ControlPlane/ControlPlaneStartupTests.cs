@@ -33,8 +33,13 @@ public sealed class ControlPlaneStartupTests
         });
 
         Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.True(process.OutputContains("Waiting for the PostgreSql database"), process.Output);
         Assert.True(process.OutputContains("Could not prepare the PostgreSql database within 00:00:03") && process.OutputContains("Check Database:Provider and Database:ConnectionString"), process.Output);
+
+        // Each attempt but the last says it waits; on a starved machine the first may use the whole timeout.
+        if (!process.OutputContains("(1 attempts)"))
+        {
+            Assert.True(process.OutputContains("Waiting for the PostgreSql database"), process.Output);
+        }
     }
 
     private static ProductProcess StartControlPlane(Dictionary<string, string?> settings)

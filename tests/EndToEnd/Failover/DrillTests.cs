@@ -7,6 +7,7 @@ using Vigil.TestSupport;
 namespace Vigil.EndToEnd.Tests.Failover;
 
 /// <summary>Drills against real agents: a fault injection on demand, and switchovers on a Quartz schedule.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class DrillTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Vigil.EndToEnd.Tests.Failover;
 /// probed from inside its own namespace, on one clock, all along. Needs root (CAP_NET_ADMIN) and
 /// iproute2; skipped otherwise.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class NamespacePartitionTests
 {
     /// <summary>Trials of the measuring test; <c>tests/EndToEnd/run-partition-trials.sh</c> sets more.</summary>

@@ -10,6 +10,7 @@ namespace Vigil.EndToEnd.Tests.Failover;
 /// knows both addresses: whichever instance decides goes away (a planned stop, then a kill), the other
 /// takes over, the agent follows, and the protected service runs on without a restart.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class StandbyControlPlaneTests : IAsyncLifetime
 {
     private readonly string _folder = RepositoryLayout.NewTemporaryDirectory("e2e-standby");

@@ -5,6 +5,7 @@ using Vigil.TestSupport;
 namespace Vigil.EndToEnd.Tests.Supervision;
 
 /// <summary>A real agent heals a real test service: crashes, crash loops, hangs.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class HealingTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };

@@ -4,6 +4,7 @@ using Vigil.TestSupport;
 namespace Vigil.EndToEnd.Tests.Supervision;
 
 /// <summary>The agent does its local job without the control plane, and loses no event.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class OutageTests
 {
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 
 namespace Vigil.EndToEnd.Tests.Support;
@@ -32,11 +33,31 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// The browser contexts each running test opened, by the test's id: closed when the test ends
+    /// (<see cref="ClosesBrowserContextsAttribute"/>). Left open, the page of a control plane that has
+    /// stopped keeps trying to reconnect its circuit, and dozens of them load the machine.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, ConcurrentBag<IBrowserContext>> OpenContexts = new();
+
     public async Task<IPage> NewPageAsync()
     {
         var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        OpenContexts.GetOrAdd(TestContext.Current.Test?.UniqueID ?? "", _ => []).Add(context);
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Closes the contexts the test <paramref name="testId"/> opened.</summary>
+    public static async Task CloseContextsOfAsync(string testId)
+    {
+        if (OpenContexts.TryRemove(testId, out var contexts))
+        {
+            foreach (var context in contexts)
+            {
+                await context.CloseAsync();
+            }
+        }
     }
 
     /// <summary>A page of its own browser context (its own cookies) signed in to the dashboard at <paramref name="controlPlane"/>.</summary>

@@ -158,6 +158,18 @@ public sealed class FailoverCluster : IAsyncDisposable
     public DateTimeOffset? FirstSilent(DateTimeOffset since, ClusterNode node) =>
         Changes.Where(c => c.At >= since && !c.Answering.Contains(node)).Select(c => (DateTimeOffset?)c.At).FirstOrDefault();
 
+    /// <summary>What a failed assertion about <paramref name="node"/> since <paramref name="since"/> needs to be understood: the changes seen, its service's state file and its agent's last output.</summary>
+    public string Describe(DateTimeOffset since, ClusterNode node)
+    {
+        var changes = Changes.Where(c => c.At >= since - TimeSpan.FromSeconds(1))
+            .Select(c => $"{c.At:HH:mm:ss.fff} answering: {(c.Answering.Count == 0 ? "none" : string.Join(", ", c.Answering))}");
+        var states = TestServiceProgram.ReadState(node.StateFile).Select(s => $"{s.At:HH:mm:ss.fff} {s.What} {s.ProcessId}");
+        var output = node.Agent?.Output ?? "";
+        return $"Since {since:HH:mm:ss.fff}, for {node}:{Environment.NewLine}{string.Join(Environment.NewLine, changes)}{Environment.NewLine}"
+            + $"Its service:{Environment.NewLine}{string.Join(Environment.NewLine, states)}{Environment.NewLine}"
+            + $"Its agent's last output:{Environment.NewLine}{output[Math.Max(0, output.Length - 6000)..]}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopWatching.CancelAsync();
