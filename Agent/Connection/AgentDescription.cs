@@ -16,7 +16,7 @@ internal static class AgentDescription
     /// <summary>Tells this run of the agent from any other process that registers with the same node id (a cloned machine).</summary>
     public static Guid InstanceId { get; } = Guid.NewGuid();
 
-    public static AgentRegistration Registration(Guid nodeId, AgentOptions options) => new()
+    public static AgentRegistration Registration(Guid nodeId, AgentOptions options, IReadOnlyList<InstalledService>? installedServices = null) => new()
     {
         ProtocolVersion = ProtocolVersions.Current,
         NodeId = nodeId,
@@ -28,5 +28,6 @@ internal static class AgentDescription
         Labels = options.Labels,
         InstanceId = InstanceId,
         RemoteExecution = options.RemoteExecution.ToPolicy(),
+        InstalledServices = installedServices,
     };
 }

@@ -8,6 +8,7 @@ using Vigil.Agent.Metrics;
 using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision;
+using Vigil.Agent.Supervision.WindowsServices;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
@@ -110,7 +111,7 @@ internal sealed partial class ControlPlaneConnection(
         connection.On<AgentCommand>(nameof(IAgentClient.ExecuteCommand), session.CommandReceived);
 
         await connection.StartAsync(stoppingToken);
-        var accepted = await client.Register(AgentDescription.Registration(identity.NodeId, _options)).WaitAsync(session.CallTimeout, time, stoppingToken);
+        var accepted = await client.Register(AgentDescription.Registration(identity.NodeId, _options, InstalledWindowsServices.List(logger))).WaitAsync(session.CallTimeout, time, stoppingToken);
         _registeredAt = time.GetTimestamp();
         _addresses.Connected();
         LogRegistered(accepted.NodeId, _options.NodeName!, hub);

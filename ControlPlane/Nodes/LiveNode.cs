@@ -54,6 +54,8 @@ internal sealed class LiveNode
 
     private RemoteExecutionPolicy? RemoteExecution { get; set; }
 
+    private IReadOnlyList<InstalledService>? InstalledServices { get; set; }
+
     private DateTimeOffset LivenessChangedAt { get; set; }
 
     private DateTimeOffset FirstSeenAt { get; set; }
@@ -128,6 +130,7 @@ internal sealed class LiveNode
         HeartbeatInterval = TimeSpan.FromMilliseconds(registration.HeartbeatIntervalMs);
         Labels = new Dictionary<string, string>(registration.Labels);
         RemoteExecution = registration.RemoteExecution;
+        InstalledServices = registration.InstalledServices;
         _connectionId = connectionId;
         _instanceId = registration.InstanceId;
 
@@ -219,6 +222,7 @@ internal sealed class LiveNode
         HeartbeatInterval = HeartbeatInterval,
         Labels = Labels,
         RemoteExecution = RemoteExecution,
+        InstalledServices = InstalledServices,
         Liveness = Liveness,
         LivenessReason = _livenessReason,
         LivenessChangedAt = LivenessChangedAt,

@@ -25,6 +25,9 @@ public sealed record NodeStatus
     /// <summary>Which programs the node's agent runs for the control plane, as it said when it registered; null when not known.</summary>
     public RemoteExecutionPolicy? RemoteExecution { get; init; }
 
+    /// <summary>The Windows services installed on the node, as its agent listed them when it registered; null when not known (another system, or not registered since the control plane started).</summary>
+    public IReadOnlyList<InstalledService>? InstalledServices { get; init; }
+
     public required NodeLiveness Liveness { get; init; }
 
     public required string LivenessReason { get; init; }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.ControlPlane.Api;
 using Vigil.ControlPlane.Data.Nodes;
+using Vigil.Shared.Messages;
 
 namespace Vigil.ControlPlane.Nodes;
 
@@ -22,6 +23,12 @@ public static class NodesApi
             .WithSummary("Gets one node by id.")
             .WithDescription("The node's liveness, host metrics, managed services and failover roles as its agent last reported them.")
             .Responds<NodeResponse>(StatusCodes.Status200OK, "The node.")
+            .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.");
+        nodes.MapGet("/{id}/installed-services", GetInstalledServices)
+            .WithName("GetInstalledServices")
+            .WithSummary("Lists the Windows services installed on a node.")
+            .WithDescription("As the node's agent listed them when it last registered with this control plane (by name, at most 1024): the names a `windows` managed service can take. `reported` is false for an agent on another system, or one that has not registered since the control plane started.")
+            .Responds<InstalledServicesResponse>(StatusCodes.Status200OK, "The installed services.")
             .RespondsWithProblem(StatusCodes.Status404NotFound, "No node has this id.");
         return app;
     }
@@ -68,4 +75,18 @@ public static class NodesApi
 
         return TypedResults.Ok(NodeResponse.From(node, time.GetUtcNow()));
     }
+
+    internal static Results<Ok<InstalledServicesResponse>, ProblemHttpResult> GetInstalledServices(
+        [Description("The node's id (a GUID).")] string id, NodeRegistry registry)
+    {
+        if (!Guid.TryParse(id, out var nodeId) || registry.Find(nodeId) is not { } node)
+        {
+            return NodeProblems.NotFound(id);
+        }
+
+        return TypedResults.Ok(new InstalledServicesResponse(node.InstalledServices is not null, node.InstalledServices ?? []));
+    }
 }
+
+/// <summary>The Windows services installed on a node; <paramref name="Reported"/> false when its agent did not list them.</summary>
+public sealed record InstalledServicesResponse(bool Reported, IReadOnlyList<InstalledService> Services);

@@ -33,4 +33,11 @@ public sealed record AgentRegistration
 
     /// <summary>Which programs the agent runs when the control plane defines them; null from agents that predate the setting.</summary>
     public Vigil.Shared.Services.RemoteExecutionPolicy? RemoteExecution { get; init; }
+
+    /// <summary>
+    /// The Windows services installed on the node when the agent registered, offered when a
+    /// <c>windows</c> service is defined from the dashboard; null on other systems, or when the
+    /// service control manager could not be asked.
+    /// </summary>
+    public IReadOnlyList<InstalledService>? InstalledServices { get; init; }
 }

@@ -15,6 +15,10 @@ public static class MessageLimits
     public const int LabelKeyMaxLength = 63;
     public const int LabelValueMaxLength = 256;
 
+    /// <summary>Installed Windows services an agent lists at registration (a server has a few hundred), and the length of each name (the SCM's own limit).</summary>
+    public const int InstalledServiceCountMax = 1024;
+    public const int InstalledServiceNameMaxLength = 256;
+
     /// <summary>One pebibyte: no host reports more memory than this.</summary>
     public const long MemoryBytesMax = 1L << 50;
 

@@ -33,6 +33,7 @@ public static class MessageValidator
         ValidateLabels(errors, registration.Labels);
         ValidatePaths(errors, "remoteExecution.allowedExecutables", registration.RemoteExecution?.AllowedExecutables);
         ValidatePaths(errors, "remoteExecution.allowedFolders", registration.RemoteExecution?.AllowedFolders);
+        ValidateInstalledServices(errors, registration.InstalledServices);
         return errors;
     }
 
@@ -273,6 +274,32 @@ public static class MessageValidator
         for (var i = 0; i < paths.Count; i++)
         {
             RequireText(errors, Invariant($"{field}[{i}]"), paths[i], MessageLimits.PathMaxLength);
+        }
+    }
+
+    private static void ValidateInstalledServices(List<FieldError> errors, IReadOnlyList<InstalledService>? services)
+    {
+        if (services is null)
+        {
+            return;
+        }
+
+        if (services.Count > MessageLimits.InstalledServiceCountMax)
+        {
+            errors.Add(new("installedServices", Invariant($"must have at most {MessageLimits.InstalledServiceCountMax} entries (had {services.Count})")));
+            return;
+        }
+
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i] is not { } service)
+            {
+                errors.Add(new(Invariant($"installedServices[{i}]"), "is required"));
+                continue;
+            }
+
+            RequireText(errors, Invariant($"installedServices[{i}].name"), service.Name, MessageLimits.InstalledServiceNameMaxLength);
+            RequireText(errors, Invariant($"installedServices[{i}].displayName"), service.DisplayName, MessageLimits.InstalledServiceNameMaxLength, allowEmpty: true);
         }
     }
 

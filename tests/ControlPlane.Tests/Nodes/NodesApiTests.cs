@@ -93,6 +93,43 @@ public sealed class NodesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_windows_services_an_agent_lists_at_registration_are_served_and_replaced_by_its_next_registration()
+    {
+        var agent = _agents[1];
+        var notListed = await InstalledServicesAsync(agent.NodeId);
+        await agent.RegisterAsync(agent.Registration() with { InstalledServices = [new() { Name = "W3SVC", DisplayName = "World Wide Web Publishing Service" }, new() { Name = "Spooler" }] });
+        var listed = await InstalledServicesAsync(agent.NodeId);
+        await agent.RegisterAsync(agent.Registration() with { InstalledServices = [new() { Name = "Spooler" }] });
+        var relisted = await InstalledServicesAsync(agent.NodeId);
+
+        Assert.False(notListed.GetProperty("reported").GetBoolean());
+        Assert.Empty(notListed.GetProperty("services").EnumerateArray());
+        Assert.True(listed.GetProperty("reported").GetBoolean());
+        Assert.Equal(["W3SVC", "Spooler"], listed.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal("World Wide Web Publishing Service", listed.GetProperty("services")[0].GetProperty("displayName").GetString());
+        Assert.Equal(["Spooler"], relisted.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task A_registration_with_an_installed_service_name_too_long_is_refused_naming_it()
+    {
+        var agent = _agents[2];
+        var tooLong = agent.Registration() with { InstalledServices = [new() { Name = new string('s', 257) }] };
+
+        var refusal = await Assert.ThrowsAnyAsync<Exception>(() => agent.RegisterAsync(tooLong));
+
+        Assert.Contains("installedServices[0].name", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_installed_services_of_an_unknown_node_get_a_404_problem()
+    {
+        using var response = await _http.GetAsync(new Uri($"/api/v1/nodes/{Guid.NewGuid()}/installed-services", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_nodes_endpoints_and_their_errors()
     {
         var document = await _http.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -103,6 +140,9 @@ public sealed class NodesApiTests : IAsyncLifetime
         Assert.True(paths.GetProperty("/api/v1/nodes/{id}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("NodeResponse", out _));
     }
+
+    private async Task<JsonElement> InstalledServicesAsync(Guid nodeId) =>
+        await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/nodes/{nodeId}/installed-services", UriKind.Relative), TestContext.Current.CancellationToken);
 
     [Theory]
     [InlineData("/scalar/v1")]

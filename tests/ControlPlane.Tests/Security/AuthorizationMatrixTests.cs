@@ -27,6 +27,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         ["GET /api/v1/nodes"] = Need.Viewer,
         ["GET /api/v1/nodes/{id}"] = Need.Viewer,
+        ["GET /api/v1/nodes/{id}/installed-services"] = Need.Viewer,
         ["POST /api/v1/nodes/{id}/maintenance"] = Need.Operator,
         ["DELETE /api/v1/nodes/{id}/maintenance"] = Need.Operator,
         ["GET /api/v1/services"] = Need.Viewer,

@@ -78,5 +78,12 @@ public sealed class NodesApi(Uri controlPlane) : IDisposable
         return [.. page.GetProperty("items").EnumerateArray().Reverse()];
     }
 
+    /// <summary>The node's <c>installed-services</c> answer: whether its agent listed them, and the list.</summary>
+    public async Task<JsonElement> InstalledServicesAsync(string nodeName)
+    {
+        var node = await NodeAsync(nodeName) ?? throw new InvalidOperationException($"No node named {nodeName}.");
+        return await _http.GetFromJsonAsync<JsonElement>(new Uri($"/api/v1/nodes/{node.GetProperty("id").GetString()}/installed-services", UriKind.Relative));
+    }
+
     public void Dispose() => _http.Dispose();
 }

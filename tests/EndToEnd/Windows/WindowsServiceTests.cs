@@ -56,6 +56,13 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
             Assert.Equal("LocalSystem", service.GetProperty("account").GetString());
             Assert.Equal("RUNNING", await wine.StateOfAsync(SupervisedService));
 
+            // The agent listed the services installed in the service control manager: the dashboard offers them.
+            var installed = await api.InstalledServicesAsync(NodeName);
+            Assert.True(installed.GetProperty("reported").GetBoolean(), installed.ToString());
+            var names = installed.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
+            Assert.Contains(SupervisedService, names);
+            Assert.Contains(AgentService, names);
+
             // A crash: the agent notices and starts it again.
             var firstPid = await PidOfAsync(http, testService);
             await Eventually.HoldsAsync(async () => (await api.ServiceAsync(NodeName, "testsvc"))?.GetProperty("workingSetBytes").ValueKind == JsonValueKind.Number, "service metrics are reported");

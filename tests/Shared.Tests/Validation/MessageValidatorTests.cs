@@ -49,6 +49,11 @@ public sealed class MessageValidatorTests
         { ValidRegistration with { Labels = new Dictionary<string, string> { [new string('k', 64)] = "x" } }, "labels" },
         { ValidRegistration with { Labels = new Dictionary<string, string> { ["k"] = new string('v', 257) } }, "labels.k" },
         { ValidRegistration with { Labels = Enumerable.Range(0, 33).ToDictionary(i => $"k{i}", _ => "v") }, "labels" },
+        { ValidRegistration with { InstalledServices = [.. Enumerable.Range(0, MessageLimits.InstalledServiceCountMax + 1).Select(i => new InstalledService { Name = $"s{i}" })] }, "installedServices" },
+        { ValidRegistration with { InstalledServices = [new() { Name = "" }] }, "installedServices[0].name" },
+        { ValidRegistration with { InstalledServices = [new() { Name = "ok" }, new() { Name = new string('s', MessageLimits.InstalledServiceNameMaxLength + 1) }] }, "installedServices[1].name" },
+        { ValidRegistration with { InstalledServices = [new() { Name = "ok", DisplayName = "bell\u0007" }] }, "installedServices[0].displayName" },
+        { ValidRegistration with { InstalledServices = [null!] }, "installedServices[0]" },
     };
 
     [Theory]
@@ -69,6 +74,11 @@ public sealed class MessageValidatorTests
             ProcessorCount = MessageLimits.ProcessorCountMax,
             HeartbeatIntervalMs = MessageLimits.HeartbeatIntervalMinMs,
             Labels = Enumerable.Range(0, MessageLimits.LabelCountMax).ToDictionary(i => $"k{i}", _ => new string('v', MessageLimits.LabelValueMaxLength)),
+            InstalledServices = [.. Enumerable.Range(0, MessageLimits.InstalledServiceCountMax).Select(i => new InstalledService
+            {
+                Name = $"{i}{new string('s', MessageLimits.InstalledServiceNameMaxLength - 4)}",
+                DisplayName = new string('d', MessageLimits.InstalledServiceNameMaxLength),
+            })],
         };
 
         Assert.Empty(MessageValidator.Validate(atLimits));
