@@ -264,7 +264,11 @@ public sealed partial class Supervisor(
     {
         var definition = sourced.Definition with { Kind = sourced.Definition.Kind.ToLowerInvariant() };
         var policy = RestartPolicy.Resolve(options.Value.RestartDefaults, definition.Restart);
-        var manager = managers.Create(definition, options.Value.DataDirectory!, () => roles.RoleOf(definition.Name) is { Isolation: Shared.Roles.IsolationPolicy.Stop });
+        var manager = managers.Create(
+            definition,
+            options.Value.DataDirectory!,
+            () => roles.RoleOf(definition.Name) is { Isolation: Shared.Roles.IsolationPolicy.Stop },
+            (kind, message) => events.Record(kind, definition.Name, message));
         IRoleGate gate = retiredBecause is null ? roles : new RetiredMemberGate(roles, retiredBecause);
         return new SupervisedService(definition, sourced, policy, manager, events, _probeClient, gate, time, loggers.CreateLogger<SupervisedService>(), retiredBecause);
     }
