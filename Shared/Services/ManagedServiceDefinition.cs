@@ -59,6 +59,12 @@ public sealed record ManagedServiceDefinition
     /// <summary>Stop this service when the agent stops gracefully; by default it keeps running.</summary>
     public bool StopWithAgent { get; init; }
 
+    /// <summary>
+    /// The first start after the machine boots waits until the machine has been up this long, as Windows'
+    /// "Automatic (Delayed Start)" does; a service found running, a restart and an operator's start do not wait.
+    /// </summary>
+    public TimeSpan StartDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>After each start, probe failures during this time do not count.</summary>
     public TimeSpan StartupGrace { get; init; } = TimeSpan.Zero;
 

@@ -75,6 +75,11 @@ public static class ServiceDefinitionValidator
             errors.Add(new("StartupGrace", Invariant($"must be between 00:00:00 and 01:00:00 (was {service.StartupGrace})")));
         }
 
+        if (service.StartDelay < TimeSpan.Zero || service.StartDelay > TimeSpan.FromHours(1))
+        {
+            errors.Add(new("StartDelay", Invariant($"must be between 00:00:00 and 01:00:00 (was {service.StartDelay})")));
+        }
+
         ValidateRestart(errors, service.Restart);
         ValidateProbes(errors, service.Probes);
         ValidateArguments(errors, "Hooks:OnActivate", service.Hooks.OnActivate);

@@ -39,6 +39,7 @@ public sealed class ServiceDefinitionValidatorTests
         { Process with { Affinity = [0, 64] }, "Affinity", "distinct processor indexes from 0 to 63 (was [0, 64])" },
         { Process with { Affinity = [1, 1] }, "Affinity", "distinct processor indexes" },
         { Process with { StartupGrace = TimeSpan.FromSeconds(-1) }, "StartupGrace", "between 00:00:00 and 01:00:00" },
+        { Windows with { StartDelay = TimeSpan.FromHours(2) }, "StartDelay", "between 00:00:00 and 01:00:00 (was 02:00:00)" },
         { Process with { PreStart = new LifecycleHook() }, "PreStart:Executable", "is required" },
         { Process with { PostStart = new LifecycleHook { Executable = "/opt/web/notify", Timeout = TimeSpan.Zero } }, "PostStart:Timeout", "must be positive and at most 00:10:00" },
         { Process with { PostStop = new LifecycleHook { Executable = "/opt/web/clean", Arguments = [new string('a', 4097)] } }, "PostStop:Arguments:0", "at most 4096" },
