@@ -8,6 +8,7 @@ using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Storage;
 using Vigil.Agent.Supervision;
+using Vigil.Agent.Supervision.Runtime;
 
 namespace Vigil.Agent.Hosting;
 
@@ -63,6 +64,7 @@ public static class AgentServices
         builder.Services.AddSingleton<CommandExecutor>();
         builder.Services.AddSingleton<RoleEndpoint>();
         builder.Services.AddComponent<RoleEndpoint>("role endpoint");
+        builder.Services.AddSingleton(services => new MachineUptime(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ServiceManagerFactory>();
         builder.Services.AddSingleton<Supervisor>();
         builder.Services.AddSingleton<IServiceReports>(services => services.GetRequiredService<Supervisor>());

@@ -36,7 +36,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
     private readonly SourcedDefinition _source;
     private TaskCompletionSource _published = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
-    private SupervisionState _state = SupervisionState.Initial;
+    private SupervisionState _state;
     private RoleAllowance _permission = RoleAllowance.Unrestricted;
     private (Task<OperationResult> Task, CancellationTokenSource Cancel)? _operation;
     private ServiceReport _report;
@@ -45,7 +45,7 @@ public sealed partial class SupervisedService : IAsyncDisposable
 
     public SupervisedService(
         ManagedServiceDefinition definition, SourcedDefinition source, RestartPolicy policy, IServiceManager manager, AgentEvents events,
-        HttpClient http, IRoleGate roles, TimeProvider time, ILogger logger, string? retiredBecause = null)
+        HttpClient http, IRoleGate roles, TimeProvider time, ILogger logger, string? retiredBecause = null, TimeSpan? machineUptime = null)
     {
         _roles = roles;
         _definition = definition;
@@ -59,6 +59,8 @@ public sealed partial class SupervisedService : IAsyncDisposable
         _settings = new SupervisionSettings(definition.Name, policy, pollInterval, retiredBecause);
         _probes = new ServiceProbes(definition, http);
         _metrics = new ProcessMetricsSampler(time);
+        // Without the machine's uptime, it counts as up long ago: no start delay is left.
+        _state = DelayedStart.Initial(definition.StartDelay, machineUptime ?? TimeSpan.MaxValue, Now);
         _report = new ServiceReport { Name = definition.Name, Kind = definition.Kind.ToLowerInvariant(), State = ServiceState.Unknown, Health = ServiceHealth.Unknown, Reason = "not observed yet" };
     }
 

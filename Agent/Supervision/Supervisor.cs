@@ -9,6 +9,7 @@ using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
 using Vigil.Agent.Supervision.Members;
 using Vigil.Agent.Supervision.Policy;
+using Vigil.Agent.Supervision.Runtime;
 using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
 
@@ -29,6 +30,7 @@ public sealed partial class Supervisor(
     ServiceManagerFactory managers,
     AgentEvents events,
     RoleKeeper roles,
+    MachineUptime uptime,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService, IServiceReports, IHostedLifecycleService
 {
@@ -264,9 +266,13 @@ public sealed partial class Supervisor(
     {
         var definition = sourced.Definition with { Kind = sourced.Definition.Kind.ToLowerInvariant() };
         var policy = RestartPolicy.Resolve(options.Value.RestartDefaults, definition.Restart);
-        var manager = managers.Create(definition, options.Value.DataDirectory!, () => roles.RoleOf(definition.Name) is { Isolation: Shared.Roles.IsolationPolicy.Stop });
+        var manager = managers.Create(
+            definition,
+            options.Value.DataDirectory!,
+            () => roles.RoleOf(definition.Name) is { Isolation: Shared.Roles.IsolationPolicy.Stop },
+            (kind, message) => events.Record(kind, definition.Name, message));
         IRoleGate gate = retiredBecause is null ? roles : new RetiredMemberGate(roles, retiredBecause);
-        return new SupervisedService(definition, sourced, policy, manager, events, _probeClient, gate, time, loggers.CreateLogger<SupervisedService>(), retiredBecause);
+        return new SupervisedService(definition, sourced, policy, manager, events, _probeClient, gate, time, loggers.CreateLogger<SupervisedService>(), retiredBecause, uptime.Now);
     }
 
     /// <summary>A role changed: the service looks again, and a role gained or lost by a service not (or no longer) defined changes the set.</summary>

@@ -44,11 +44,26 @@ public sealed record ManagedServiceDefinition
     /// <summary>windows: how long a start, stop, pause or continue may take, beyond the service's own wait hints.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>process: run before every launch; a failure (or timeout) fails that start, which counts under the restart policy.</summary>
+    public LifecycleHook? PreStart { get; init; }
+
+    /// <summary>process: run after every launch, beside the service; a failure is reported and the service runs on.</summary>
+    public LifecycleHook? PostStart { get; init; }
+
+    /// <summary>process: run after every stop or exit of the service; a failure is reported.</summary>
+    public LifecycleHook? PostStop { get; init; }
+
     /// <summary>process: where standard output and error go.</summary>
     public ServiceLogSettings Logs { get; init => field = value ?? new(); } = new();
 
     /// <summary>Stop this service when the agent stops gracefully; by default it keeps running.</summary>
     public bool StopWithAgent { get; init; }
+
+    /// <summary>
+    /// The first start after the machine boots waits until the machine has been up this long, as Windows'
+    /// "Automatic (Delayed Start)" does; a service found running, a restart and an operator's start do not wait.
+    /// </summary>
+    public TimeSpan StartDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>After each start, probe failures during this time do not count.</summary>
     public TimeSpan StartupGrace { get; init; } = TimeSpan.Zero;
@@ -74,6 +89,26 @@ public sealed record RoleHooks
     public List<string> OnDeactivate { get; init => field = value ?? []; } = [];
 
     /// <summary>How long a hook may run before it is killed and counted as failed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// A program a <c>process</c> service runs at a point of its life (<see cref="ManagedServiceDefinition.PreStart"/>,
+/// <see cref="ManagedServiceDefinition.PostStart"/>, <see cref="ManagedServiceDefinition.PostStop"/>), as NSSM's
+/// AppEvents and WinSW's <c>&lt;prestart&gt;</c>, <c>&lt;poststart&gt;</c> and <c>&lt;poststop&gt;</c> do.
+/// </summary>
+public sealed record LifecycleHook
+{
+    /// <summary>The program, a full path or a name found on the PATH (not expanded, like the service's executable).</summary>
+    public string? Executable { get; init; }
+
+    /// <summary>Arguments, passed one by one (no shell quoting); references to variables are expanded as the service's are.</summary>
+    public List<string> Arguments { get; init => field = value ?? []; } = [];
+
+    /// <summary>The hook's working directory; the service's when not set.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>How long the hook may run before its process tree is killed and it counts as failed.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 

@@ -5,7 +5,7 @@ namespace Vigil.Shared.Validation;
 
 /// <summary>
 /// What an agent refuses in a service definition that comes from the control plane: every program it
-/// would run (a process's executable, a command probe's program, an activation hook) must be a full
+/// would run (a process's executable and its lifecycle hooks, a command probe's program, an activation hook) must be a full
 /// path allowed by the agent's <see cref="RemoteExecutionPolicy"/>, a command probe may not be script
 /// text, and the log folder stays the agent's default. Fields are named as in
 /// <see cref="ServiceDefinitionValidator"/>. The agent enforces it; the control plane uses it to
@@ -21,6 +21,9 @@ public static class RemoteExecutionRules
         if (string.Equals(service.Kind, ServiceKinds.Process, StringComparison.OrdinalIgnoreCase))
         {
             CheckProgram(errors, "Executable", service.Executable, policy);
+            CheckProgram(errors, "PreStart:Executable", service.PreStart?.Executable, policy);
+            CheckProgram(errors, "PostStart:Executable", service.PostStart?.Executable, policy);
+            CheckProgram(errors, "PostStop:Executable", service.PostStop?.Executable, policy);
             if (service.Logs.Directory is not null)
             {
                 errors.Add(new("Logs:Directory", "cannot be set by the control plane: the agent writes the logs of a service it was given under its own data folder"));

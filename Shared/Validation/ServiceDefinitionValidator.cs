@@ -60,6 +60,7 @@ public static class ServiceDefinitionValidator
             case ServiceKinds.Windows:
                 RequireText(errors, "ServiceName", service.ServiceName, 256);
                 RequirePositive(errors, "OperationTimeout", service.OperationTimeout, MaxTimeout);
+                RefuseLifecycleHooks(errors, service);
                 break;
             case ServiceKinds.Process:
                 ValidateProcess(errors, service);
@@ -72,6 +73,11 @@ public static class ServiceDefinitionValidator
         if (service.StartupGrace < TimeSpan.Zero || service.StartupGrace > TimeSpan.FromHours(1))
         {
             errors.Add(new("StartupGrace", Invariant($"must be between 00:00:00 and 01:00:00 (was {service.StartupGrace})")));
+        }
+
+        if (service.StartDelay < TimeSpan.Zero || service.StartDelay > TimeSpan.FromHours(1))
+        {
+            errors.Add(new("StartDelay", Invariant($"must be between 00:00:00 and 01:00:00 (was {service.StartDelay})")));
         }
 
         ValidateRestart(errors, service.Restart);
@@ -120,11 +126,40 @@ public static class ServiceDefinitionValidator
             errors.Add(new("Affinity", Invariant($"must list distinct processor indexes from 0 to {ProcessPriorities.MaxProcessorIndex} (was [{string.Join(", ", service.Affinity.Take(8))}{(service.Affinity.Count > 8 ? ", …" : "")}])")));
         }
 
+        ValidateLifecycleHook(errors, "PreStart", service.PreStart);
+        ValidateLifecycleHook(errors, "PostStart", service.PostStart);
+        ValidateLifecycleHook(errors, "PostStop", service.PostStop);
+
         var logs = service.Logs;
         RequireRange(errors, "Logs:MaxFileBytes", logs.MaxFileBytes, 64 * 1024, 1L << 30);
         RequireRange(errors, "Logs:MaxFiles", logs.MaxFiles, 1, 100);
         RequireRange(errors, "Logs:KeepDays", logs.KeepDays, 1, 3650);
         OptionalText(errors, "Logs:Directory", logs.Directory, MessageLimits.PathMaxLength);
+    }
+
+    private static void ValidateLifecycleHook(List<FieldError> errors, string key, LifecycleHook? hook)
+    {
+        if (hook is null)
+        {
+            return;
+        }
+
+        RequireText(errors, $"{key}:Executable", hook.Executable, MessageLimits.PathMaxLength);
+        ValidateArguments(errors, $"{key}:Arguments", hook.Arguments);
+        OptionalText(errors, $"{key}:WorkingDirectory", hook.WorkingDirectory, MessageLimits.PathMaxLength);
+        RequirePositive(errors, $"{key}:Timeout", hook.Timeout, MaxTimeout);
+    }
+
+    /// <summary>Only the agent's own processes have a launch to run hooks around; the service control manager starts a windows service.</summary>
+    private static void RefuseLifecycleHooks(List<FieldError> errors, ManagedServiceDefinition service)
+    {
+        foreach (var (key, hook) in new[] { ("PreStart", service.PreStart), ("PostStart", service.PostStart), ("PostStop", service.PostStop) })
+        {
+            if (hook is not null)
+            {
+                errors.Add(new(key, $"is for '{ServiceKinds.Process}' services only: the agent runs hooks around the launches it makes itself"));
+            }
+        }
     }
 
     /// <summary>Restart settings alone (fields named <c>Restart:...</c>), e.g. an agent's defaults.</summary>

@@ -30,4 +30,16 @@ public sealed record ExpandedDefinition(
             definition.WorkingDirectory is { } folder ? Expand(folder) : null,
             entries);
     }
+
+    /// <summary>The agent's own environment, as a launched process inherits it.</summary>
+    public static Dictionary<string, string> AgentEnvironment()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        return variables;
+    }
 }

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using Vigil.Agent.Supervision.Runtime;
+using Vigil.Shared.Messages;
 using Vigil.Shared.Services;
 
 namespace Vigil.Agent.Supervision.ProcessServices;
 
 /// <summary>
 /// A process-kind service: the agent launches the executable, captures its output to rotated files,
-/// stops it gracefully (then kills its whole process tree after the stop timeout), and remembers its
-/// process on disk so that a restarted agent adopts it rather than starting another.
+/// stops it gracefully (then kills its whole process tree after the stop timeout), runs its lifecycle
+/// hooks around each run (<see cref="LifecycleHooks"/>), and remembers its process on disk so that a
+/// restarted agent adopts it rather than starting another.
 /// </summary>
 public sealed partial class ProcessServiceManager : IServiceManager
 {
@@ -26,9 +28,16 @@ public sealed partial class ProcessServiceManager : IServiceManager
     private int? _lastExitCode;
     private readonly Task _rotation;
     private readonly Func<bool> _boundToAgent;
+    private readonly LifecycleHooks _hooks;
 
     public ProcessServiceManager(
-        ManagedServiceDefinition definition, ServiceFolders folders, IProcessLauncher launcher, TimeProvider time, ILogger logger, Func<bool>? boundToAgent = null)
+        ManagedServiceDefinition definition,
+        ServiceFolders folders,
+        IProcessLauncher launcher,
+        TimeProvider time,
+        ILogger logger,
+        Func<bool>? boundToAgent = null,
+        Action<AgentEventKind, string>? record = null)
     {
         _boundToAgent = boundToAgent ?? (() => false);
         _definition = definition;
@@ -36,11 +45,13 @@ public sealed partial class ProcessServiceManager : IServiceManager
         _launcher = launcher;
         _time = time;
         _logger = logger;
+        _hooks = new LifecycleHooks(definition, folders, launcher, time, logger, record ?? ((_, _) => { }));
         Directory.CreateDirectory(folders.State);
         if (ProcessRecord.Load(folders.ProcessRecord)?.FindRunning() is { } adopted)
         {
             _process = adopted;
             _exit = adopted.WaitForExitAsync(CancellationToken.None);
+            _hooks.Watch(_exit);
             LogAdopted(definition.Name, adopted.Id);
         }
 
@@ -99,16 +110,32 @@ public sealed partial class ProcessServiceManager : IServiceManager
         return exit.WaitAsync(cancellationToken);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Runs PreStart (a failure fails the start), launches the process, then runs PostStart beside it.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Running() is not null)
+        {
+            return;
+        }
+
+        await _hooks.BeforeStartAsync(cancellationToken);
+        if (Launch() is { } launched)
+        {
+            _hooks.AfterLaunch(launched.Id, launched.Exit, () => ExitCodeOf(launched.Process));
+        }
+    }
+
+    /// <summary>The process just launched, with its exit; null when it already runs.</summary>
+    private (Process Process, int Id, Task Exit)? Launch()
     {
         lock (_gate)
         {
             if (_process is { HasExited: false })
             {
-                return Task.CompletedTask;
+                return null;
             }
 
-            var expanded = ExpandedDefinition.Of(_definition, _launcher.References, AgentEnvironment());
+            var expanded = ExpandedDefinition.Of(_definition, _launcher.References, ExpandedDefinition.AgentEnvironment());
             var workingDirectory = expanded.WorkingDirectory is { } folder ? Path.GetFullPath(folder) : null;
             var executable = ExecutableLocator.Find(_definition.Executable!, workingDirectory ?? Environment.CurrentDirectory)
                 ?? throw new ServiceOperationException($"the executable '{_definition.Executable}' does not exist (or is not on the PATH)", key: "Executable");
@@ -147,11 +174,40 @@ public sealed partial class ProcessServiceManager : IServiceManager
                 // It already ended: nothing to find again after an agent restart. Observe reports the exit.
             }
 
-            return Task.CompletedTask;
+            return (_process, _process.Id, _exit);
         }
     }
 
+    /// <summary>The exit code of a run that ended, for its PostStop; null when not known.</summary>
+    private int? ExitCodeOf(Process process)
+    {
+        lock (_gate)
+        {
+            if (!_owned || !ReferenceEquals(process, _process))
+            {
+                // Observe took the exit already (and released the handle).
+                return _owned ? _lastExitCode : null;
+            }
+
+            try
+            {
+                return process.ExitCode;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Stops the process (gracefully, then its tree by force) and waits for its PostStop.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await EndAsync(cancellationToken);
+        await _hooks.AfterStopAsync(cancellationToken);
+    }
+
+    private async Task EndAsync(CancellationToken cancellationToken)
     {
         var process = Running();
         if (process is null)
@@ -209,6 +265,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
     {
         await _disposed.CancelAsync();
         await _rotation.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _hooks.DisposeAsync();
         _disposed.Dispose();
         lock (_gate)
         {
@@ -243,7 +300,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
     private async Task RotateLogsAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(RotationCheck, _time);
-        ServiceLogFile[] logs = [.. new[] { _folders.StandardOutputLog, _folders.StandardErrorLog }.Select(path => new ServiceLogFile(path, _definition.Logs, _time))];
+        ServiceLogFile[] logs = [.. new[] { _folders.StandardOutputLog, _folders.StandardErrorLog }.Concat(_hooks.Logs).Select(path => new ServiceLogFile(path, _definition.Logs, _time))];
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -264,18 +321,6 @@ public sealed partial class ProcessServiceManager : IServiceManager
         catch (OperationCanceledException)
         {
         }
-    }
-
-    /// <summary>The agent's own environment, as the process inherits it.</summary>
-    private static Dictionary<string, string> AgentEnvironment()
-    {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            variables[(string)entry.Key] = (string?)entry.Value ?? "";
-        }
-
-        return variables;
     }
 
     private static string AsWritten(string? written, string? expanded) => written is not null && written != expanded ? $" (written '{written}')" : "";

@@ -9,6 +9,9 @@ public sealed record ServiceFolders(string State, string Logs)
 
     public string StandardErrorLog => Path.Combine(Logs, "stderr.log");
 
+    /// <summary>Where a lifecycle hook's output goes: <c>prestart.log</c>, <c>poststart.log</c>, <c>poststop.log</c>.</summary>
+    public string HookLog(string hook) => Path.Combine(Logs, hook.ToLowerInvariant() + ".log");
+
     public static ServiceFolders For(string dataDirectory, string serviceName, string? logDirectory)
     {
         var state = Path.Combine(dataDirectory, "services", serviceName);

@@ -5,7 +5,7 @@ namespace Vigil.ControlPlane.Components.Nodes;
 /// <summary>
 /// A managed service definition as its form edits it: durations in seconds, arguments one per line.
 /// It becomes the same <see cref="ManagedServiceDefinition"/> the REST API takes; what the form does
-/// not show (logs, hooks, timeouts) is kept as it was.
+/// not show (logs, hooks, timeouts) is kept as it was, but for lifecycle hooks once the kind is not <c>process</c>.
 /// </summary>
 public sealed class ServiceDraft
 {
@@ -72,6 +72,9 @@ public sealed class ServiceDraft
             Executable = process ? Blank(Executable) : null,
             Arguments = process ? Lines(Arguments) : [],
             WorkingDirectory = process ? Blank(WorkingDirectory) : null,
+            PreStart = process ? _original.PreStart : null,
+            PostStart = process ? _original.PostStart : null,
+            PostStop = process ? _original.PostStop : null,
             Environment = process
                 ? Environment.Where(v => !string.IsNullOrEmpty(v.Name) || !string.IsNullOrEmpty(v.Value)).GroupBy(v => v.Name ?? "").ToDictionary(g => g.Key, g => g.Last().Value ?? "")
                 : [],

@@ -8,8 +8,8 @@ namespace Vigil.ControlPlane.Configurations.Imports;
 
 /// <summary>
 /// Reads a WinSW service definition (its XML file) as a Vigil <c>process</c> service: the executable,
-/// its arguments, working directory, environment, log rotation by size, stop timeout and restart
-/// delays. What has no counterpart in Vigil is listed in <see cref="ImportedService.NotCarriedOver"/>,
+/// its arguments, working directory, environment, log rotation by size and by day, stop timeout,
+/// restart delays, priority, delayed start and the pre-start, post-start and post-stop hooks. What has no counterpart in Vigil is listed in <see cref="ImportedService.NotCarriedOver"/>,
 /// never silently dropped. Pure: nothing is stored or sent.
 /// </summary>
 public static partial class WinSwDefinition
@@ -18,21 +18,22 @@ public static partial class WinSwDefinition
     private static readonly HashSet<string> Read = new(StringComparer.OrdinalIgnoreCase)
     {
         "id", "name", "description", "executable", "arguments", "startarguments", "workingdirectory", "env", "logpath", "log",
-        "logmode", "stoptimeout", "onfailure", "resetfailure",
+        "logmode", "stoptimeout", "onfailure", "resetfailure", "priority", "delayedAutoStart", "prestart", "poststart", "poststop",
     };
+
+    /// <summary>Where WinSW 3 sends a hook's output; the agent's hooks write to their own log.</summary>
+    private static readonly string[] HookOutputs = ["stdoutPath", "stderrPath"];
+
+    /// <summary>WinSW's zipping of rolled files, which the agent does not do.</summary>
+    private static readonly string[] Zipping = ["zipOlderThanNumDays", "zipDateFormat"];
 
     /// <summary>Why the elements Vigil does not carry over are left out.</summary>
     private static readonly Dictionary<string, string> LeftOut = new(StringComparer.OrdinalIgnoreCase)
     {
         ["serviceaccount"] = "the service account: Vigil's process services run as the agent's account",
-        ["priority"] = "the process priority",
         ["depend"] = "service dependencies: put dependent services in the order the agent starts them, or in one failover group",
         ["startmode"] = "the start mode: the agent starts the services it manages",
-        ["delayedAutoStart"] = "the delayed start",
-        ["prestart"] = "the pre-start hook",
-        ["poststart"] = "the post-start hook",
-        ["prestop"] = "the pre-stop hook",
-        ["poststop"] = "the post-stop hook",
+        ["prestop"] = "the pre-stop hook: the agent runs PreStart, PostStart and PostStop hooks only",
         ["stopexecutable"] = "a separate stop program: the agent stops a process with Ctrl+C, then kills its tree after the stop timeout",
         ["stoparguments"] = "a separate stop program's arguments",
         ["stopparentprocessfirst"] = "the order of the stop: the agent stops the process, then its tree",
@@ -78,6 +79,11 @@ public static partial class WinSwDefinition
             StopTimeout = Text(root, "stoptimeout") is { } stop ? Duration(stop, "stoptimeout") : new ManagedServiceDefinition().StopTimeout,
             Logs = Logs(root, expand, notes),
             Restart = Restart(root, notes),
+            Priority = Text(root, "priority") is { Length: > 0 } priority ? ImportedScheduling.Priority(priority, "<priority>", notes) : null,
+            StartDelay = DelayedAutoStart(root, notes),
+            PreStart = Hook(root, "prestart", expand, notes),
+            PostStart = Hook(root, "poststart", expand, notes),
+            PostStop = Hook(root, "poststop", expand, notes),
         };
 
         foreach (var element in root.Elements().Select(e => e.Name.LocalName).Distinct(StringComparer.OrdinalIgnoreCase))
@@ -135,6 +141,40 @@ public static partial class WinSwDefinition
         return text;
     }
 
+    /// <summary>A hook element (<c>&lt;executable&gt;</c> and <c>&lt;arguments&gt;</c>); its output goes to the agent's hook log.</summary>
+    private static LifecycleHook? Hook(XElement root, string element, Func<string, string> expand, List<string> notes)
+    {
+        if (Elements(root, element).FirstOrDefault() is not { } hook)
+        {
+            return null;
+        }
+
+        var executable = Text(hook, "executable") is { Length: > 0 } given
+            ? expand(given)
+            : throw new ServiceImportException($"<{element}> has no <executable>.");
+        VariableReferences.NoteNotExpanded(executable, $"<{element}> <executable>", notes);
+        foreach (var output in HookOutputs.Where(name => Text(hook, name) is not null))
+        {
+            notes.Add($"<{element}> <{output}> is not carried over: a hook's output goes to {element}.log in the service's log folder.");
+        }
+
+        notes.Add($"<{element}> is killed after 30 s unless its Timeout says otherwise.");
+        return ImportedScheduling.Hook(executable, Text(hook, "arguments") is { } arguments ? expand(arguments) : null);
+    }
+
+    /// <summary>&lt;delayedAutoStart/&gt; (or <c>true</c>): the agent's first start after boot waits as Windows' delayed start does.</summary>
+    private static TimeSpan DelayedAutoStart(XElement root, List<string> notes)
+    {
+        if (Elements(root, "delayedAutoStart").FirstOrDefault() is not { } delayed
+            || delayed.Value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            return TimeSpan.Zero;
+        }
+
+        notes.Add($"<delayedAutoStart> becomes StartDelay {ImportedScheduling.DelayedAutoStart}: the first start waits until the machine has been up that long, about when Windows starts delayed services.");
+        return ImportedScheduling.DelayedAutoStart;
+    }
+
     private static ServiceLogSettings Logs(XElement root, Func<string, string> expand, List<string> notes)
     {
         var defaults = new ServiceLogSettings();
@@ -155,11 +195,48 @@ public static partial class WinSwDefinition
             case "none":
                 notes.Add("Log mode none: the agent keeps the output all the same, rotated by size (10 MB, 5 files).");
                 break;
+            case "roll-by-time":
+                return ByDay(log!, directory, mode, defaults, notes) with { RollDaily = true };
+            case "roll-by-size-time":
+                var threshold = Text(log!, "sizeThreshold") is { } bytes ? Integer(bytes, "sizeThreshold") * 1024L : defaults.MaxFileBytes;
+                return ByDay(log!, directory, mode, defaults, notes) with { MaxFileBytes = threshold, RollDaily = true };
             default:
                 notes.Add($"Log mode {mode}: the agent rotates the output by size instead (10 MB, 5 files).");
                 break;
         }
 
+        return defaults with { Directory = directory };
+    }
+
+    /// <summary>
+    /// WinSW's rolls by time name files by a date pattern; the agent rolls at midnight to
+    /// <c>stdout.log.yyyy-MM-dd</c>. A pattern finer than a day, a roll at another time and zipping are noted.
+    /// </summary>
+    private static ServiceLogSettings ByDay(XElement log, string? directory, string mode, ServiceLogSettings defaults, List<string> notes)
+    {
+        var pattern = Text(log, "pattern") ?? "yyyyMMdd";
+        if (pattern.Contains('H', StringComparison.Ordinal) || pattern.Contains('h', StringComparison.Ordinal) || pattern.Contains('m', StringComparison.Ordinal))
+        {
+            notes.Add($"Log mode {mode} with pattern {pattern} rolls more often than daily: the agent rolls once a day (Logs:RollDaily).");
+        }
+
+        notes.Add($"Log mode {mode}: the agent rolls the output at midnight to stdout.log.<yyyy-MM-dd> and stderr.log.<yyyy-MM-dd>, not to files named by the pattern {pattern}, and also by size.");
+        if (Text(log, "autoRollAtTime") is { } at && TimeSpan.TryParse(at, CultureInfo.InvariantCulture, out var time) && time != TimeSpan.Zero)
+        {
+            notes.Add($"<autoRollAtTime> {at} is not carried over: the agent rolls at midnight.");
+        }
+
+        foreach (var zip in Zipping.Where(name => Text(log, name) is not null))
+        {
+            notes.Add($"<{zip}> is not carried over: the agent does not zip old output.");
+        }
+
+        if (mode.Equals("roll-by-time", StringComparison.OrdinalIgnoreCase) && Text(log, "keepFiles") is { } files)
+        {
+            return defaults with { Directory = directory, KeepDays = Integer(files, "keepFiles") };
+        }
+
+        notes.Add($"Dated output files are kept {defaults.KeepDays} days (Logs:KeepDays).");
         return defaults with { Directory = directory };
     }
 

@@ -34,6 +34,25 @@ public sealed class RemoteExecutionTests
     }
 
     [Fact]
+    public void A_lifecycle_hook_outside_the_allowed_programs_refuses_the_service_even_when_its_executable_is_allowed()
+    {
+        var policy = new RemoteExecutionPolicy { AllowedFolders = ["/opt/app"] };
+        var hook = new LifecycleHook { Executable = "/bin/sh", Arguments = ["-c", "id"] };
+        var allowedHook = new LifecycleHook { Executable = "/opt/app/prepare" };
+        var desired = Desired(
+            new ManagedServiceDefinition { Name = "pre", Kind = ServiceKinds.Process, Executable = "/opt/app/run", PreStart = hook },
+            new ManagedServiceDefinition { Name = "post", Kind = ServiceKinds.Process, Executable = "/opt/app/run", PostStart = allowedHook, PostStop = hook },
+            new ManagedServiceDefinition { Name = "fine", Kind = ServiceKinds.Process, Executable = "/opt/app/run", PreStart = allowedHook, PostStop = allowedHook });
+
+        var (accepted, rejected) = EffectiveServices.Merge(NoLocalServices, desired, policy);
+
+        Assert.Equal(["fine"], accepted.Select(s => s.Definition.Name));
+        var reasons = rejected.ToDictionary(r => r.Service!, r => r.Reason);
+        Assert.StartsWith("desired configuration v3:Services:0:PreStart:Executable '/bin/sh' is not allowed", reasons["pre"], StringComparison.Ordinal);
+        Assert.StartsWith("desired configuration v3:Services:1:PostStop:Executable '/bin/sh' is not allowed", reasons["post"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_agents_own_file_may_name_any_program()
     {
         var local = LocalServiceDefinitions.Validate([new SourcedDefinition(new ManagedServiceDefinition { Name = "shell", Kind = ServiceKinds.Process, Executable = "sh" }, "Agent:Services:0")]);

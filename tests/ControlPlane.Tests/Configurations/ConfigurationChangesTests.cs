@@ -53,10 +53,12 @@ public sealed class ConfigurationChangesTests : IAsyncLifetime
         var added = await changes.ReplaceAsync(Node(), [Web()], User(VigilRoles.Operator), TestContext.Current.CancellationToken);
         await changes.ReplaceAsync(Node(), [Web()], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
         var restartChanged = await changes.ReplaceAsync(Node(), [Web() with { Restart = new RestartSettings { MaxRestarts = 3 } }], User(VigilRoles.Operator), TestContext.Current.CancellationToken);
+        var hookAdded = await changes.ReplaceAsync(Node(), [Web() with { PostStop = new LifecycleHook { Executable = "/opt/web/deregister" } }], User(VigilRoles.Operator), TestContext.Current.CancellationToken);
 
         var needsAdmin = Assert.IsType<ConfigurationChange.NeedsAdmin>(added);
         Assert.Contains("web", needsAdmin.Detail, StringComparison.Ordinal);
         Assert.Equal(2, Assert.IsType<ConfigurationChange.Stored>(restartChanged).Configuration.Version);
+        Assert.Contains("web", Assert.IsType<ConfigurationChange.NeedsAdmin>(hookAdded).Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,11 +68,14 @@ public sealed class ConfigurationChangesTests : IAsyncLifetime
 
         var invalid = await changes.CheckAsync(Node(), [Web() with { Name = "not a name!", Executable = null }], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
         var refused = await changes.CheckAsync(Node(), [Web() with { Executable = "/bin/sh" }], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
+        var hookRefused = await changes.CheckAsync(Node(), [Web() with { PreStart = new LifecycleHook { Executable = "/bin/sh" } }], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
 
         var errors = Assert.IsType<ConfigurationChange.Invalid>(invalid).Errors;
         Assert.Equal(["services[0].executable", "services[0].name"], errors.Keys.Order(StringComparer.Ordinal));
         var refusal = Assert.IsType<ConfigurationChange.Invalid>(refused);
         Assert.Contains("'/bin/sh' is not allowed", Assert.Single(refusal.Errors["services[0].executable"]), StringComparison.Ordinal);
+        var hookRefusal = Assert.IsType<ConfigurationChange.Invalid>(hookRefused);
+        Assert.Contains("'/bin/sh' is not allowed", Assert.Single(hookRefusal.Errors["services[0].preStart.executable"]), StringComparison.Ordinal);
     }
 
     private NodeStatus Node() => _host.Get<NodeRegistry>().Find(_agent.NodeId)!;

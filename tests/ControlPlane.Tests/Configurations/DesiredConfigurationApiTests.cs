@@ -214,12 +214,12 @@ public sealed class DesiredConfigurationApiTests : IAsyncLifetime
     {
         using var imported = await _http.PostAsJsonAsync(
             new Uri("/api/v1/services/import/winsw", UriKind.Relative),
-            new { xml = "<service><id>app</id><executable>%BASE%\\app.exe</executable><arguments>--port 80</arguments><priority>high</priority></service>", baseDirectory = @"C:\app" },
+            new { xml = "<service><id>app</id><executable>%BASE%\\app.exe</executable><arguments>--port 80</arguments><depend>Eventlog</depend></service>", baseDirectory = @"C:\app" },
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         var body = await imported.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(
-            ["Log mode append: the agent rotates the output by size instead (10 MB, 5 files).", "<priority> is not carried over: the process priority."],
+            ["Log mode append: the agent rotates the output by size instead (10 MB, 5 files).", "<depend> is not carried over: service dependencies: put dependent services in the order the agent starts them, or in one failover group."],
             body.GetProperty("notCarriedOver").EnumerateArray().Select(n => n.GetString()));
 
         using var stored = await PutJsonAsync($$"""{ "services": [ {{body.GetProperty("service").GetRawText()}} ] }""");

@@ -51,9 +51,88 @@ public sealed class NssmDefinitionTests
         Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
 
         Assert.Contains(@"The service runs as .\svc-app: Vigil's process services run as the agent's account.", notes);
-        Assert.Contains("AppPriority is not carried over: the process priority.", notes);
+        Assert.Equal(ProcessPriorities.AboveNormal, service.Priority);
+        Assert.DoesNotContain(notes, n => n.Contains("AppPriority", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("Actions for particular exit codes", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith(@"The output goes to stdout.log and stderr.log in C:\logs\app", StringComparison.Ordinal));
+    }
+
+    /// <summary>A service given a delayed start, processors, hooks and rotation with nssm set, as reg export writes it.</summary>
+    private const string Hooked = """
+        Windows Registry Editor Version 5.00
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\orders]
+        "Start"=dword:00000002
+        "DelayedAutostart"=dword:00000001
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\orders\Parameters]
+        "Application"="C:\\Orders\\orders.exe"
+        "AppPriority"=dword:00000100
+        "AppAffinity"="0-2,5"
+        "AppStdout"="C:\\Orders\\logs\\out.log"
+        "AppRotateFiles"=dword:00000001
+        "AppRotateSeconds"=dword:00015180
+        "AppRotateBytes"=dword:00a00000
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\orders\Parameters\AppEvents\Start]
+        "Pre"="C:\\Orders\\migrate.exe --wait \"C:\\Orders\\db.conf\""
+        "Post"="C:\\Orders\\register.cmd"
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\orders\Parameters\AppEvents\Stop]
+        "Pre"="C:\\Orders\\drain.cmd"
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\orders\Parameters\AppEvents\Exit]
+        "Post"="C:\\Orders\\deregister.cmd %NSSM_EXIT_CODE%"
+
+        [HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\orders\Parameters\AppEvents\Rotate]
+        "Post"="C:\\Orders\\compress.cmd"
+        """;
+
+    [Fact]
+    public void Priority_processors_delayed_start_and_hooks_are_carried_over_and_what_differs_is_said()
+    {
+        var (service, notes) = NssmDefinition.Parse(Hooked);
+
+        Assert.Equal(ProcessPriorities.High, service.Priority);
+        Assert.Equal([0, 1, 2, 5], service.Affinity);
+        Assert.Equal(TimeSpan.FromMinutes(2), service.StartDelay);
+        Assert.Equal(new LifecycleHook { Executable = @"C:\Orders\migrate.exe", Arguments = ["--wait", @"C:\Orders\db.conf"] }, service.PreStart, HookComparer.Instance);
+        Assert.Equal(new LifecycleHook { Executable = @"C:\Orders\register.cmd" }, service.PostStart, HookComparer.Instance);
+        Assert.Equal(new LifecycleHook { Executable = @"C:\Orders\deregister.cmd", Arguments = ["%NSSM_EXIT_CODE%"] }, service.PostStop, HookComparer.Instance);
+        Assert.Equal(new ServiceLogSettings { Directory = @"C:\Orders\logs", MaxFileBytes = 0xa00000 }, service.Logs);
+        Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
+
+        Assert.Contains("AppPriority RealTime becomes High: the agent runs no service at real-time priority, which can starve the machine.", notes);
+        Assert.Contains(notes, n => n.StartsWith("The delayed automatic start becomes StartDelay 00:02:00", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("AppEvents Start/Pre becomes PreStart: any exit code other than 0 fails the start (NSSM stopped it only on exit code 99)", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("AppEvents Exit/Post becomes PostStop", StringComparison.Ordinal));
+        Assert.Contains("AppEvents Stop/Pre is not carried over: the agent runs PreStart, PostStart and PostStop hooks only.", notes);
+        Assert.Contains("AppEvents Rotate/Post is not carried over: the agent runs PreStart, PostStart and PostStop hooks only.", notes);
+        Assert.Contains(notes, n => n.StartsWith("AppRotateSeconds is not carried over: the age a file must reach before NSSM rotates it at a start", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("AppRotateFiles: NSSM rotated the output when the service started and kept every rotated file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_Stop_Post_hook_wins_over_Exit_Post_which_is_then_said_to_be_left_out()
+    {
+        var export = Hooked.Replace("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\orders\\Parameters\\AppEvents\\Stop]\n\"Pre\"", "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\orders\\Parameters\\AppEvents\\Stop]\n\"Post\"", StringComparison.Ordinal);
+
+        var (service, notes) = NssmDefinition.Parse(export);
+
+        Assert.Equal(@"C:\Orders\drain.cmd", service.PostStop?.Executable);
+        Assert.Contains(notes, n => n.StartsWith("AppEvents Exit/Post is not carried over", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("0-64")]
+    [InlineData("a,b")]
+    [InlineData("3-")]
+    public void Processors_that_cannot_be_read_are_left_out_with_a_note(string affinity)
+    {
+        var (service, notes) = NssmDefinition.Parse(Hooked.Replace("\"0-2,5\"", $"\"{affinity}\"", StringComparison.Ordinal));
+
+        Assert.Empty(service.Affinity);
+        Assert.Contains(notes, n => n.StartsWith($"AppAffinity '{affinity}' is not a list of processors", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -110,5 +189,16 @@ public sealed class NssmDefinitionTests
         var utf16 = "\uFEFF" + Export.ReplaceLineEndings("\r\n");
 
         Assert.Equal(NssmDefinition.Parse(Export).Service.Environment, NssmDefinition.Parse(utf16).Service.Environment);
+    }
+
+    /// <summary>Hooks compared by their content (their argument lists are lists).</summary>
+    private sealed class HookComparer : IEqualityComparer<LifecycleHook?>
+    {
+        public static readonly HookComparer Instance = new();
+
+        public bool Equals(LifecycleHook? x, LifecycleHook? y) =>
+            x is null ? y is null : y is not null && x.Executable == y.Executable && x.Arguments.SequenceEqual(y.Arguments) && x.WorkingDirectory == y.WorkingDirectory && x.Timeout == y.Timeout;
+
+        public int GetHashCode(LifecycleHook? obj) => obj?.Executable?.GetHashCode(StringComparison.Ordinal) ?? 0;
     }
 }

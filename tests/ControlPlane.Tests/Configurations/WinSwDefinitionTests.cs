@@ -46,7 +46,8 @@ public sealed class WinSwDefinitionTests
         Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
 
         Assert.Contains(notes, n => n.StartsWith("<serviceaccount> is not carried over", StringComparison.Ordinal));
-        Assert.Contains(notes, n => n.StartsWith("<priority> is not carried over", StringComparison.Ordinal));
+        Assert.Equal(ProcessPriorities.High, service.Priority);
+        Assert.DoesNotContain(notes, n => n.Contains("<priority>", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("Only the first <onfailure> delay is kept", StringComparison.Ordinal));
         Assert.DoesNotContain(notes, n => n.Contains("<name>", StringComparison.Ordinal) || n.Contains("<env>", StringComparison.Ordinal));
     }
@@ -71,9 +72,87 @@ public sealed class WinSwDefinitionTests
         Assert.Equal("My-App-prod-", service.Name);
         Assert.Equal(["serve", "--port", "80"], service.Arguments);
         Assert.False(service.Restart.Enabled);
-        Assert.Equal(new ServiceLogSettings(), service.Logs);
+        Assert.Equal(new ServiceLogSettings { RollDaily = true }, service.Logs);
         Assert.Contains(notes, n => n.StartsWith("Log mode roll-by-time", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("<onfailure action=\"none\">", StringComparison.Ordinal));
+    }
+
+    /// <summary>A WinSW 3 definition with hooks, a delayed start, a real-time priority and a daily roll.</summary>
+    private const string Orders = """
+        <service>
+          <id>orders</id>
+          <executable>%BASE%\orders.exe</executable>
+          <priority>RealTime</priority>
+          <delayedAutoStart>true</delayedAutoStart>
+          <prestart>
+            <executable>%BASE%\migrate.exe</executable>
+            <arguments>--wait "%BASE%\db.conf"</arguments>
+            <stdoutPath>%BASE%\logs\migrate.out.log</stdoutPath>
+          </prestart>
+          <poststart><executable>%BASE%\register.cmd</executable></poststart>
+          <prestop><executable>%BASE%\drain.cmd</executable></prestop>
+          <poststop><executable>%BASE%\deregister.cmd</executable><arguments>--all</arguments></poststop>
+          <log mode="roll-by-time">
+            <pattern>yyyyMMdd</pattern>
+            <keepFiles>14</keepFiles>
+          </log>
+        </service>
+        """;
+
+    [Fact]
+    public void Hooks_delayed_start_priority_and_a_daily_roll_are_carried_over_and_what_differs_is_said()
+    {
+        var (service, notes) = WinSwDefinition.Parse(Orders, @"C:\Orders");
+
+        Assert.Equal(@"C:\Orders\migrate.exe", service.PreStart?.Executable);
+        Assert.Equal(["--wait", @"C:\Orders\db.conf"], service.PreStart!.Arguments);
+        Assert.Equal(@"C:\Orders\register.cmd", service.PostStart?.Executable);
+        Assert.Empty(service.PostStart!.Arguments);
+        Assert.Equal(@"C:\Orders\deregister.cmd", service.PostStop?.Executable);
+        Assert.Equal(["--all"], service.PostStop!.Arguments);
+        Assert.Equal(TimeSpan.FromMinutes(2), service.StartDelay);
+        Assert.Equal(ProcessPriorities.High, service.Priority);
+        Assert.Equal(new ServiceLogSettings { RollDaily = true, KeepDays = 14 }, service.Logs);
+        Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
+
+        Assert.Contains("<priority> RealTime becomes High: the agent runs no service at real-time priority, which can starve the machine.", notes);
+        Assert.Contains(notes, n => n.StartsWith("<delayedAutoStart> becomes StartDelay 00:02:00", StringComparison.Ordinal));
+        Assert.Contains("<prestart> <stdoutPath> is not carried over: a hook's output goes to prestart.log in the service's log folder.", notes);
+        Assert.Contains("<prestop> is not carried over: the pre-stop hook: the agent runs PreStart, PostStart and PostStop hooks only.", notes);
+        Assert.Contains(notes, n => n.StartsWith("Log mode roll-by-time: the agent rolls the output at midnight to stdout.log.<yyyy-MM-dd>", StringComparison.Ordinal));
+        Assert.DoesNotContain(notes, n => n.StartsWith("<prestart> is not carried over", StringComparison.Ordinal) || n.StartsWith("<delayedAutoStart> is not", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_roll_by_size_and_time_keeps_its_size_and_rolls_daily_and_an_hourly_pattern_or_another_hour_is_noted()
+    {
+        var (service, notes) = WinSwDefinition.Parse(
+            """
+            <service>
+              <executable>C:\app\app.exe</executable>
+              <log mode="roll-by-size-time">
+                <sizeThreshold>2048</sizeThreshold>
+                <pattern>yyyyMMddHH</pattern>
+                <autoRollAtTime>03:00:00</autoRollAtTime>
+                <zipOlderThanNumDays>5</zipOlderThanNumDays>
+              </log>
+            </service>
+            """,
+            baseDirectory: null);
+
+        Assert.Equal(new ServiceLogSettings { RollDaily = true, MaxFileBytes = 2048 * 1024L }, service.Logs);
+        Assert.Contains(notes, n => n.StartsWith("Log mode roll-by-size-time with pattern yyyyMMddHH rolls more often than daily", StringComparison.Ordinal));
+        Assert.Contains("<autoRollAtTime> 03:00:00 is not carried over: the agent rolls at midnight.", notes);
+        Assert.Contains("<zipOlderThanNumDays> is not carried over: the agent does not zip old output.", notes);
+        Assert.Contains("Dated output files are kept 30 days (Logs:KeepDays).", notes);
+    }
+
+    [Fact]
+    public void A_delayed_start_set_to_false_is_no_delay()
+    {
+        var (service, _) = WinSwDefinition.Parse("<service><executable>x.exe</executable><delayedAutoStart>false</delayedAutoStart></service>", baseDirectory: null);
+
+        Assert.Equal(TimeSpan.Zero, service.StartDelay);
     }
 
     [Fact]

@@ -182,6 +182,7 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppEnvironmentExtra", "/t", "REG_MULTI_SZ", "/d", @"APP_ENV=prod\0TZ=UTC", "/f");
         await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppStopMethodConsole", "/t", "REG_DWORD", "/d", "5000", "/f");
         await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppPriority", "/t", "REG_DWORD", "/d", "32768", "/f");
+        await wine.RegAsync("add", $@"{Key}\Parameters", "/v", "AppNoConsole", "/t", "REG_DWORD", "/d", "1", "/f");
         var exported = Path.Combine(RepositoryLayout.NewTemporaryDirectory("nssm"), "nssm-app.reg");
         await wine.RegAsync("export", Key, WineHost.WindowsPath(exported), "/y");
 
@@ -195,7 +196,8 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
         Assert.Equal(["--port", "8080", "--name", "my app"], service.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal("prod", service.GetProperty("environment").GetProperty("APP_ENV").GetString());
         Assert.Equal("UTC", service.GetProperty("environment").GetProperty("TZ").GetString());
-        Assert.Equal(["AppPriority is not carried over: the process priority."], body.GetProperty("notCarriedOver").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal("AboveNormal", service.GetProperty("priority").GetString());
+        Assert.Equal(["AppNoConsole is not carried over: the console setting: the agent gives each process a console of its own."], body.GetProperty("notCarriedOver").EnumerateArray().Select(n => n.GetString()));
     }
 
     private static async Task<string?> ActiveOfAsync(HttpClient http, Guid group)

@@ -18,6 +18,9 @@ public sealed class ServiceDraftTests
             Environment = new() { ["MODE"] = "production", ["EMPTY"] = "" },
             StopTimeout = TimeSpan.FromSeconds(3),
             StartupGrace = TimeSpan.FromSeconds(7),
+            StartDelay = TimeSpan.FromMinutes(2),
+            PreStart = new LifecycleHook { Executable = "/opt/web/migrate", Arguments = ["--wait"], Timeout = TimeSpan.FromMinutes(1) },
+            PostStop = new LifecycleHook { Executable = "/opt/web/deregister" },
             Hooks = new RoleHooks { OnActivate = ["/opt/hooks/up"] },
             Restart = new RestartSettings { Enabled = true, InitialDelay = TimeSpan.FromMilliseconds(500), Multiplier = 1.5, MaxDelay = TimeSpan.FromMinutes(1), MaxRestarts = 4, Window = TimeSpan.FromMinutes(10), Jitter = 0.2 },
             Probes = [new ProbeDefinition { Kind = ProbeKinds.Http, Url = "http://127.0.0.1:8080/health", Interval = TimeSpan.FromMilliseconds(500), Timeout = TimeSpan.FromMilliseconds(250), Rise = 1 }],
@@ -26,6 +29,27 @@ public sealed class ServiceDraftTests
         var edited = ServiceDraft.From(definition).ToDefinition();
 
         Assert.Empty(DefinitionDiff.Between(definition, edited));
+    }
+
+    [Fact]
+    public void A_process_service_turned_into_a_windows_service_leaves_its_lifecycle_hooks_behind()
+    {
+        var draft = ServiceDraft.From(new ManagedServiceDefinition
+        {
+            Name = "web",
+            Kind = ServiceKinds.Process,
+            Executable = "/opt/web/web",
+            PreStart = new LifecycleHook { Executable = "/opt/web/migrate" },
+            PostStart = new LifecycleHook { Executable = "/opt/web/register" },
+            PostStop = new LifecycleHook { Executable = "/opt/web/deregister" },
+        });
+        draft.Kind = ServiceKinds.Windows;
+        draft.ServiceName = "W3SVC";
+
+        var edited = draft.ToDefinition();
+
+        Assert.Equal((null, null, null), (edited.PreStart, edited.PostStart, edited.PostStop));
+        Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(edited));
     }
 
     [Fact]
