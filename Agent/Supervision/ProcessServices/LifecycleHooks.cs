@@ -222,8 +222,12 @@ public sealed partial class LifecycleHooks(
     }
 
     /// <summary>A line of the agent's in the hook's log, between the hook's own output.</summary>
-    private void Note(string log, string line) =>
-        File.AppendAllText(log, $"[{time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}] {line}{Environment.NewLine}");
+    /// <summary>Appends the agent's line, sharing the file as the launcher does: a hook's process may still hold it (a child it left behind).</summary>
+    private void Note(string log, string line)
+    {
+        using var file = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        file.Write(System.Text.Encoding.UTF8.GetBytes($"[{time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}] {line}{Environment.NewLine}"));
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: {Hook} hook failed: {Failure}; the service goes on")]
     private partial void LogHookFailed(string service, string hook, string failure);

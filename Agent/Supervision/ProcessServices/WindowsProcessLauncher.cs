@@ -34,6 +34,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
     private const uint OpenExisting = 3;
 
     private readonly ILogger _logger = logger;
+    private static readonly Lock InheritableHandles = new();
     private readonly Lock _gate = new();
 
     /// <summary>The jobs of the processes this agent started, by process id, while anything in them runs.</summary>
@@ -48,25 +49,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
 
     public Process Start(ProcessLaunch launch)
     {
-        using var output = OpenForAppend(launch.StandardOutputLog);
-        using var errors = OpenForAppend(launch.StandardErrorLog);
-        using var input = OpenInheritable("NUL", GenericRead, OpenExisting);
-        var startup = new StartupInfo
-        {
-            Size = Marshal.SizeOf<StartupInfo>(),
-            Flags = StartfUseStdHandles,
-            StandardInput = input.DangerousGetHandle(),
-            StandardOutput = output.DangerousGetHandle(),
-            StandardError = errors.DangerousGetHandle(),
-        };
-        var commandLine = (WindowsCommandLine.Join(launch.Executable, launch.Arguments) + "\0").ToCharArray();
-        var environment = EnvironmentBlock(launch.Environment);
-        if (!CreateProcessW(launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true,
-                CreateSuspended | CreateUnicodeEnvironment | CreateNoWindow, environment, launch.WorkingDirectory, ref startup, out var created))
-        {
-            throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError());
-        }
-
+        var created = CreateSuspendedProcess(launch);
         ForgetEndedTrees();
         var handle = new SafeProcessHandle(created.Process, ownsHandle: true);
         var job = Contain(handle, created.ProcessId, launch);
@@ -104,6 +87,39 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
         finally
         {
             CloseHandle(created.Thread);
+        }
+    }
+
+    /// <summary>
+    /// Creates the process, suspended, with its output files as its standard handles. A process created
+    /// with handle inheritance inherits every inheritable handle open in the agent at that moment, so
+    /// two launches at once (a service and another's hook) would each keep the other's output files
+    /// open for their lifetime: the inheritable handles live only inside this lock.
+    /// </summary>
+    private static ProcessInformation CreateSuspendedProcess(ProcessLaunch launch)
+    {
+        var commandLine = (WindowsCommandLine.Join(launch.Executable, launch.Arguments) + "\0").ToCharArray();
+        var environment = EnvironmentBlock(launch.Environment);
+        lock (InheritableHandles)
+        {
+            using var output = OpenForAppend(launch.StandardOutputLog);
+            using var errors = OpenForAppend(launch.StandardErrorLog);
+            using var input = OpenInheritable("NUL", GenericRead, OpenExisting);
+            var startup = new StartupInfo
+            {
+                Size = Marshal.SizeOf<StartupInfo>(),
+                Flags = StartfUseStdHandles,
+                StandardInput = input.DangerousGetHandle(),
+                StandardOutput = output.DangerousGetHandle(),
+                StandardError = errors.DangerousGetHandle(),
+            };
+            if (!CreateProcessW(launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true,
+                    CreateSuspended | CreateUnicodeEnvironment | CreateNoWindow, environment, launch.WorkingDirectory, ref startup, out var created))
+            {
+                throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError());
+            }
+
+            return created;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Vigil.EndToEnd.Tests.Support;
 using Vigil.TestSupport;
 
@@ -32,7 +33,7 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
             folder,
             controlPlane.Url,
             NodeName,
-            ProcessService("gentle", gentlePort, gentleState, TimeSpan.FromSeconds(30)),
+            ProcessService("gentle", gentlePort, gentleState, TimeSpan.FromSeconds(30)) with { PreStart = Echo("pre-start"), PostStop = Echo("post-stop") },
             ProcessService("stubborn", stubbornPort, stubbornState, TimeSpan.FromSeconds(2), "--ignore-stop", "--spawn-child", "--spawn-orphan"));
 
         await wine.CreateServiceAsync(AgentService, wine.AgentExe, "--config", WineHost.WindowsPath(config));
@@ -51,6 +52,9 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
                 "the service's start line is in its stdout.log");
             Assert.True(File.Exists(Path.Combine(logs, "stderr.log")), "stderr.log exists");
 
+            // Its PreStart hook ran before it, through cmd.exe, with the agent's variables in its environment.
+            Assert.Contains("pre-start gentle", ReadShared(Path.Combine(logs, "prestart.log")), StringComparison.Ordinal);
+
             // Stopped by Ctrl+C: the service runs its own shutdown, and the agent, which sent it, keeps running.
             await RunCommandAsync(http, nodeId, "gentle", "stop");
             Assert.Contains(TestServiceProgram.ReadState(gentleState), line => line.What == "stopped");
@@ -61,6 +65,9 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
                 TimeSpan.FromSeconds(30));
             Assert.Equal("Alive", await api.LivenessOfAsync(NodeName));
             Assert.Equal("RUNNING", await wine.StateOfAsync(AgentService));
+            await Eventually.HoldsAsync(
+                () => File.Exists(Path.Combine(logs, "poststop.log")) && ReadShared(Path.Combine(logs, "poststop.log")).Contains("post-stop gentle", StringComparison.Ordinal),
+                "the PostStop hook ran after the stop");
 
             // Deaf to Ctrl+C: after its stop timeout the agent ends its job, the service, the child it started
             // and the orphan it started through a go-between that exited (no parent links that one to the service).
@@ -162,10 +169,12 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
         }
     }
 
-    private object ProcessService(string name, int port, string stateFile, TimeSpan stopTimeout, params string[] extraArguments) => new
+    /// <summary>A hook that says <paramref name="what"/> and the service's name, through the shell every Windows has.</summary>
+    private static Hook Echo(string what) => new(@"C:\windows\system32\cmd.exe", ["/c", $"echo {what} %VIGIL_SERVICE%"]);
+
+    private ProcessDefinition ProcessService(string name, int port, string stateFile, TimeSpan stopTimeout, params string[] extraArguments) => new()
     {
         Name = name,
-        Kind = "process",
         Executable = WineHost.WindowsPath(wine.TestServiceExe),
         Arguments = (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--name", name, "--state-file", WineHost.WindowsPath(stateFile), .. extraArguments],
         StopTimeout = stopTimeout.ToString("c", CultureInfo.InvariantCulture),
@@ -173,6 +182,32 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
         // Health only: a slow start under Wine on a busy machine must not look like a failure to restart for.
         Probes = new object[] { new { Kind = "http", Url = $"http://127.0.0.1:{port}/health", Interval = "00:00:01", Timeout = "00:00:00.800", Rise = 1, RestartOnFailure = false } },
     };
+
+    private sealed record Hook(string Executable, string[] Arguments);
+
+    /// <summary>A process service as the agent's configuration file has it (null fields are left out).</summary>
+    private sealed record ProcessDefinition
+    {
+        public required string Name { get; init; }
+
+        public string Kind { get; init; } = "process";
+
+        public required string Executable { get; init; }
+
+        public required string[] Arguments { get; init; }
+
+        public required string StopTimeout { get; init; }
+
+        public required object Restart { get; init; }
+
+        public required object[] Probes { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public Hook? PreStart { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public Hook? PostStop { get; init; }
+    }
 
     /// <summary>Sends an operator command to the node and waits until it succeeded.</summary>
     private static async Task RunCommandAsync(HttpClient http, Guid nodeId, string service, string kind)
