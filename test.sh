@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, wixl and msitools, nginx, Node.js for
-# the OpenAPI linter, iproute2 for the partition tests in network namespaces: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
+# the OpenAPI linter, iproute2 for the partition tests in network namespaces, clang for the native Linux agent: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +18,7 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v wixl >/dev/null 2>&1 || missing+=(wixl)
 command -v msiinfo >/dev/null 2>&1 || missing+=(msitools)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)   # the reverse-proxy example in front of two control planes
+command -v clang >/dev/null 2>&1 || missing+=(clang)   # links the native (Native AOT) Linux agent
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi
@@ -89,6 +90,26 @@ dotnet test tests/EndToEnd/Vigil.EndToEnd.Tests.csproj -c Release --no-build --n
   --blame-hang-timeout 10m \
   --logger "console;verbosity=normal" \
   --results-directory "$run_dir/results" 2>&1 | tee -a "$output" || status=$?
+
+# The native Linux agent (Native AOT, linux-x64): published, then a few end-to-end tests run with it
+# instead of the JIT agent: it enrols and heartbeats, heals a crashed service, takes part in a
+# failover, and carries out operator commands.
+native="$run_dir/linux-x64-native"
+native_tests="FullyQualifiedName~An_enrolled_agent_comes_back_after_a_restart_without_the_token_and_no_secret_is_logged"
+native_tests+="|FullyQualifiedName~A_crashed_service_is_restarted_after_the_initial_delay_then_after_a_doubled_one"
+native_tests+="|FullyQualifiedName~A_service_that_keeps_crashing_beyond_its_local_budget_moves_to_the_standby"
+native_tests+="|FullyQualifiedName~Stop_holds_the_service_stopped_pause_and_continue_suspend_it_and_start_brings_back_a_service_that_gave_up"
+if dotnet publish Agent/Vigil.Agent.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$native" --nologo -v quiet; then
+  VIGIL_AGENT_NATIVE="$native/Vigil.Agent" dotnet test tests/EndToEnd/Vigil.EndToEnd.Tests.csproj -c Release --no-build --nologo \
+    --blame-hang-timeout 10m \
+    --filter "$native_tests" \
+    --logger "console;verbosity=normal" \
+    --results-directory "$run_dir/results-native" 2>&1 | tee -a "$output" || status=$?
+else
+  echo "The native Linux agent did not publish." >&2
+  status=1
+fi
+
 # The failures again at the end, where a long log is read first.
 if grep -qE '^\s+Failed [A-Za-z]' "$output"; then
   echo "Failed tests:"

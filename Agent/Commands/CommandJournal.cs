@@ -11,7 +11,6 @@ namespace Vigil.Agent.Commands;
 public sealed class CommandJournal
 {
     private const int Kept = 512;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _path;
     private readonly Lock _gate = new();
     private readonly LinkedList<CommandOutcome> _order = new();
@@ -39,7 +38,7 @@ public sealed class CommandJournal
         lock (_gate)
         {
             Remember(outcome);
-            DurableFile.Write(_path, JsonSerializer.Serialize(_order, Json));
+            DurableFile.Write(_path, JsonSerializer.Serialize(_order, AgentLineJson.Default.LinkedListCommandOutcome));
         }
     }
 
@@ -62,7 +61,7 @@ public sealed class CommandJournal
     {
         try
         {
-            return File.Exists(_path) ? JsonSerializer.Deserialize<List<CommandOutcome>>(File.ReadAllText(_path), Json) ?? [] : [];
+            return File.Exists(_path) ? JsonSerializer.Deserialize(File.ReadAllText(_path), AgentLineJson.Default.ListCommandOutcome) ?? [] : [];
         }
         catch (JsonException)
         {

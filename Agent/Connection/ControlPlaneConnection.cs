@@ -180,7 +180,7 @@ internal sealed partial class ControlPlaneConnection(
             connection.SkipNegotiation = true;
             connection.AccessTokenProvider = () => Task.FromResult<string?>(credential);
         })
-        .AddMessagePackProtocol()
+        .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolver = AgentHubJson.Default)
         .Build();
 
     /// <summary>

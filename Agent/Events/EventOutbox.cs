@@ -16,7 +16,6 @@ public sealed partial class EventOutbox : IDisposable
 {
     public const int Capacity = 10_000;
     private const int CompactAfterAcknowledged = 1_000;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _eventsPath;
     private readonly string _acknowledgedPath;
@@ -86,7 +85,7 @@ public sealed partial class EventOutbox : IDisposable
             }
 
             _pending.Add(entry);
-            var line = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
+            var line = JsonSerializer.SerializeToUtf8Bytes(entry, AgentLineJson.Default.AgentEvent);
             _file.Write(line);
             _file.WriteByte((byte)'\n');
             _file.Flush(flushToDisk: true);
@@ -195,7 +194,7 @@ public sealed partial class EventOutbox : IDisposable
                 AgentEvent? entry = null;
                 try
                 {
-                    entry = line.Length == 0 ? null : JsonSerializer.Deserialize<AgentEvent>(line, Json);
+                    entry = line.Length == 0 ? null : JsonSerializer.Deserialize(line, AgentLineJson.Default.AgentEvent);
                 }
                 catch (JsonException)
                 {
@@ -257,7 +256,7 @@ public sealed partial class EventOutbox : IDisposable
 
     private void WritePendingFile()
     {
-        DurableFile.Write(_eventsPath, string.Concat(_pending.Select(e => JsonSerializer.Serialize(e, Json) + "\n")));
+        DurableFile.Write(_eventsPath, string.Concat(_pending.Select(e => JsonSerializer.Serialize(e, AgentLineJson.Default.AgentEvent) + "\n")));
         _acknowledgedInFile = 0;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Vigil.Agent.Configuration;
+using Vigil.Agent.Storage;
 
 namespace Vigil.Agent.Hosting;
 
@@ -61,8 +62,12 @@ public static class AgentConfiguration
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
 
+        var section = builder.Configuration.GetSection(AgentOptions.Section);
         builder.Services.AddOptions<AgentOptions>()
-            .Bind(builder.Configuration.GetSection(AgentOptions.Section))
+            .Bind(section)
+            // A record of init properties, which the generated binder leaves alone.
+            .Configure(options => options.RestartDefaults = ConfigurationJson.Read(
+                section.GetSection(nameof(AgentOptions.RestartDefaults)), AgentLineJson.Default.RestartSettings) ?? new())
             .PostConfigure(AgentDefaults.Apply)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();

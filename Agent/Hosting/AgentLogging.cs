@@ -1,7 +1,7 @@
 using System.Globalization;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Settings.Configuration;
 using Vigil.Agent.Configuration;
 
 namespace Vigil.Agent.Hosting;
@@ -9,13 +9,6 @@ namespace Vigil.Agent.Hosting;
 public static class AgentLogging
 {
     private const string Template = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
-
-    /// <summary>
-    /// The assemblies <c>Serilog</c> settings may name sinks from. Naming them spares the scan of
-    /// every dependency at start, which costs a few megabytes of memory for the agent's lifetime.
-    /// </summary>
-    private static readonly ConfigurationReaderOptions SinkAssemblies = new(
-        typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly);
 
     /// <summary>
     /// Serilog to the console and daily files under <c>&lt;data&gt;/logs</c>. Providers in DI (the
@@ -29,16 +22,37 @@ public static class AgentLogging
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(
             (services, logger) => WriteTo(
-                logger
-                    .MinimumLevel.Information()
-                    .ReadFrom.Configuration(builder.Configuration, SinkAssemblies)
-                    .Enrich.FromLogContext(),
+                Levels(logger, builder.Configuration.GetSection("Serilog:MinimumLevel")).Enrich.FromLogContext(),
                 json,
                 Path.Combine(logs, "agent-.log")),
             preserveStaticLogger: true,
             writeToProviders: true);
         return builder;
     }
+
+    /// <summary>
+    /// <c>Serilog:MinimumLevel:Default</c> (or <c>Serilog:MinimumLevel</c> itself) and the per-source
+    /// <c>Serilog:MinimumLevel:Override:&lt;source&gt;</c>, read here rather than by Serilog's
+    /// configuration reader, which finds sinks and enrichers by reflection: the sinks are the ones
+    /// above, and the agent stays free of reflection, so it can also be compiled ahead of time.
+    /// </summary>
+    private static LoggerConfiguration Levels(LoggerConfiguration logger, IConfigurationSection section)
+    {
+        var fallback = section.Value is null ? section.GetSection("Default") : section;
+        logger.MinimumLevel.Is(fallback.Value is null ? LogEventLevel.Information : Level(fallback));
+        foreach (var source in section.GetSection("Override").GetChildren())
+        {
+            logger.MinimumLevel.Override(source.Key, Level(source));
+        }
+
+        return logger;
+    }
+
+    private static LogEventLevel Level(IConfigurationSection setting) =>
+        Enum.TryParse<LogEventLevel>(setting.Value, ignoreCase: true, out var level) && Enum.IsDefined(level)
+            ? level
+            : throw new InvalidOperationException(
+                $"{setting.Path} must be Verbose, Debug, Information, Warning, Error or Fatal (was '{setting.Value}').");
 
     private static LoggerConfiguration WriteTo(LoggerConfiguration sinks, ITextFormatter? json, string path)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Vigil.Agent.Configuration;
+using Vigil.Agent.Storage;
 
 namespace Vigil.Agent.Roles;
 
@@ -14,8 +15,6 @@ namespace Vigil.Agent.Roles;
 /// </summary>
 public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKeeper roles, ILogger<RoleEndpoint> logger) : BackgroundService
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.RoleEndpoint))
@@ -72,17 +71,12 @@ public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKee
         }
 
         var path = requestPath.TrimEnd('/');
-        var held = roles.Roles().Select(r => new
-        {
-            Group = r.GroupName,
-            r.GroupId,
-            r.Service,
-            r.Epoch,
-            Active = r.Active && roles.PermissionFor(r.Service).MayKeepRunning,
-        }).ToList();
+        var held = roles.Roles()
+            .Select(r => new HeldRole(r.GroupName, r.GroupId, r.Service, r.Epoch, r.Active && roles.PermissionFor(r.Service).MayKeepRunning))
+            .ToList();
         if (path == "/roles")
         {
-            return new(HttpStatusCode.OK, JsonSerializer.Serialize(held, Json), "application/json");
+            return new(HttpStatusCode.OK, JsonSerializer.Serialize(held, AgentLineJson.Default.ListHeldRole), "application/json");
         }
 
         if (!path.StartsWith("/roles/", StringComparison.Ordinal))
@@ -127,6 +121,9 @@ public sealed partial class RoleEndpoint(IOptions<AgentOptions> options, RoleKee
     [LoggerMessage(Level = LogLevel.Warning, Message = "The role endpoint could not answer {Method} {Url}; it goes on answering other requests")]
     private partial void LogAnswerFailed(Exception exception, string method, string? url);
 }
+
+/// <summary>One role as the role endpoint lists it: active where this node holds it and may run its service.</summary>
+internal sealed record HeldRole(string Group, Guid GroupId, string Service, long Epoch, bool Active);
 
 /// <summary>The role endpoint's answer to one request.</summary>
 internal sealed record RoleAnswer(HttpStatusCode Status, string Body, string ContentType = "text/plain");

@@ -15,7 +15,6 @@ namespace Vigil.Agent.Roles;
 /// </summary>
 public sealed partial class RoleKeeper : BackgroundService, IRoleGate
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly string _path;
     private readonly string _backupPath;
     private readonly AgentEvents _events;
@@ -289,7 +288,7 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
     private void Save()
     {
         // Two copies: a role file damaged on disk falls back to the other rather than to no roles at all.
-        var content = JsonSerializer.Serialize(_book.Roles.Select(r => r with { LeaseExpiresAt = null, StoodDown = false }).ToList(), Json);
+        var content = JsonSerializer.Serialize(_book.Roles.Select(r => r with { LeaseExpiresAt = null, StoodDown = false }).ToList(), AgentStateJson.Default.ListGroupRole);
         DurableFile.Write(_path, content);
         DurableFile.Write(_backupPath, content);
     }
@@ -311,7 +310,7 @@ public sealed partial class RoleKeeper : BackgroundService, IRoleGate
                     continue;
                 }
 
-                var roles = JsonSerializer.Deserialize<List<GroupRole>>(File.ReadAllText(path), Json) ?? [];
+                var roles = JsonSerializer.Deserialize(File.ReadAllText(path), AgentStateJson.Default.ListGroupRole) ?? [];
                 if (damaged.Count > 0)
                 {
                     LogRolesFromBackup(_path, path);

@@ -11,7 +11,6 @@ namespace Vigil.Agent.Services;
 /// </summary>
 public sealed partial class DesiredConfigurationStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private static readonly DesiredConfiguration None = new() { Version = 0, Services = [] };
     private readonly string _path;
     private readonly Lock _gate = new();
@@ -68,7 +67,7 @@ public sealed partial class DesiredConfigurationStore
                 return false;
             }
 
-            DurableFile.Write(_path, JsonSerializer.Serialize(configuration, Json));
+            DurableFile.Write(_path, JsonSerializer.Serialize(configuration, AgentStateJson.Default.DesiredConfiguration));
             _current = configuration;
         }
 
@@ -86,7 +85,7 @@ public sealed partial class DesiredConfigurationStore
     {
         try
         {
-            return File.Exists(_path) ? JsonSerializer.Deserialize<DesiredConfiguration>(File.ReadAllText(_path), Json) ?? None : None;
+            return File.Exists(_path) ? JsonSerializer.Deserialize(File.ReadAllText(_path), AgentStateJson.Default.DesiredConfiguration) ?? None : None;
         }
         catch (JsonException)
         {

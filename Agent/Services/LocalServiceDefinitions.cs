@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Vigil.Agent.Hosting;
+using Vigil.Agent.Storage;
 using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
 
@@ -20,9 +23,9 @@ public static class LocalServiceDefinitions
             var source = $"{Section}:{entry.Key}";
             try
             {
-                bound.Add(new SourcedDefinition(entry.Get<ManagedServiceDefinition>() ?? new ManagedServiceDefinition(), source));
+                bound.Add(new SourcedDefinition(ConfigurationJson.Read(entry, AgentLineJson.Default.ManagedServiceDefinition) ?? new ManagedServiceDefinition(), source));
             }
-            catch (InvalidOperationException exception)
+            catch (Exception exception) when (exception is InvalidOperationException or JsonException)
             {
                 rejected.Add(new RejectedDefinition(entry["Name"], source, exception.Message));
             }

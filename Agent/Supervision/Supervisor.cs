@@ -7,6 +7,7 @@ using Vigil.Agent.Connection;
 using Vigil.Agent.Events;
 using Vigil.Agent.Roles;
 using Vigil.Agent.Services;
+using Vigil.Agent.Storage;
 using Vigil.Agent.Supervision.Members;
 using Vigil.Agent.Supervision.Policy;
 using Vigil.Agent.Supervision.Runtime;
@@ -298,7 +299,8 @@ public sealed partial class Supervisor(
     }
 
     private static bool Same(ManagedServiceDefinition a, ManagedServiceDefinition b) =>
-        JsonSerializer.Serialize(a with { Kind = a.Kind.ToLowerInvariant() }) == JsonSerializer.Serialize(b with { Kind = b.Kind.ToLowerInvariant() });
+        JsonSerializer.Serialize(a with { Kind = a.Kind.ToLowerInvariant() }, AgentLineJson.Default.ManagedServiceDefinition)
+        == JsonSerializer.Serialize(b with { Kind = b.Kind.ToLowerInvariant() }, AgentLineJson.Default.ManagedServiceDefinition);
 
     private static string Describe(int count, long desiredVersion, List<string> added, List<string> changed, List<string> removed)
     {

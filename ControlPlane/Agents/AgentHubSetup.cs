@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -15,7 +16,11 @@ public static class AgentHubSetup
     /// </summary>
     public const int ParallelCallsPerConnection = 8;
 
-    /// <summary>The agent hub over WebSockets with the JSON and MessagePack protocols, enrolment, and agent authentication.</summary>
+    /// <summary>
+    /// The agent hub over WebSockets with the JSON protocol (the agent's: its messages' source-generated
+    /// metadata first, reflection for anything else) and MessagePack (for other clients), enrolment, and
+    /// agent authentication.
+    /// </summary>
     public static IHostApplicationBuilder AddAgentHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AgentsOptions>()
@@ -40,6 +45,8 @@ public static class AgentHubSetup
                 .RequireAuthenticatedUser());
 
         builder.Services.AddSignalR()
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolver = JsonTypeInfoResolver.Combine(
+                AgentHubJson.Default, json.PayloadSerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()))
             .AddMessagePackProtocol()
             .AddHubOptions<AgentHub>(_ => { });
         builder.Services.AddOptions<HubOptions<AgentHub>>()

@@ -5,7 +5,7 @@ namespace Vigil.TestSupport;
 
 /// <summary>
 /// A real process of the product (control plane or agent) started with <c>dotnet &lt;dll&gt;</c> from
-/// its build output. Output is kept in memory and in a log file for the failure message; the
+/// its build output, or directly when it is a native executable (the agent's native Linux build). Output is kept in memory and in a log file for the failure message; the
 /// process tree is killed on dispose, or at the end of the test run if a test crashes.
 /// </summary>
 public sealed class ProductProcess : IAsyncDisposable
@@ -39,24 +39,26 @@ public sealed class ProductProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static ProductProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
-        Start(name, dll, environment, launcher: [], arguments);
+    public static ProductProcess Start(string name, string program, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(name, program, environment, launcher: [], arguments);
 
-    /// <param name="launcher">A command that runs <c>dotnet</c> in another context and then is it, e.g. <c>ip netns exec NAME</c>.</param>
-    public static ProductProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> launcher, string[] arguments)
+    /// <param name="program">A <c>.dll</c> run by <c>dotnet</c>, or a native executable run as it is.</param>
+    /// <param name="launcher">A command that runs the program in another context and then is it, e.g. <c>ip netns exec NAME</c>.</param>
+    public static ProductProcess Start(string name, string program, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> launcher, string[] arguments)
     {
-        if (!File.Exists(dll))
+        if (!File.Exists(program))
         {
-            throw new FileNotFoundException($"{name} is not built: {dll} is missing. Build the solution first.", dll);
+            throw new FileNotFoundException($"{name} is not built: {program} is missing. Build the solution (or publish the native agent) first.", program);
         }
 
-        string[] command = [.. launcher, "dotnet", dll, .. arguments];
+        string[] run = program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", program] : [program];
+        string[] command = [.. launcher, .. run, .. arguments];
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = Path.GetDirectoryName(program)!,
         };
         foreach (var word in command[1..])
         {

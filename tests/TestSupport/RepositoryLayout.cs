@@ -14,7 +14,16 @@ public static class RepositoryLayout
 
     public static string ControlPlaneDll => Path.Combine(Root, "ControlPlane", "bin", Configuration, "net10.0", "Vigil.ControlPlane.dll");
 
-    public static string AgentDll => Path.Combine(Root, "Agent", "bin", Configuration, "net10.0", "Vigil.Agent.dll");
+    /// <summary>
+    /// The agent the tests start: the JIT build's <c>Vigil.Agent.dll</c>, or the native Linux build
+    /// named by <see cref="NativeAgentVariable"/> (a published <c>Vigil.Agent</c> executable).
+    /// </summary>
+    public static string Agent => Environment.GetEnvironmentVariable(NativeAgentVariable) is { Length: > 0 } native
+        ? Path.GetFullPath(native)
+        : Path.Combine(Root, "Agent", "bin", Configuration, "net10.0", "Vigil.Agent.dll");
+
+    /// <summary>Names the native agent to test instead of the JIT build.</summary>
+    public const string NativeAgentVariable = "VIGIL_AGENT_NATIVE";
 
     /// <summary>A loopback port nobody listens on right now.</summary>
     public static int FreePort()

@@ -11,7 +11,6 @@ namespace Vigil.Agent.Supervision.Members;
 /// </summary>
 public sealed class MemberDefinitions(string dataDirectory)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly string _path = Path.Combine(dataDirectory, "member-definitions.json");
     private Dictionary<string, ManagedServiceDefinition>? _known;
 
@@ -27,7 +26,7 @@ public sealed class MemberDefinitions(string dataDirectory)
             return;
         }
 
-        DurableFile.Write(_path, JsonSerializer.Serialize(next.Values.ToList(), Json));
+        DurableFile.Write(_path, JsonSerializer.Serialize(next.Values.ToList(), AgentStateJson.Default.ListManagedServiceDefinition));
         _known = next;
     }
 
@@ -37,7 +36,7 @@ public sealed class MemberDefinitions(string dataDirectory)
         {
             try
             {
-                var stored = File.Exists(_path) ? JsonSerializer.Deserialize<List<ManagedServiceDefinition>>(File.ReadAllText(_path), Json) : null;
+                var stored = File.Exists(_path) ? JsonSerializer.Deserialize(File.ReadAllText(_path), AgentStateJson.Default.ListManagedServiceDefinition) : null;
                 _known = (stored ?? []).Where(d => d?.Name is not null).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
             }
             catch (Exception exception) when (exception is JsonException or IOException or ArgumentException)
@@ -50,5 +49,5 @@ public sealed class MemberDefinitions(string dataDirectory)
     }
 
     private static bool Same(ManagedServiceDefinition a, ManagedServiceDefinition b) =>
-        JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json);
+        JsonSerializer.Serialize(a, AgentLineJson.Default.ManagedServiceDefinition) == JsonSerializer.Serialize(b, AgentLineJson.Default.ManagedServiceDefinition);
 }

@@ -17,7 +17,7 @@ public sealed record ProcessRecord(int ProcessId, DateTime StartedAtUtc, string 
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<ProcessRecord>(File.ReadAllText(path)) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), ProcessRecordJson.Default.ProcessRecord) : null;
         }
         catch (JsonException)
         {
@@ -27,7 +27,7 @@ public sealed record ProcessRecord(int ProcessId, DateTime StartedAtUtc, string 
 
     public void Save(string path)
     {
-        DurableFile.Write(path, JsonSerializer.Serialize(this));
+        DurableFile.Write(path, JsonSerializer.Serialize(this, ProcessRecordJson.Default.ProcessRecord));
     }
 
     /// <summary>The live process this record describes, or null when it has ended (or the id now belongs to another).</summary>

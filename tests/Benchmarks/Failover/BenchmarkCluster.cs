@@ -87,7 +87,7 @@ public sealed class BenchmarkCluster : IAsyncDisposable
     /// <summary>Starts the node's agent with its own data folder and agent.json: the same node each time.</summary>
     public void StartAgent(BenchmarkNode node)
     {
-        node.Agent = ProductProcess.Start($"agent {node.Name}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
+        node.Agent = ProductProcess.Start($"agent {node.Name}", RepositoryLayout.Agent, new Dictionary<string, string?>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Agent__ControlPlaneUrl"] = Url.ToString(),

@@ -161,7 +161,7 @@ public sealed class RunningControlPlane : IAsyncDisposable
         string nodeName, string dataDirectory, string token = EnrollmentToken, string heartbeatInterval = "00:00:01", string? configFile = null, Uri? controlPlaneUrl = null, string? roleEndpoint = null,
         NetworkNamespace? inside = null, Uri? nextControlPlaneUrl = null)
     {
-        var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.AgentDll, new Dictionary<string, string?>
+        var agent = ProductProcess.Start($"agent {nodeName}", RepositoryLayout.Agent, new Dictionary<string, string?>
         {
             ["Agent__ControlPlaneUrls__0"] = nextControlPlaneUrl?.ToString(),
             ["Agent__RoleEndpoint"] = roleEndpoint,
