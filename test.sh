@@ -97,7 +97,7 @@ dotnet test tests/EndToEnd/Vigil.EndToEnd.Tests.csproj -c Release --no-build --n
 native="$run_dir/linux-x64-native"
 native_tests="FullyQualifiedName~An_enrolled_agent_comes_back_after_a_restart_without_the_token_and_no_secret_is_logged"
 native_tests+="|FullyQualifiedName~A_crashed_service_is_restarted_after_the_initial_delay_then_after_a_doubled_one"
-native_tests+="|FullyQualifiedName~A_service_that_keeps_crashing_beyond_its_local_budget_moves_to_the_standby"
+native_tests+="|FullyQualifiedName~When_the_active_agent_is_killed_its_service_dies_with_it_and_the_standby_runs_it_after_the_lease"
 native_tests+="|FullyQualifiedName~Stop_holds_the_service_stopped_pause_and_continue_suspend_it_and_start_brings_back_a_service_that_gave_up"
 if dotnet publish Agent/Vigil.Agent.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$native" --nologo -v quiet; then
   VIGIL_AGENT_NATIVE="$native/Vigil.Agent" dotnet test tests/EndToEnd/Vigil.EndToEnd.Tests.csproj -c Release --no-build --nologo \
