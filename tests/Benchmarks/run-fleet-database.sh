@@ -6,7 +6,9 @@
 # prunes the oldest day while the heartbeat-path writers run and prints their stalls.
 #   tests/Benchmarks/run-fleet-database.sh sqlite|postgresql [NODES=10000] [DAYS=7] [MINUTE_HOURS=24] [REQUESTS=100]
 # PostgreSQL runs in a throwaway cluster (initdb, pg_ctl) on 127.0.0.1 and a free port, fsync off, as
-# the test suite's; run as root like ./test.sh. VIGIL_BENCH_KEEP=1 keeps the work folder.
+# the test suite's; run as root like ./test.sh. VIGIL_BENCH_KEEP=1 keeps the work folder; PRUNE_MINUTE_HOURS
+# (default 2) is how many hours of minute rollups the prune deletes besides the oldest day. SQLite
+# sizes per table need the sqlite3 shell (apt-get install sqlite3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 provider="${1:?sqlite or postgresql}"
@@ -60,4 +62,4 @@ sleep 30   # the control plane marks the silent nodes Lost (10,000 liveness chan
 $bench lists --url "http://127.0.0.1:$port" --requests "$requests"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
-$bench prune --provider "$provider" --database "$database"
+$bench prune --provider "$provider" --database "$database" --prune-minute-hours "${PRUNE_MINUTE_HOURS:-2}"

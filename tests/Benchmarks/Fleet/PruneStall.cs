@@ -58,7 +58,7 @@ public static class PruneStall
         var phase = new Phase();
         var writers = new[]
         {
-            new Writer("node last-seen (10,000 rows / 5 s)", TimeSpan.FromSeconds(5), phase, ct =>
+            new Writer($"node last-seen ({nodes.Count:N0} rows / 5 s)", TimeSpan.FromSeconds(5), phase, ct =>
                 new NodeStateStore(databases, NullLogger<NodeStateStore>.Instance).WriteLastSeenAsync(nodes.ToDictionary(id => id, _ => DateTimeOffset.UtcNow), ct)),
             new Writer("events (5 / 100 ms)", TimeSpan.FromMilliseconds(100), phase, ct => WriteEventsAsync(databases, nodes, ct)),
             new Writer($"metric minutes ({nodes.Count / 12} / 5 s)", TimeSpan.FromSeconds(5), phase, ct =>
