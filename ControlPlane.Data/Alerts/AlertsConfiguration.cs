@@ -52,6 +52,9 @@ internal sealed class StoredAlertConfiguration : IEntityTypeConfiguration<Stored
         alert.Property(a => a.AcknowledgedBy).HasMaxLength(AlertLimits.NameMaxLength);
         alert.Property(a => a.Document).HasMaxLength(AlertLimits.DocumentMaxLength);
         alert.HasIndex(a => new { a.Status, a.FiredAt });
+
+        // The list of all alerts, newest first, reads its page from this index instead of sorting every alert.
+        alert.HasIndex(a => new { a.FiredAt, a.Id });
         alert.HasIndex(a => new { a.RuleId, a.TargetKey });
     }
 }

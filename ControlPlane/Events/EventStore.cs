@@ -74,7 +74,7 @@ public sealed class EventStore(IDbContextFactory<VigilDbContext> databases, Node
 
         var total = await events.CountAsync(cancellationToken);
         var items = await events
-            .OrderByDescending(e => e.Id)
+            .OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.Id)
             .Skip((query.Page - 1) * query.PageSize)
             .Take(query.PageSize)
             .ToListAsync(cancellationToken);

@@ -5,7 +5,7 @@ using Vigil.ControlPlane.Data.Metrics;
 namespace Vigil.ControlPlane.Metrics;
 
 /// <summary>Database reads and writes of metric rollups.</summary>
-public sealed class MetricRollupStore(IDbContextFactory<VigilDbContext> databases)
+public sealed class MetricRollupStore(IDbContextFactory<VigilDbContext> databases, BatchedDelete batches)
 {
     /// <summary>Inserts completed minutes with one SaveChanges.</summary>
     public async Task WriteAsync(IReadOnlyList<MetricBucket> minutes, CancellationToken cancellationToken)
@@ -80,17 +80,27 @@ public sealed class MetricRollupStore(IDbContextFactory<VigilDbContext> database
         return rows.Count;
     }
 
-    /// <summary>Deletes rollups older than their retention; returns how many rows went.</summary>
-    public async Task<int> PruneAsync(DateTimeOffset minutesBefore, DateTimeOffset hoursBefore, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes rollups older than their retention, at most <paramref name="maxBatches"/> bounded batches
+    /// (minutes first, then hours), so that a backlog (a day of minutes after a long stop) is worked
+    /// off over several calls instead of holding the writers.
+    /// </summary>
+    public async Task<DeleteProgress> PruneAsync(DateTimeOffset minutesBefore, DateTimeOffset hoursBefore, int maxBatches, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var minutes = await db.NodeMetricRollups
-            .Where(r => r.Resolution == MetricResolution.Minute && r.BucketStart < minutesBefore)
-            .ExecuteDeleteAsync(cancellationToken);
-        var hours = await db.NodeMetricRollups
-            .Where(r => r.Resolution == MetricResolution.Hour && r.BucketStart < hoursBefore)
-            .ExecuteDeleteAsync(cancellationToken);
-        return minutes + hours;
+        var minutes = await batches.DeleteAsync(
+            db => db.NodeMetricRollups.Where(r => r.Resolution == MetricResolution.Minute && r.BucketStart < minutesBefore).OrderBy(r => r.BucketStart),
+            maxBatches,
+            cancellationToken);
+        if (minutes.More)
+        {
+            return minutes;
+        }
+
+        var hours = await batches.DeleteAsync(
+            db => db.NodeMetricRollups.Where(r => r.Resolution == MetricResolution.Hour && r.BucketStart < hoursBefore).OrderBy(r => r.BucketStart),
+            maxBatches,
+            cancellationToken);
+        return new DeleteProgress(minutes.Deleted + hours.Deleted, hours.More);
     }
 
     /// <summary>One node's stored rollups of a resolution from <paramref name="from"/> on, oldest first.</summary>

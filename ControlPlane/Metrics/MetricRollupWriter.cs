@@ -23,6 +23,9 @@ internal sealed partial class MetricRollupWriter(
     ILogger<MetricRollupWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 2_000;
+
+    /// <summary>Delete batches per tick: a backlog of old rows goes over several ticks, with the minutes written in between.</summary>
+    private const int MaxPruneBatchesPerTick = 20;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly MetricsOptions _options = options.Value;
@@ -93,13 +96,14 @@ internal sealed partial class MetricRollupWriter(
 
             if (now >= _nextPrune)
             {
-                var deleted = await store.PruneAsync(now - _options.MinuteRetention, now - _options.HourRetention, cancellationToken);
-                if (deleted > 0)
+                var pruned = await store.PruneAsync(now - _options.MinuteRetention, now - _options.HourRetention, MaxPruneBatchesPerTick, cancellationToken);
+                if (pruned.Deleted > 0)
                 {
-                    LogPruned(deleted);
+                    LogPruned(pruned.Deleted);
                 }
 
-                _nextPrune = now + _options.PruneInterval;
+                // Old rows left: go on at the next tick, after that tick's minutes are written.
+                _nextPrune = pruned.More ? now : now + _options.PruneInterval;
             }
 
             _maintenanceFailing = false;

@@ -17,7 +17,7 @@ public sealed class RetentionOptions
     /// <summary>Resolved alerts with their deliveries, by when they were resolved; open ones and those with a delivery still pending stay.</summary>
     public TimeSpan Alerts { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>Rows deleted per statement, so that a large table is never locked for long.</summary>
+    /// <summary>Rows deleted per statement, so that a large table is never locked for long (metric rollups too); the next statement waits as long as this one took.</summary>
     public int BatchSize { get; set; } = 1_000;
 
     /// <summary>How long after start-up the first run begins.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Quartz;
+using Vigil.ControlPlane.Data;
 
 namespace Vigil.ControlPlane.Retention;
 
@@ -13,6 +14,7 @@ public static class RetentionSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         builder.Services.AddSingleton<RetentionSweep>();
+        builder.Services.AddSingleton<BatchedDelete>();
         var schedule = builder.Configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions();
         builder.Services.AddQuartz(quartz =>
         {

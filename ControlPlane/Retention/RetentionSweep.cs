@@ -13,11 +13,11 @@ public sealed record RetentionCounts(int Events, int Commands, int AuditEntries,
 }
 
 /// <summary>
-/// Deletes what <see cref="RetentionRules"/> calls old, a batch per statement (each its own short
-/// transaction), and audits the run with its counts.
+/// Deletes what <see cref="RetentionRules"/> calls old, in bounded batches with a pause between them
+/// (<see cref="BatchedDelete"/>), and audits the run with its counts.
 /// </summary>
 public sealed partial class RetentionSweep(
-    IDbContextFactory<VigilDbContext> databases,
+    BatchedDelete batches,
     IAuditTrail audit,
     IOptions<RetentionOptions> options,
     TimeProvider time,
@@ -40,20 +40,8 @@ public sealed partial class RetentionSweep(
         return counts;
     }
 
-    private async Task<int> DeleteAsync<T>(Func<VigilDbContext, IQueryable<T>> old, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (true)
-        {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var deleted = await old(db).Take(_options.BatchSize).ExecuteDeleteAsync(cancellationToken);
-            total += deleted;
-            if (deleted < _options.BatchSize)
-            {
-                return total;
-            }
-        }
-    }
+    private Task<int> DeleteAsync<T>(Func<VigilDbContext, IQueryable<T>> old, CancellationToken cancellationToken) =>
+        batches.DeleteAllAsync(old, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Counts}")]
     private partial void LogRun(string counts);

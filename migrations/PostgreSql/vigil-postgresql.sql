@@ -970,3 +970,35 @@ BEGIN
     END IF;
 END $EF$;
 COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207144605_ListIndexes') THEN
+    CREATE INDEX "IX_Events_Kind_ReceivedAt" ON "Events" ("Kind", "ReceivedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207144605_ListIndexes') THEN
+    CREATE INDEX "IX_Events_Service_Kind_ReceivedAt" ON "Events" ("Service", "Kind", "ReceivedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207144605_ListIndexes') THEN
+    CREATE INDEX "IX_Alerts_FiredAt_Id" ON "Alerts" ("FiredAt", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207144605_ListIndexes') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207144605_ListIndexes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;

@@ -1073,3 +1073,40 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207144531_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Events_Kind_ReceivedAt] ON [Events] ([Kind], [ReceivedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207144531_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Events_Service_Kind_ReceivedAt] ON [Events] ([Service], [Kind], [ReceivedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207144531_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Alerts_FiredAt_Id] ON [Alerts] ([FiredAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207144531_ListIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207144531_ListIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -509,3 +509,15 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261207043626_SharedDataProtectionKeys', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+CREATE INDEX "IX_Events_Kind_ReceivedAt" ON "Events" ("Kind", "ReceivedAt");
+
+CREATE INDEX "IX_Events_Service_Kind_ReceivedAt" ON "Events" ("Service", "Kind", "ReceivedAt");
+
+CREATE INDEX "IX_Alerts_FiredAt_Id" ON "Alerts" ("FiredAt", "Id");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261207144449_ListIndexes', '10.0.15');
+
+COMMIT;

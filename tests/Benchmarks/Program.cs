@@ -1,10 +1,16 @@
 using Vigil.Benchmarks.Alerts;
 using Vigil.Benchmarks.Failover;
+using Vigil.Benchmarks.Fleet;
 using Vigil.Benchmarks.Simulator;
 
 if (args is ["failover", .. var failoverArgs])
 {
     return await FailoverBenchmark.RunAsync(failoverArgs);
+}
+
+if (args is ["fleet-db", .. var fleetArgs])
+{
+    return await FleetDatabaseBenchmark.RunAsync(fleetArgs);
 }
 
 if (args is ["alerts", .. var alertArgs])

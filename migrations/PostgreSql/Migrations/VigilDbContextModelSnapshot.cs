@@ -277,6 +277,8 @@ namespace Vigil.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FiredAt", "Id");
+
                     b.HasIndex("RuleId", "TargetKey");
 
                     b.HasIndex("Status", "FiredAt");
@@ -612,10 +614,14 @@ namespace Vigil.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("ReceivedAt");
 
+                    b.HasIndex("Kind", "ReceivedAt");
+
                     b.HasIndex("NodeId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("Service", "ReceivedAt");
+
+                    b.HasIndex("Service", "Kind", "ReceivedAt");
 
                     b.ToTable("Events", (string)null);
                 });

@@ -278,6 +278,8 @@ namespace Vigil.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FiredAt", "Id");
+
                     b.HasIndex("RuleId", "TargetKey");
 
                     b.HasIndex("Status", "FiredAt");
@@ -614,10 +616,14 @@ namespace Vigil.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ReceivedAt");
 
+                    b.HasIndex("Kind", "ReceivedAt");
+
                     b.HasIndex("NodeId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("Service", "ReceivedAt");
+
+                    b.HasIndex("Service", "Kind", "ReceivedAt");
 
                     b.ToTable("Events", (string)null);
                 });

@@ -266,6 +266,8 @@ namespace Vigil.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FiredAt", "Id");
+
                     b.HasIndex("RuleId", "TargetKey");
 
                     b.HasIndex("Status", "FiredAt");
@@ -597,10 +599,14 @@ namespace Vigil.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ReceivedAt");
 
+                    b.HasIndex("Kind", "ReceivedAt");
+
                     b.HasIndex("NodeId", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("Service", "ReceivedAt");
+
+                    b.HasIndex("Service", "Kind", "ReceivedAt");
 
                     b.ToTable("Events", (string)null);
                 });

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Metrics;
 using Vigil.ControlPlane.Metrics;
+using Vigil.ControlPlane.Retention;
 using Vigil.ControlPlane.Tests.Data;
 using Vigil.TestSupport;
 using static Vigil.ControlPlane.Tests.Metrics.Samples;
@@ -22,7 +24,7 @@ public sealed class MetricRollupStoreTests : IAsyncLifetime, IDbContextFactory<V
     {
         await using var db = CreateDbContext();
         await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
-        _store = new MetricRollupStore(this);
+        _store = new MetricRollupStore(this, new BatchedDelete(this, TimeProvider.System, Options.Create(new RetentionOptions())));
     }
 
     public ValueTask DisposeAsync()
@@ -90,9 +92,9 @@ public sealed class MetricRollupStoreTests : IAsyncLifetime, IDbContextFactory<V
         await _store.RollUpHourAsync(Eight.AddHours(-49), TestContext.Current.CancellationToken);
         await _store.RollUpHourAsync(Eight.AddHours(-47), TestContext.Current.CancellationToken);
 
-        var deleted = await _store.PruneAsync(Eight.AddHours(-48), Eight.AddHours(-48), TestContext.Current.CancellationToken);
+        var pruned = await _store.PruneAsync(Eight.AddHours(-48), Eight.AddHours(-48), maxBatches: 10, TestContext.Current.CancellationToken);
 
-        Assert.Equal(2, deleted);
+        Assert.Equal(new DeleteProgress(2, More: false), pruned);
         Assert.Equal([Eight.AddHours(-47)], (await _store.ReadAsync(_node, MetricResolution.Minute, DateTimeOffset.MinValue, TestContext.Current.CancellationToken)).Select(m => m.Start));
         Assert.Equal([Eight.AddHours(-47)], (await _store.ReadAsync(_node, MetricResolution.Hour, DateTimeOffset.MinValue, TestContext.Current.CancellationToken)).Select(m => m.Start));
     }

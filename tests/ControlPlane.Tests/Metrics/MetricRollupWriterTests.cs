@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Metrics;
 using Vigil.ControlPlane.Metrics;
+using Vigil.ControlPlane.Retention;
 using Vigil.ControlPlane.Tests.Data;
 using Vigil.ControlPlane.Tests.Support;
 using Vigil.TestSupport;
@@ -48,7 +49,7 @@ public sealed class MetricRollupWriterTests : IAsyncLifetime, IDbContextFactory<
         database.MarkStarted();
         using var loggers = new LoggerFactory([_logs]);
         using var writer = new MetricRollupWriter(
-            new NodeMetricsAccumulator(_clock, completed), completed, new MetricRollupStore(this), database, _clock,
+            new NodeMetricsAccumulator(_clock, completed), completed, new MetricRollupStore(this, new BatchedDelete(this, _clock, Options.Create(new RetentionOptions()))), database, _clock,
             Options.Create(new MetricsOptions()), loggers.CreateLogger<MetricRollupWriter>());
         completed.Add(Minute(_node, Eight, 10, 10, GiB, 6));
         completed.Add(Minute(_refused, Eight, double.NaN, 10, GiB, 6));

@@ -1,11 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 using Vigil.ControlPlane.Audit;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Alerts;
 using Vigil.ControlPlane.Data.Audit;
 using Vigil.ControlPlane.Data.Commands;
 using Vigil.ControlPlane.Data.Events;
+using Vigil.ControlPlane.Data.Metrics;
 using Vigil.ControlPlane.Data.Nodes;
+using Vigil.ControlPlane.Metrics;
 using Vigil.ControlPlane.Retention;
 using Vigil.ControlPlane.Tests.Support;
 using Vigil.TestSupport;
@@ -18,6 +21,7 @@ public abstract class RetentionSweepTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private static readonly DateTimeOffset Old = Now.AddDays(-200);
     private static readonly DateTimeOffset Recent = Now.AddDays(-1);
+    private static readonly DateTimeOffset Stale = Now.AddDays(-20);
     private readonly Guid _nodeId = Guid.NewGuid();
     private TestDatabase _database = null!;
     private ControlPlaneHost _host = null!;
@@ -25,7 +29,13 @@ public abstract class RetentionSweepTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await CreateDatabaseAsync();
-        _host = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?> { ["Retention:BatchSize"] = "10" });
+        _host = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?>
+        {
+            ["Retention:BatchSize"] = "10",
+            // The host's own metric writer keeps the tests' rollups: only the test prunes them.
+            ["Metrics:MinuteRetention"] = "31.00:00:00",
+            ["Metrics:HourRetention"] = "3660.00:00:00",
+        });
     }
 
     public async ValueTask DisposeAsync()
@@ -72,6 +82,55 @@ public abstract class RetentionSweepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Old_metric_rollups_go_a_bounded_number_of_batches_per_call_and_the_rest_at_the_next()
+    {
+        await using (var db = await _host.OpenDatabaseAsync())
+        {
+            db.NodeMetricRollups.AddRange(Enumerable.Range(0, 35).Select(i => Rollup(MetricResolution.Minute, Stale.AddMinutes(i))));
+            db.NodeMetricRollups.AddRange(Rollup(MetricResolution.Minute, Recent), Rollup(MetricResolution.Hour, Stale), Rollup(MetricResolution.Hour, Recent));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var store = _host.Get<MetricRollupStore>();
+        var first = await store.PruneAsync(Now.AddDays(-2), Now.AddDays(-2), maxBatches: 2, TestContext.Current.CancellationToken);
+        var second = await store.PruneAsync(Now.AddDays(-2), Now.AddDays(-2), maxBatches: 2, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new DeleteProgress(20, More: true), first);
+        Assert.Equal(new DeleteProgress(16, More: false), second);
+        await using var after = await _host.OpenDatabaseAsync();
+        var left = await after.NodeMetricRollups.Where(r => r.NodeId == _nodeId).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([MetricResolution.Minute, MetricResolution.Hour], left.Select(r => r.Resolution).Order());
+        Assert.All(left, r => Assert.True(r.BucketStart > Now.AddDays(-2), $"{r.Resolution} {r.BucketStart} is recent"));
+    }
+
+    [Fact]
+    public async Task A_writer_gets_in_between_the_batches_of_a_long_delete()
+    {
+        await using (var db = await _host.OpenDatabaseAsync())
+        {
+            db.Nodes.Add(new Node { Id = _nodeId, Name = "retention-node", AgentVersion = "1", OperatingSystem = "test", FirstSeenAt = Old, LastSeenAt = Recent, LivenessChangedAt = Recent });
+            db.AuditLog.AddRange(Enumerable.Range(0, 2_000).Select(i => Audit($"old-{i}", Old)));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        // 200 batches of 10, each followed by a pause: the delete takes seconds.
+        var deleting = _host.Get<BatchedDelete>().DeleteAllAsync(db => db.AuditLog.Where(e => e.At < Recent).OrderBy(e => e.Id), TestContext.Current.CancellationToken);
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var db = await _host.OpenDatabaseAsync();
+            return await db.AuditLog.CountAsync(e => e.Actor == "retention-test", TestContext.Current.CancellationToken) < 2_000;
+        }, "the delete has begun");
+        await using (var writer = await _host.OpenDatabaseAsync())
+        {
+            writer.Events.Add(Event(1, Now));
+            await writer.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(deleting.IsCompleted, "the event was written while the delete was still under way");
+        Assert.Equal(2_000, await deleting);
+    }
+
+    [Fact]
     public async Task The_run_is_scheduled_with_quartz()
     {
         var scheduler = await _host.Get<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
@@ -103,6 +162,18 @@ public abstract class RetentionSweepTests : IAsyncLifetime
         CreatedAt = at,
         // Not yet past its time to live, so that the command pipeline leaves a pending one pending.
         ExpiresAt = Now.AddDays(1),
+    };
+
+    private NodeMetricRollup Rollup(MetricResolution resolution, DateTimeOffset start) => new()
+    {
+        NodeId = _nodeId,
+        Resolution = resolution,
+        BucketStart = start,
+        CpuAverage = 10,
+        CpuMax = 20,
+        MemoryUsedAverage = 1,
+        MemoryTotal = 2,
+        SampleCount = 60,
     };
 
     private static AuditEntry Audit(string action, DateTimeOffset at) => new() { At = at, Actor = "retention-test", Action = action, Outcome = "Succeeded" };
