@@ -28,10 +28,15 @@ internal static class ConfigurationJson
         [typeof(RestartSettings)] = () => new RestartSettings(),
         [typeof(ServiceLogSettings)] = () => new ServiceLogSettings(),
         [typeof(RoleHooks)] = () => new RoleHooks(),
+        [typeof(LifecycleHook)] = () => new LifecycleHook(),
     };
 
     public static T? Read<T>(IConfigurationSection section, JsonTypeInfo<T> type) =>
         Node(section, type) is { } node ? node.Deserialize(type) : default;
+
+    /// <summary>As <see cref="Read{T}"/>, for a type known only at run time.</summary>
+    internal static object? Read(IConfigurationSection section, JsonTypeInfo type) =>
+        Node(section, type) is { } node ? node.Deserialize(type) : null;
 
     private static JsonNode? Node(IConfigurationSection section, JsonTypeInfo type)
     {

