@@ -34,6 +34,41 @@ internal static class ConfigurationJson
     public static T? Read<T>(IConfigurationSection section, JsonTypeInfo<T> type) =>
         Node(section, type) is { } node ? node.Deserialize(type) : default;
 
+    /// <summary>
+    /// Reads a JSON document the agent stored (or an operator wrote) into <paramref name="type"/>, with
+    /// what it leaves out taken from the records' own defaults, as for configuration: the generated
+    /// serializer alone would give a missing <c>StopTimeout</c> zero, and the service would be refused.
+    /// </summary>
+    public static T? Parse<T>(string json, JsonTypeInfo<T> type) =>
+        WithDefaults(JsonNode.Parse(json), type) is { } node ? node.Deserialize(type) : default;
+
+    private static JsonNode? WithDefaults(JsonNode? node, JsonTypeInfo type)
+    {
+        var options = type.Options;
+        switch (type.Kind)
+        {
+            case JsonTypeInfoKind.Object when node is JsonObject written:
+                var record = Defaults.TryGetValue(type.Type, out var create)
+                    ? JsonSerializer.SerializeToNode(create(), type)!.AsObject()
+                    : [];
+                foreach (var (key, value) in written)
+                {
+                    var property = type.Properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));
+                    record[property?.Name ?? key] = property is null ? value?.DeepClone() : WithDefaults(value, options.GetTypeInfo(property.PropertyType));
+                }
+
+                return record;
+            case JsonTypeInfoKind.Enumerable when node is JsonArray items:
+                var element = options.GetTypeInfo(type.ElementType!);
+                return new JsonArray([.. items.Select(item => WithDefaults(item, element))]);
+            case JsonTypeInfoKind.Dictionary when node is JsonObject entries:
+                var values = options.GetTypeInfo(type.ElementType!);
+                return new JsonObject(entries.Select(entry => KeyValuePair.Create(entry.Key, WithDefaults(entry.Value, values))));
+            default:
+                return node?.DeepClone();
+        }
+    }
+
     /// <summary>As <see cref="Read{T}"/>, for a type known only at run time.</summary>
     internal static object? Read(IConfigurationSection section, JsonTypeInfo type) =>
         Node(section, type) is { } node ? node.Deserialize(type) : null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Agent.Hosting;
 using Vigil.Agent.Storage;
 using Vigil.Shared.Messages;
 
@@ -85,7 +86,7 @@ public sealed partial class DesiredConfigurationStore
     {
         try
         {
-            return File.Exists(_path) ? JsonSerializer.Deserialize(File.ReadAllText(_path), AgentStateJson.Default.DesiredConfiguration) ?? None : None;
+            return File.Exists(_path) ? ConfigurationJson.Parse(File.ReadAllText(_path), AgentStateJson.Default.DesiredConfiguration) ?? None : None;
         }
         catch (JsonException)
         {

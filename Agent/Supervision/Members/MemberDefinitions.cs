@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Agent.Hosting;
 using Vigil.Agent.Storage;
 using Vigil.Shared.Services;
 
@@ -36,7 +37,7 @@ public sealed class MemberDefinitions(string dataDirectory)
         {
             try
             {
-                var stored = File.Exists(_path) ? JsonSerializer.Deserialize(File.ReadAllText(_path), AgentStateJson.Default.ListManagedServiceDefinition) : null;
+                var stored = File.Exists(_path) ? ConfigurationJson.Parse(File.ReadAllText(_path), AgentStateJson.Default.ListManagedServiceDefinition) : null;
                 _known = (stored ?? []).Where(d => d?.Name is not null).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
             }
             catch (Exception exception) when (exception is JsonException or IOException or ArgumentException)

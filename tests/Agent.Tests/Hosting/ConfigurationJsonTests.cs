@@ -41,6 +41,22 @@ public sealed class ConfigurationJsonTests
         Assert.Equal(TimeSpan.FromSeconds(30), service.PreStart!.Timeout);
     }
 
+    [Fact]
+    public void A_stored_configuration_that_leaves_settings_out_gets_the_records_defaults()
+    {
+        const string written = """{ "version": 5, "services": [ { "name": "web", "kind": "process", "executable": "/opt/web/web", "restart": { "maxRestarts": 3 }, "preStart": { "executable": "/opt/web/migrate" } } ] }""";
+
+        var read = ConfigurationJson.Parse(written, AgentStateJson.Default.DesiredConfiguration)!;
+
+        var service = Assert.Single(read.Services);
+        Assert.Equal(5, read.Version);
+        Assert.Equal(new ManagedServiceDefinition().StopTimeout, service.StopTimeout);
+        Assert.Equal(3, service.Restart!.MaxRestarts);
+        Assert.Equal(new RestartSettings().InitialDelay, service.Restart.InitialDelay);
+        Assert.Equal(TimeSpan.FromSeconds(30), service.PreStart!.Timeout);
+        Assert.NotEqual(TimeSpan.Zero, service.StopTimeout);
+    }
+
     private static List<JsonTypeInfo> TypeInfos()
     {
         var found = new List<JsonTypeInfo>();

@@ -107,7 +107,7 @@ public sealed class ConfigurationTests
 
         await node.WaitForEventAsync("ConfigRejected", "planted");
         var rejection = (await node.Api.EventsAsync(node.NodeName)).Single(e => SupervisedNode.Is(e, "ConfigRejected", "planted")).GetProperty("message").GetString();
-        Assert.Contains("desired configuration v5:Services:0:Executable '/bin/sh' is not allowed: this agent runs no program defined by the control plane", rejection, StringComparison.Ordinal);
+        Assert.True(rejection!.Contains("desired configuration v5:Services:0:Executable '/bin/sh' is not allowed: this agent runs no program defined by the control plane", StringComparison.Ordinal), rejection);
         Assert.False(File.Exists(marker), "the planted program ran");
         var nodeShown = (await node.Api.NodeAsync(node.NodeName))!.Value;
         Assert.Equal(0, nodeShown.GetProperty("remoteExecution").GetProperty("allowedExecutables").GetArrayLength());
