@@ -138,7 +138,7 @@ public sealed class FailoverTests
         Assert.True(active.Answers());
         Assert.True(cluster.FirstSilent(stoppedAt, active) is null, cluster.Describe(stoppedAt, active));
         Assert.DoesNotContain("lapsed", active.Agent!.Output, StringComparison.Ordinal);
-        Assert.Equal(process, TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "started").ProcessId);
+        Assert.True(process == TestServiceProgram.ReadState(active.StateFile).Last(s => s.What == "started").ProcessId, cluster.Describe(DateTimeOffset.MinValue, active));
         Assert.Equal(epoch, (await cluster.GroupAsync(group)).GetProperty("epoch").GetInt64());
         Assert.Empty(cluster.Overlaps);
     }

@@ -161,7 +161,7 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <summary>What a failed assertion about <paramref name="node"/> since <paramref name="since"/> needs to be understood: the changes seen, its service's state file and its agent's last output.</summary>
     public string Describe(DateTimeOffset since, ClusterNode node)
     {
-        var changes = Changes.Where(c => c.At >= since - TimeSpan.FromSeconds(1))
+        var changes = Changes.Where(c => c.At + TimeSpan.FromSeconds(1) >= since)
             .Select(c => $"{c.At:HH:mm:ss.fff} answering: {(c.Answering.Count == 0 ? "none" : string.Join(", ", c.Answering))}");
         var states = TestServiceProgram.ReadState(node.StateFile).Select(s => $"{s.At:HH:mm:ss.fff} {s.What} {s.ProcessId}");
         var output = node.Agent?.Output ?? "";
