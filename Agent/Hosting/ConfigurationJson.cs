@@ -32,7 +32,7 @@ internal static class ConfigurationJson
     };
 
     public static T? Read<T>(IConfigurationSection section, JsonTypeInfo<T> type) =>
-        Node(section, type) is { } node ? node.Deserialize(type) : default;
+        WithDefaults(Node(section, type), type) is { } node ? node.Deserialize(type) : default;
 
     /// <summary>
     /// Reads a JSON document the agent stored (or an operator wrote) into <paramref name="type"/>, with
@@ -71,17 +71,16 @@ internal static class ConfigurationJson
 
     /// <summary>As <see cref="Read{T}"/>, for a type known only at run time.</summary>
     internal static object? Read(IConfigurationSection section, JsonTypeInfo type) =>
-        Node(section, type) is { } node ? node.Deserialize(type) : null;
+        WithDefaults(Node(section, type), type) is { } node ? node.Deserialize(type) : null;
 
+    /// <summary>The section as JSON of <paramref name="type"/>'s shape, with only what it sets (the defaults come after).</summary>
     private static JsonNode? Node(IConfigurationSection section, JsonTypeInfo type)
     {
         var options = type.Options;
         switch (type.Kind)
         {
             case JsonTypeInfoKind.Object:
-                var record = Defaults.TryGetValue(type.Type, out var create)
-                    ? JsonSerializer.SerializeToNode(create(), type)!.AsObject()
-                    : [];
+                var record = new JsonObject();
                 foreach (var child in section.GetChildren())
                 {
                     var property = type.Properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
