@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
-
 namespace Vigil.ControlPlane.Agents;
 
 /// <summary>
@@ -9,17 +7,18 @@ namespace Vigil.ControlPlane.Agents;
 /// </summary>
 public sealed class AgentConnections
 {
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, HubCallerContext>> _live = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, AgentCaller>> _live = new();
     private readonly ConcurrentDictionary<Guid, byte> _revoked = new();
     private volatile bool _closed;
 
-    /// <summary>Keeps <paramref name="context"/>; false (and the connection aborted) when the agent is revoked.</summary>
-    public bool Add(Guid agentId, HubCallerContext context)
+    /// <summary>Keeps <paramref name="caller"/>; false (and the connection aborted) when the agent is revoked.</summary>
+    public bool Add(AgentCaller caller)
     {
-        _live.GetOrAdd(agentId, _ => new()).TryAdd(context.ConnectionId, context);
+        var agentId = caller.Credential.AgentId;
+        _live.GetOrAdd(agentId, _ => new()).TryAdd(caller.ConnectionId, caller);
         if (_closed || _revoked.ContainsKey(agentId))
         {
-            context.Abort();
+            caller.Abort();
             return false;
         }
 
@@ -28,16 +27,16 @@ public sealed class AgentConnections
 
     public void Remove(Guid agentId, string connectionId)
     {
-        if (_live.TryGetValue(agentId, out var contexts) && contexts.TryRemove(connectionId, out _) && contexts.IsEmpty)
+        if (_live.TryGetValue(agentId, out var callers) && callers.TryRemove(connectionId, out _) && callers.IsEmpty)
         {
-            _live.TryRemove(KeyValuePair.Create(agentId, contexts));
+            _live.TryRemove(KeyValuePair.Create(agentId, callers));
         }
     }
 
     /// <summary>Open connections of every agent; read when metrics are scraped.</summary>
-    public int Count => _live.Values.Sum(contexts => contexts.Count);
+    public int Count => _live.Values.Sum(callers => callers.Count);
 
-    public bool IsConnected(Guid agentId) => _live.TryGetValue(agentId, out var contexts) && !contexts.IsEmpty;
+    public bool IsConnected(Guid agentId) => _live.TryGetValue(agentId, out var callers) && !callers.IsEmpty;
 
     /// <summary>
     /// Marks the credential refused (revoked, or replaced by a new enrolment of its node) and aborts
@@ -46,15 +45,15 @@ public sealed class AgentConnections
     public int Revoke(Guid agentId)
     {
         _revoked[agentId] = 0;
-        if (!_live.TryGetValue(agentId, out var contexts))
+        if (!_live.TryGetValue(agentId, out var callers))
         {
             return 0;
         }
 
         var aborted = 0;
-        foreach (var context in contexts.Values)
+        foreach (var caller in callers.Values)
         {
-            context.Abort();
+            caller.Abort();
             aborted++;
         }
 
@@ -65,9 +64,9 @@ public sealed class AgentConnections
     public void CloseAll()
     {
         _closed = true;
-        foreach (var context in _live.Values.SelectMany(contexts => contexts.Values))
+        foreach (var caller in _live.Values.SelectMany(callers => callers.Values))
         {
-            context.Abort();
+            caller.Abort();
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Vigil.ControlPlane.Data;
 
@@ -15,17 +13,15 @@ namespace Vigil.ControlPlane.Agents;
 public sealed class AgentDatabaseCalls(IOptions<AgentsOptions> options, TimeProvider time)
 {
     public const int PerConnection = AgentHubSetup.ParallelCallsPerConnection - 2;
-    private static readonly object InFlightKey = new();
-
     private readonly BoundedDatabaseCalls _calls = new(options.Value.DatabaseCallsInFlight, options.Value.DatabaseCallTimeout, time);
 
     public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         _calls.RunAsync(call, cancellationToken);
 
-    /// <summary>A call of the hub on behalf of <paramref name="connection"/>.</summary>
-    internal async Task<T> RunAsync<T>(HubCallerContext connection, Func<CancellationToken, Task<T>> call)
+    /// <summary>A call on behalf of the agent connection <paramref name="connection"/>.</summary>
+    internal async Task<T> RunAsync<T>(AgentCaller connection, Func<CancellationToken, Task<T>> call)
     {
-        var inFlight = (StrongBox<int>)connection.Items[InFlightKey]!;
+        var inFlight = connection.DatabaseCallsInFlight;
         if (Interlocked.Increment(ref inFlight.Value) > PerConnection)
         {
             Interlocked.Decrement(ref inFlight.Value);
@@ -34,7 +30,7 @@ public sealed class AgentDatabaseCalls(IOptions<AgentsOptions> options, TimeProv
 
         try
         {
-            return await _calls.RunAsync(call, connection.ConnectionAborted);
+            return await _calls.RunAsync(call, connection.Aborted);
         }
         finally
         {
@@ -42,7 +38,7 @@ public sealed class AgentDatabaseCalls(IOptions<AgentsOptions> options, TimeProv
         }
     }
 
-    internal async Task RunAsync(HubCallerContext connection, Func<CancellationToken, Task> call) =>
+    internal async Task RunAsync(AgentCaller connection, Func<CancellationToken, Task> call) =>
         await RunAsync(
             connection,
             async token =>
@@ -50,7 +46,4 @@ public sealed class AgentDatabaseCalls(IOptions<AgentsOptions> options, TimeProv
                 await call(token);
                 return true;
             });
-
-    /// <summary>Called when the connection opens, before any of its calls.</summary>
-    internal static void Track(HubCallerContext connection) => connection.Items[InFlightKey] = new StrongBox<int>();
 }

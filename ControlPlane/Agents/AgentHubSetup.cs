@@ -32,6 +32,7 @@ public static class AgentHubSetup
         builder.Services.AddSingleton<Enrollment>();
         builder.Services.AddSingleton<EnrollmentTokens>();
         builder.Services.AddSingleton<AgentDatabaseCalls>();
+        builder.Services.AddSingleton<AgentSessions>();
         builder.Services.AddSingleton<AgentConnectionTimes>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AgentConnectionTimes>());
 
