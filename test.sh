@@ -22,6 +22,7 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)   # links the native (Nativ
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # Redis between control planes
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${missing[*]}. Run as root, or first: sudo apt-get install -y ${missing[*]}" >&2
