@@ -16,58 +16,40 @@ namespace Vigil.ControlPlane.Agents;
 /// is) and audited, bounded like other refusals without a valid credential (<see cref="RefusalTally"/>):
 /// an agent that keeps presenting a wrong credential does not flood the audit log.
 /// </summary>
-internal sealed partial class AgentCredentialHandler(
+internal sealed class AgentCredentialHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    Enrollment enrollment,
-    IAuditTrail audit)
+    AgentCredentialCheck credentials)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Agent";
     public const string AgentIdClaim = "vigil:agent";
     public const string NodeIdClaim = "vigil:node";
     public const string StateClaim = "vigil:agent-state";
-    public const string UnknownCredentialAction = "agent.connect.unknown-credential";
-    public const string RevokedCredentialAction = "agent.connect.revoked-credential";
+    public const string UnknownCredentialAction = AgentCredentialCheck.UnknownCredentialAction;
+    public const string RevokedCredentialAction = AgentCredentialCheck.RevokedCredentialAction;
     private const string BearerPrefix = "Bearer ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = PresentedCredential();
         var remote = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (string.IsNullOrEmpty(presented))
-        {
-            LogRefused(Logger, remote, "no agent credential presented");
-            await AuditRefusalAsync(UnknownCredentialAction, AuditRecord.Anonymous, "no agent credential presented");
-            return AuthenticateResult.Fail("No agent credential was presented.");
-        }
+        var check = await credentials.CheckAsync(PresentedCredential(Request), remote, Request.Path.Value, Context.RequestAborted);
+        return check.Credential is { } credential
+            ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(credential), SchemeName))
+            : AuthenticateResult.Fail(check.Failure!);
+    }
 
-        var credential = await enrollment.AuthenticateAsync(presented, Context.RequestAborted);
-        if (credential is null)
-        {
-            LogRefused(Logger, remote, "unknown agent credential (the agent must enrol)");
-            await AuditRefusalAsync(UnknownCredentialAction, AuditRecord.Anonymous, "unknown agent credential");
-            return AuthenticateResult.Fail("The agent credential is not known.");
-        }
-
-        if (credential.State == EnrolledAgentState.Revoked)
-        {
-            LogRevokedRefused(Logger, credential.AgentId, credential.NodeId, remote);
-            await AuditRefusalAsync(RevokedCredentialAction, $"agent:{credential.NodeId}", $"revoked credential of agent {credential.AgentId}");
-            return AuthenticateResult.Fail("The agent credential has been revoked.");
-        }
-
-        var identity = new ClaimsIdentity(
+    /// <summary>The principal of an authenticated agent connection, which <see cref="CredentialOf"/> reads back.</summary>
+    public static ClaimsPrincipal PrincipalOf(AgentCredential credential) =>
+        new(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.Name, $"agent:{credential.NodeId}"),
                 new Claim(AgentIdClaim, credential.AgentId.ToString()),
                 new Claim(NodeIdClaim, credential.NodeId.ToString()),
                 new Claim(StateClaim, credential.State.ToString()),
             ],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
-    }
+            SchemeName));
 
     /// <summary>The agent's credential as the handler put it in the principal, or null.</summary>
     public static AgentCredential? CredentialOf(ClaimsPrincipal? user)
@@ -82,25 +64,15 @@ internal sealed partial class AgentCredentialHandler(
             : null;
     }
 
-    private Task AuditRefusalAsync(string action, string actor, string detail) =>
-        audit.RecordAsync(
-            new AuditRecord(actor, action, Request.Path.Value, Context.Connection.RemoteIpAddress?.ToString(), AuditOutcome.Denied, detail) { Unauthenticated = true },
-            CancellationToken.None);
-
-    private string? PresentedCredential()
+    /// <summary>The credential a request presents: <c>Authorization: Bearer</c>, or the <c>access_token</c> query value.</summary>
+    public static string? PresentedCredential(HttpRequest request)
     {
-        var header = Request.Headers.Authorization.ToString();
+        var header = request.Headers.Authorization.ToString();
         if (header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return header[BearerPrefix.Length..].Trim();
         }
 
-        return Request.Query["access_token"].ToString();
+        return request.Query["access_token"].ToString();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent connection from {RemoteAddress} refused: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string remoteAddress, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent connection from {RemoteAddress} refused: agent {AgentId} of node {NodeId} is revoked")]
-    private static partial void LogRevokedRefused(ILogger logger, Guid agentId, Guid nodeId, string remoteAddress);
 }

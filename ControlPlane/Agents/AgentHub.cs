@@ -13,22 +13,22 @@ namespace Vigil.ControlPlane.Agents;
 /// (<see cref="AgentCaller"/>, made when it opens) and hands each call over with it.
 /// </summary>
 [Authorize(Policy = VigilPolicies.Agent)]
-internal sealed class AgentHub(AgentSessions sessions, VigilMetrics metrics, TimeProvider time) : Hub<IAgentClient>, IAgentHub
+internal sealed class AgentHub(IAgentSessions sessions, TimeProvider time, VigilMetrics? metrics = null) : Hub<IAgentClient>, IAgentHub
 {
     private static readonly object CallerKey = new();
 
     public Task<RegistrationAccepted> Register(AgentRegistration registration) => sessions.RegisterAsync(Caller, registration);
 
-    public Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
+    public async Task<HeartbeatAck> Heartbeat(AgentHeartbeat heartbeat)
     {
         var receivedAt = time.GetTimestamp();
         try
         {
-            return Task.FromResult(sessions.Heartbeat(Caller, heartbeat, receivedAt));
+            return await sessions.HeartbeatAsync(Caller, heartbeat, receivedAt);
         }
         finally
         {
-            metrics.HeartbeatHandled(time.GetElapsedTime(receivedAt));
+            metrics?.HeartbeatHandled(time.GetElapsedTime(receivedAt));
         }
     }
 
@@ -36,32 +36,25 @@ internal sealed class AgentHub(AgentSessions sessions, VigilMetrics metrics, Tim
 
     public Task<DesiredConfiguration> GetDesiredConfiguration() => sessions.GetDesiredConfigurationAsync(Caller);
 
-    public Task Stopping(AgentStoppingNotice notice)
-    {
-        sessions.Stopping(Caller, notice);
-        return Task.CompletedTask;
-    }
+    public Task Stopping(AgentStoppingNotice notice) => sessions.StoppingAsync(Caller, notice);
 
     public Task CommandResult(CommandOutcome outcome) => sessions.CommandResultAsync(Caller, outcome);
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         var credential = AgentCredentialHandler.CredentialOf(Context.User) ?? throw new HubException("This connection has no agent credential.");
         var remoteAddress = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var caller = new AgentCaller(Context.ConnectionId, credential, remoteAddress, Context.Abort, Context.ConnectionAborted);
         Context.Items[CallerKey] = caller;
-        sessions.Connected(caller);
-        return Task.CompletedTask;
+        await sessions.ConnectedAsync(caller);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items[CallerKey] is AgentCaller caller)
         {
-            sessions.Disconnected(caller, exception?.Message ?? "connection closed");
+            await sessions.DisconnectedAsync(caller, exception?.Message ?? "connection closed");
         }
-
-        return Task.CompletedTask;
     }
 
     private AgentCaller Caller => (AgentCaller)Context.Items[CallerKey]!;

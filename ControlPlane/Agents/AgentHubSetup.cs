@@ -33,6 +33,8 @@ public static class AgentHubSetup
         builder.Services.AddSingleton<EnrollmentTokens>();
         builder.Services.AddSingleton<AgentDatabaseCalls>();
         builder.Services.AddSingleton<AgentSessions>();
+        builder.Services.AddSingleton<AgentCredentialCheck>();
+        builder.Services.AddSingleton<IAgentSessions>(services => services.GetRequiredService<AgentSessions>());
         builder.Services.AddSingleton<AgentConnectionTimes>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AgentConnectionTimes>());
 
@@ -45,19 +47,26 @@ public static class AgentHubSetup
                 .AddAuthenticationSchemes(AgentCredentialHandler.SchemeName)
                 .RequireAuthenticatedUser());
 
-        builder.Services.AddSignalR()
+        builder.Services.AddAgentHubSignalR();
+        return builder;
+    }
+
+    /// <summary>SignalR for the agent hub: its protocols and limits, here and on an instance that relays agents.</summary>
+    internal static IServiceCollection AddAgentHubSignalR(this IServiceCollection services)
+    {
+        services.AddSignalR()
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolver = JsonTypeInfoResolver.Combine(
                 AgentHubJson.Default, json.PayloadSerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()))
             .AddMessagePackProtocol()
             .AddHubOptions<AgentHub>(_ => { });
-        builder.Services.AddOptions<HubOptions<AgentHub>>()
+        services.AddOptions<HubOptions<AgentHub>>()
             .Configure<IOptions<AgentsOptions>>((hub, agents) =>
             {
                 hub.MaximumReceiveMessageSize = agents.Value.MaximumMessageBytes;
                 hub.EnableDetailedErrors = false;
                 hub.MaximumParallelInvocationsPerClient = ParallelCallsPerConnection;
             });
-        return builder;
+        return services;
     }
 
     public static IEndpointRouteBuilder MapAgentHub(this IEndpointRouteBuilder app)

@@ -35,7 +35,7 @@ internal sealed partial class AgentSessions(
     IOptions<FailoverOptions> failoverOptions,
     IAuditTrail audit,
     AgentDatabaseCalls databaseCalls,
-    ILogger<AgentSessions> logger)
+    ILogger<AgentSessions> logger) : IAgentSessions
 {
     private const string NotTheNodesConnection = "This connection no longer speaks for the node: another connection registered with the same node id.";
 
@@ -103,6 +103,9 @@ internal sealed partial class AgentSessions(
     }
 
     /// <summary>Answered from memory: a heartbeat never waits on the database. <paramref name="receivedAt"/> is a timestamp of <see cref="TimeProvider"/>.</summary>
+    public ValueTask<HeartbeatAck> HeartbeatAsync(AgentCaller caller, AgentHeartbeat heartbeat, long receivedAt) =>
+        ValueTask.FromResult(Heartbeat(caller, heartbeat, receivedAt));
+
     public HeartbeatAck Heartbeat(AgentCaller caller, AgentHeartbeat heartbeat, long receivedAt)
     {
         var nodeId = RegisteredNode(caller);
@@ -160,11 +163,12 @@ internal sealed partial class AgentSessions(
         }
     }
 
-    public void Stopping(AgentCaller caller, AgentStoppingNotice? notice)
+    public Task StoppingAsync(AgentCaller caller, AgentStoppingNotice? notice)
     {
         var nodeId = RegisteredNode(caller);
         registry.Stopping(nodeId, caller.ConnectionId);
         LogStopping(nodeId, notice?.Reason ?? "");
+        return Task.CompletedTask;
     }
 
     public async Task CommandResultAsync(AgentCaller caller, CommandOutcome outcome)
@@ -188,16 +192,19 @@ internal sealed partial class AgentSessions(
     }
 
     /// <summary>A connection opened, before any of its calls; it is aborted at once if its credential has been revoked meanwhile.</summary>
-    public void Connected(AgentCaller caller)
+    public Task<bool> ConnectedAsync(AgentCaller caller)
     {
-        if (connections.Add(caller))
+        if (!connections.Add(caller))
         {
-            // Written in the background: a connection never waits on the database.
-            connectionTimes.Note(caller.Credential.AgentId);
+            return Task.FromResult(false);
         }
+
+        // Written in the background: a connection never waits on the database.
+        connectionTimes.Note(caller.Credential.AgentId);
+        return Task.FromResult(true);
     }
 
-    public void Disconnected(AgentCaller caller, string reason)
+    public Task DisconnectedAsync(AgentCaller caller, string reason)
     {
         connections.Remove(caller.Credential.AgentId, caller.ConnectionId);
         if (caller.NodeId is { } nodeId)
@@ -205,6 +212,8 @@ internal sealed partial class AgentSessions(
             registry.Disconnected(nodeId, caller.ConnectionId);
             LogDisconnected(nodeId, reason);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ public sealed partial class DeciderLeaseHolder(
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<DeciderLeaseHolder> logger,
-    HostExitCode? exitCode = null) : IHostedService, IServingGate, IDeciderAuthority, IDisposable
+    HostExitCode? exitCode = null,
+    IStandbyDuty? standbyDuty = null) : IHostedService, IServingGate, IDeciderAuthority, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeciderOptions _options = options.Value;
@@ -45,6 +46,21 @@ public sealed partial class DeciderLeaseHolder(
             return;
         }
 
+        try
+        {
+            await WaitForLeaseAsync(cancellationToken);
+        }
+        finally
+        {
+            if (standbyDuty is not null)
+            {
+                await standbyDuty.EndAsync();
+            }
+        }
+    }
+
+    private async Task WaitForLeaseAsync(CancellationToken cancellationToken)
+    {
         DeciderLeaseState? waitingFor = null;
         while (true)
         {
@@ -79,6 +95,11 @@ public sealed partial class DeciderLeaseHolder(
             if (waitingFor is null || waitingFor.HolderId != other.HolderId || waitingFor.Token != other.Token)
             {
                 LogStandingBy(other.HolderName, other.Token, other.ExpiresAt);
+            }
+
+            if (waitingFor is null && standbyDuty is not null)
+            {
+                await standbyDuty.BeginAsync(cancellationToken);
             }
 
             waitingFor = other;
@@ -204,7 +225,7 @@ public sealed partial class DeciderLeaseHolder(
     [LoggerMessage(Level = LogLevel.Information, Message = "This control plane holds the decider lease (token {Token}) as {Holder}, {When}")]
     private partial void LogTookOver(long token, string holder, string when);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by: {Holder} holds the decider lease (token {Token}) until {ExpiresAt:u}; this control plane serves nothing and takes over when that lease ends")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by: {Holder} holds the decider lease (token {Token}) until {ExpiresAt:u}; this control plane serves no dashboard or API and takes over when that lease ends")]
     private partial void LogStandingBy(string holder, long token, DateTimeOffset expiresAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by, and cannot look at the decider lease now: {Reason}")]

@@ -91,7 +91,7 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
     }
 
     /// <summary>The agent reported the activation, and a start after any stop that followed it.</summary>
-    private static bool SettledAfterActivation(string output)
+    internal static bool SettledAfterActivation(string output)
     {
         var activated = output.IndexOf("Activate done", StringComparison.Ordinal);
         if (activated < 0)
@@ -107,7 +107,7 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
     /// The test service wrote its "started" line for every start the agent logged: it writes it once it
     /// listens, a moment after the agent launched it, so the port can answer before the line is there.
     /// </summary>
-    private static bool StateFileCaughtUp(string stateFile, string output)
+    internal static bool StateFileCaughtUp(string stateFile, string output)
     {
         var state = TestServiceProgram.ReadState(stateFile);
         var launched = output.Split('\n').Count(line => line.Contains("ServiceStarted web", StringComparison.Ordinal));
@@ -115,10 +115,10 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
     }
 
     /// <summary>The first start or stop of the service the test service recorded after <paramref name="since"/>; null: none.</summary>
-    private static (string What, int ProcessId, DateTimeOffset At)? ChangedSince(string stateFile, DateTimeOffset since) =>
+    internal static (string What, int ProcessId, DateTimeOffset At)? ChangedSince(string stateFile, DateTimeOffset since) =>
         TestServiceProgram.ReadState(stateFile).Where(s => s.At > since).Select(s => ((string, int, DateTimeOffset)?)s).FirstOrDefault();
 
-    private static async Task<Guid> NodeIdAsync(RunningControlPlane controlPlane)
+    internal static async Task<Guid> NodeIdAsync(RunningControlPlane controlPlane)
     {
         using var http = controlPlane.CreateHttpClient();
         Guid? id = null;
@@ -134,7 +134,7 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
         return id!.Value;
     }
 
-    private static async Task CreateGroupAsync(RunningControlPlane controlPlane, Guid nodeId)
+    internal static async Task CreateGroupAsync(RunningControlPlane controlPlane, Guid nodeId)
     {
         using var http = controlPlane.CreateHttpClient();
         using var response = await http.PostAsJsonAsync(
@@ -143,7 +143,7 @@ public sealed class StandbyControlPlaneTests : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<bool> HoldsLeaseAsync(RunningControlPlane controlPlane)
+    internal static async Task<bool> HoldsLeaseAsync(RunningControlPlane controlPlane)
     {
         using var http = controlPlane.CreateHttpClient(TimeSpan.FromSeconds(5));
         var groups = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/groups", UriKind.Relative));

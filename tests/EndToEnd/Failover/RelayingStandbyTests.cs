@@ -1,0 +1,213 @@
+using Vigil.EndToEnd.Tests.Support;
+using Vigil.TestSupport;
+using static Vigil.EndToEnd.Tests.Failover.StandbyControlPlaneTests;
+
+namespace Vigil.EndToEnd.Tests.Failover;
+
+/// <summary>
+/// Two real control planes on one PostgreSQL database and one Redis, the second standing by and
+/// relaying the agents that connect to it, and a real agent that knows both addresses, connected
+/// through the relay: the active member's leases come from the deciding instance through Redis, its
+/// role command reaches it through the SignalR backplane, and when the relaying instance is killed
+/// the agent moves to the deciding one before its lease (the default 3 s) lapses, without a restart.
+/// </summary>
+[Collection(TimingSensitive.Name)]
+public sealed class RelayingStandbyTests : IAsyncLifetime
+{
+    private readonly string _folder = RepositoryLayout.NewTemporaryDirectory("e2e-relay");
+    private PostgresServer? _postgres;
+    private RedisServer? _redis;
+
+    public async ValueTask InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync(TestContext.Current.CancellationToken);
+        _redis = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        StrayProcesses.KillMentioning(_folder);
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_agent_connected_through_a_relaying_standby_holds_its_lease_and_moves_to_the_decider_without_a_restart_when_the_standby_is_killed()
+    {
+        var (first, second) = await StartInstancesAsync();
+        await using var deciding = first;
+        await using var relaying = second;
+        var port = RepositoryLayout.FreePort();
+        var stateFile = Path.Combine(_folder, "web.state");
+        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
+        var (agent, nodeId) = await ConnectThroughRelayAsync(first, second, Path.Combine(_folder, "agent"), config, stateFile);
+        var throughRelay = $"Registered with the control plane at {new Uri(second.Url, "hubs/agent")}";
+
+        await CreateGroupAsync(first, nodeId);
+        await WaitUntilSettledAsync(first, agent, port, stateFile);
+        Assert.True(agent.OutputContains(throughRelay), agent.Output);
+        Assert.False(
+            agent.OutputContains($"Registered with the control plane at {new Uri(first.Url, "hubs/agent")}"),
+            $"the agent left the relay before the kill:{Environment.NewLine}{agent.Output}");
+        var killedAt = DateTimeOffset.UtcNow;
+
+        await second.KillAsync();
+        await Eventually.HoldsAsync(
+            () => agent.OutputContains($"Registered with the control plane at {new Uri(first.Url, "hubs/agent")}"),
+            "the agent registers with the deciding instance",
+            TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(() => HoldsLeaseAsync(first), "the member holds its lease from the deciding instance", TimeSpan.FromSeconds(30));
+
+        Assert.True(ChangedSince(stateFile, killedAt) is null, $"restarted when the relay was killed:{Environment.NewLine}{agent.Output}{Environment.NewLine}{first.Process.Output}");
+        Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
+        Assert.True(NetworkNamespace.Answers(null, port), "the service answers");
+    }
+
+    [Fact]
+    public async Task While_redis_is_away_the_agent_moves_to_the_deciding_instance_without_a_restart_and_once_it_is_back_the_relay_serves_again()
+    {
+        var (first, second) = await StartInstancesAsync();
+        await using var deciding = first;
+        await using var relaying = second;
+        var port = RepositoryLayout.FreePort();
+        var stateFile = Path.Combine(_folder, "web.state");
+        var agentData = Path.Combine(_folder, "agent");
+        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
+        var (agent, nodeId) = await ConnectThroughRelayAsync(first, second, agentData, config, stateFile);
+        await CreateGroupAsync(first, nodeId);
+        await WaitUntilSettledAsync(first, agent, port, stateFile);
+        var stoppedAt = DateTimeOffset.UtcNow;
+
+        await _redis!.StopAsync(TestContext.Current.CancellationToken);
+        await HoldsAsync(
+            () => agent.OutputContains($"Registered with the control plane at {new Uri(first.Url, "hubs/agent")}"),
+            "the agent registers with the deciding instance while Redis is away",
+            agent,
+            second.Process,
+            first.Process);
+        await Eventually.HoldsAsync(() => HoldsLeaseAsync(first), "the member holds its lease from the deciding instance", TimeSpan.FromSeconds(30));
+        Assert.True(ChangedSince(stateFile, stoppedAt) is null, $"restarted while Redis was away:{Environment.NewLine}{agent.Output}");
+        Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
+
+        await _redis.StartAgainAsync(TestContext.Current.CancellationToken);
+        await HoldsAsync(
+            () => first.Process.OutputContains("answers again") && second.Process.OutputContains("answers again"),
+            "both instances are connected to Redis again",
+            first.Process,
+            second.Process);
+
+        // Relayed again: another agent (the official SignalR client, JSON like the agent) connects through the relay.
+        var otherNode = Guid.NewGuid();
+        var enrolment = await TestAgentConnection.EnrollAsync(first.Url, RunningControlPlane.EnrollmentToken, otherNode, "node2");
+        await HoldsAsync(
+            async () =>
+            {
+                try
+                {
+                    await using var other = await TestAgentConnection.ConnectWithCredentialAsync(second.Url, enrolment.Credential, otherNode, "node2", HubWireProtocol.Json);
+                    var accepted = await other.RegisterAsync();
+                    var ack = await other.HeartbeatAsync();
+                    return accepted.NodeId == otherNode && ack.Sequence > 0;
+                }
+                catch (Exception exception) when (exception is HttpRequestException or Microsoft.AspNetCore.SignalR.HubException or IOException)
+                {
+                    return false;
+                }
+            },
+            "an agent that connects through the relay is relayed again",
+            second.Process);
+
+        Assert.True(ChangedSince(stateFile, stoppedAt) is null, $"restarted:{Environment.NewLine}{agent.Output}");
+        Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_redis_stops_the_start_with_a_message_naming_it()
+    {
+        var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var redis = $"127.0.0.1:{RepositoryLayout.FreePort()}";
+        await using var process = ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{RepositoryLayout.FreePort()}",
+            ["DataDirectory"] = Path.Combine(_folder, "unreachable-redis"),
+            ["Database__Provider"] = "PostgreSql",
+            ["Database__ConnectionString"] = _postgres.ConnectionStringFor(database),
+            ["Decider__Standby"] = "true",
+            ["Redis__Configuration"] = redis,
+            ["Redis__ConnectTimeout"] = "00:00:01",
+        });
+
+        Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(
+            process.OutputContains($"The control plane could not start: Could not reach Redis at {redis}") && process.OutputContains("Check Redis:Configuration"),
+            process.Output);
+    }
+
+    private async Task<(RunningControlPlane Deciding, RunningControlPlane Relaying)> StartInstancesAsync()
+    {
+        var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database__Provider"] = "PostgreSql",
+            ["Database__ConnectionString"] = _postgres.ConnectionStringFor(database),
+            ["Decider__Standby"] = "true",
+            ["Redis__Configuration"] = _redis!.Configuration,
+        };
+        var first = await RunningControlPlane.StartAsync(settings: settings);
+        var second = await RunningControlPlane.StartAsync(settings: settings, standingBy: true);
+        await Eventually.HoldsAsync(() => second.Process.OutputContains("relaying the agents"), "the second instance stands by and relays", TimeSpan.FromSeconds(60));
+        return (first, second);
+    }
+
+    /// <summary>Enrolment is the deciding instance's; once enrolled, the agent connects through the relay.</summary>
+    private static async Task<(ProductProcess Agent, Guid NodeId)> ConnectThroughRelayAsync(
+        RunningControlPlane first, RunningControlPlane second, string agentData, string config, string stateFile)
+    {
+        var enrolling = first.StartAgent("node1", agentData, configFile: config);
+        var nodeId = await NodeIdAsync(first);
+        await enrolling.StopGracefullyAsync(TimeSpan.FromSeconds(30));
+
+        // The service outlives its agent's stop; its record starts again with the agent that supervises it now.
+        File.Delete(stateFile);
+        var agent = first.StartAgent("node1", agentData, configFile: config, controlPlaneUrl: second.Url, nextControlPlaneUrl: first.Url);
+        await Eventually.HoldsAsync(
+            () => agent.OutputContains($"Registered with the control plane at {new Uri(second.Url, "hubs/agent")}"), "the agent registers through the relay", TimeSpan.FromSeconds(60));
+        return (agent, nodeId);
+    }
+
+    private static async Task WaitUntilSettledAsync(RunningControlPlane first, ProductProcess agent, int port, string stateFile)
+    {
+        await HoldsAsync(() => HoldsLeaseAsync(first), "the member is active and holds its lease", agent, first.Process);
+        await HoldsAsync(
+            () => SettledAfterActivation(agent.Output) && NetworkNamespace.Answers(null, port) && StateFileCaughtUp(stateFile, agent.Output),
+            "the service runs under its first lease",
+            agent,
+            first.Process);
+    }
+
+    /// <summary>Waits up to 60 s for <paramref name="condition"/>; on a timeout, says what each process wrote.</summary>
+    private static Task HoldsAsync(Func<bool> condition, string what, params ProductProcess[] processes) =>
+        HoldsAsync(() => Task.FromResult(condition()), what, processes);
+
+    private static async Task HoldsAsync(Func<Task<bool>> condition, string what, params ProductProcess[] processes)
+    {
+        try
+        {
+            await Eventually.HoldsAsync(condition, what, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException(
+                string.Join(Environment.NewLine + "----" + Environment.NewLine, [exception.Message, .. processes.Select(process => process.Output)]), exception);
+        }
+    }
+}
