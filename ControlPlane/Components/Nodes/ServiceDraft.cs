@@ -79,7 +79,7 @@ public sealed class ServiceDraft
         Environment = [.. service.Environment.Select(e => new VariableDraft { Name = e.Key, Value = e.Value })],
         Priority = ProcessPriorities.All.FirstOrDefault(p => p.Equals(service.Priority, StringComparison.OrdinalIgnoreCase)) ?? service.Priority,
         Affinity = service.Affinity,
-        StartDelaySeconds = Seconds(service.StartDelay),
+        StartDelaySeconds = service.StartDelay == TimeSpan.Zero ? null : Seconds(service.StartDelay),
         PreStart = HookDraft.From(service.PreStart),
         PostStart = HookDraft.From(service.PostStart),
         PostStop = HookDraft.From(service.PostStop),
