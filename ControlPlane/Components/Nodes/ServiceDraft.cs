@@ -3,9 +3,10 @@ using Vigil.Shared.Services;
 namespace Vigil.ControlPlane.Components.Nodes;
 
 /// <summary>
-/// A managed service definition as its form edits it: durations in seconds, arguments one per line.
-/// It becomes the same <see cref="ManagedServiceDefinition"/> the REST API takes; what the form does
-/// not show (logs, hooks, timeouts) is kept as it was, but for lifecycle hooks once the kind is not <c>process</c>.
+/// A managed service definition as its form edits it: durations in seconds, log sizes in MiB, arguments
+/// one per line. It becomes the same <see cref="ManagedServiceDefinition"/> the REST API takes: a field
+/// left as it was loaded keeps the definition's value exactly, and what the form does not show (the log
+/// folder, role hooks, timeouts, a probe's rise and fall) is kept as it was.
 /// </summary>
 public sealed class ServiceDraft
 {
@@ -26,6 +27,29 @@ public sealed class ServiceDraft
 
     public List<VariableDraft> Environment { get; set; } = [];
 
+    /// <summary>One of <see cref="ProcessPriorities.All"/>; null: the agent's own.</summary>
+    public string? Priority { get; set; }
+
+    /// <summary>Processor indexes; empty: any processor.</summary>
+    public IReadOnlyList<int> Affinity { get; set; } = [];
+
+    /// <summary>Null or 0: no delay after the machine boots.</summary>
+    public double? StartDelaySeconds { get; set; }
+
+    public HookDraft PreStart { get; set; } = new();
+
+    public HookDraft PostStart { get; set; } = new();
+
+    public HookDraft PostStop { get; set; } = new();
+
+    public double? LogMaxFileMebibytes { get; set; } = Mebibytes(Defaults.Logs.MaxFileBytes);
+
+    public int? LogMaxFiles { get; set; } = Defaults.Logs.MaxFiles;
+
+    public bool LogRollDaily { get; set; } = Defaults.Logs.RollDaily;
+
+    public int? LogKeepDays { get; set; } = Defaults.Logs.KeepDays;
+
     /// <summary>Null: the agent's default.</summary>
     public bool? RestartEnabled { get; set; }
 
@@ -41,6 +65,8 @@ public sealed class ServiceDraft
 
     public List<ProbeDraft> Probes { get; set; } = [];
 
+    private static ManagedServiceDefinition Defaults { get; } = new();
+
     public static ServiceDraft From(ManagedServiceDefinition service) => new()
     {
         _original = service,
@@ -48,9 +74,19 @@ public sealed class ServiceDraft
         Kind = service.Kind.ToLowerInvariant(),
         ServiceName = service.ServiceName,
         Executable = service.Executable,
-        Arguments = service.Arguments.Count == 0 ? null : string.Join('\n', service.Arguments),
+        Arguments = Joined(service.Arguments),
         WorkingDirectory = service.WorkingDirectory,
         Environment = [.. service.Environment.Select(e => new VariableDraft { Name = e.Key, Value = e.Value })],
+        Priority = ProcessPriorities.All.FirstOrDefault(p => p.Equals(service.Priority, StringComparison.OrdinalIgnoreCase)) ?? service.Priority,
+        Affinity = service.Affinity,
+        StartDelaySeconds = service.StartDelay == TimeSpan.Zero ? null : Seconds(service.StartDelay),
+        PreStart = HookDraft.From(service.PreStart),
+        PostStart = HookDraft.From(service.PostStart),
+        PostStop = HookDraft.From(service.PostStop),
+        LogMaxFileMebibytes = Mebibytes(service.Logs.MaxFileBytes),
+        LogMaxFiles = service.Logs.MaxFiles,
+        LogRollDaily = service.Logs.RollDaily,
+        LogKeepDays = service.Logs.KeepDays,
         RestartEnabled = service.Restart.Enabled,
         RestartInitialDelaySeconds = Seconds(service.Restart.InitialDelay),
         RestartMaxDelaySeconds = Seconds(service.Restart.MaxDelay),
@@ -67,14 +103,18 @@ public sealed class ServiceDraft
         return _original with
         {
             Name = Name?.Trim() ?? "",
-            Kind = Kind,
+            Kind = Kind.Equals(_original.Kind, StringComparison.OrdinalIgnoreCase) ? _original.Kind : Kind,
             ServiceName = process ? null : Blank(ServiceName),
             Executable = process ? Blank(Executable) : null,
-            Arguments = process ? Lines(Arguments) : [],
+            Arguments = process ? Lines(Arguments, _original.Arguments) : [],
             WorkingDirectory = process ? Blank(WorkingDirectory) : null,
-            PreStart = process ? _original.PreStart : null,
-            PostStart = process ? _original.PostStart : null,
-            PostStop = process ? _original.PostStop : null,
+            Priority = process ? (string.Equals(Priority, _original.Priority, StringComparison.OrdinalIgnoreCase) ? _original.Priority : Blank(Priority)) : null,
+            Affinity = !process ? [] : Affinity.Count == _original.Affinity.Count && Affinity.ToHashSet().SetEquals(_original.Affinity) ? _original.Affinity : [.. Affinity.Order()],
+            StartDelay = Duration(StartDelaySeconds, _original.StartDelay) ?? TimeSpan.Zero,
+            PreStart = process ? PreStart.ToDefinition() : null,
+            PostStart = process ? PostStart.ToDefinition() : null,
+            PostStop = process ? PostStop.ToDefinition() : null,
+            Logs = process ? LogSettings() : new(),
             Environment = process
                 ? Environment.Where(v => !string.IsNullOrEmpty(v.Name) || !string.IsNullOrEmpty(v.Value)).GroupBy(v => v.Name ?? "").ToDictionary(g => g.Key, g => g.Last().Value ?? "")
                 : [],
@@ -91,14 +131,35 @@ public sealed class ServiceDraft
         };
     }
 
+    /// <summary>The log settings; the folder, which the form does not show, as it was.</summary>
+    private ServiceLogSettings LogSettings() => _original.Logs with
+    {
+        MaxFileBytes = LogMaxFileMebibytes is { } mebibytes && mebibytes == Mebibytes(_original.Logs.MaxFileBytes)
+            ? _original.Logs.MaxFileBytes
+            : LogMaxFileMebibytes is { } size && double.IsFinite(size) && Math.Abs(size) < long.MaxValue / Mebibyte ? (long)Math.Round(size * Mebibyte) : 0,
+        MaxFiles = LogMaxFiles ?? 0,
+        RollDaily = LogRollDaily,
+        KeepDays = LogKeepDays ?? 0,
+    };
+
+    private const double Mebibyte = 1024 * 1024;
+
+    private static double Mebibytes(long bytes) => bytes / Mebibyte;
+
     internal static double? Seconds(TimeSpan? value) => value?.TotalSeconds;
 
     internal static TimeSpan? Duration(double? seconds) => seconds is { } s && double.IsFinite(s) && Math.Abs(s) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(s) : null;
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    /// <summary>The duration of <paramref name="seconds"/>; <paramref name="original"/> itself when the field still shows it, so that a value loaded is sent back to the tick.</summary>
+    internal static TimeSpan? Duration(double? seconds, TimeSpan original) => seconds == Seconds(original) ? original : Duration(seconds);
 
-    private static List<string> Lines(string? text) =>
-        text is null ? [] : [.. text.ReplaceLineEndings("\n").Split('\n').Where(line => line.Length > 0)];
+    internal static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    internal static string? Joined(List<string> lines) => lines.Count == 0 ? null : string.Join('\n', lines);
+
+    /// <summary>One argument per non-empty line; <paramref name="original"/> itself when the text is still the one it was loaded as (empty arguments included).</summary>
+    internal static List<string> Lines(string? text, List<string> original) =>
+        text == Joined(original) ? original : text is null ? [] : [.. text.ReplaceLineEndings("\n").Split('\n').Where(line => line.Length > 0)];
 }
 
 public sealed class VariableDraft

@@ -76,7 +76,7 @@ public sealed class AccessibilityTests(Browser browser)
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
-    /// <summary>The node page's service form, with the validator's errors on its fields, then the preview of a valid change (not saved).</summary>
+    /// <summary>The node page's service form, with the validator's errors on its fields and its advanced options open, then the preview of a valid change (not saved).</summary>
     private static async Task<IEnumerable<string>> ServiceFormViolationsAsync(IPage page, string path)
     {
         var violations = new List<string>();
@@ -85,6 +85,9 @@ public sealed class AccessibilityTests(Browser browser)
         await page.GetByTestId("definition-review").ClickAsync();
         await Expect(page.GetByTestId("definition-name")).ToHaveAttributeAsync("aria-invalid", "true");
         violations.AddRange(await SeriousViolationsAsync(page, $"{path} with the service form showing errors"));
+        await page.GetByText("Advanced: hooks, priority, logs").ClickAsync();
+        await page.GetByTestId("field-preStart.executable").WaitForAsync();
+        violations.AddRange(await SeriousViolationsAsync(page, $"{path} with the service form's advanced options open"));
         await page.GetByText("Windows service (installed on the node)").ClickAsync();
         await page.GetByTestId("definition-service-name").WaitForAsync();
         await page.GetByTestId("definition-name").FillAsync("iis");
