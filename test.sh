@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (PostgreSQL server, Chromium, Wine, wixl and msitools, nginx, Node.js for
-# the OpenAPI linter, iproute2 for the partition tests in network namespaces, clang for the native Linux agent: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, the control plane,
+# Installs what the tests need when it is missing (PostgreSQL server, Redis, Chromium, Wine, wixl and msitools, nginx, Node.js for
+# the OpenAPI linter, iproute2 for the partition tests in network namespaces, clang for the native Linux agent: Debian packages), builds the solution and the Windows agent, and runs every test. Test servers (PostgreSQL clusters, Redis servers, the control plane,
 # agents, Chromium) are started by the tests themselves on loopback ports and stopped after them.
 set -euo pipefail
 cd "$(dirname "$0")"
