@@ -38,17 +38,27 @@ public static class AgentHubSetup
         builder.Services.AddSingleton<AgentConnectionTimes>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AgentConnectionTimes>());
 
+        builder.Services.AddAgentAuthentication<AgentCredentialHandler>();
+        builder.Services.AddAgentHubSignalR();
+        return builder;
+    }
+
+    /// <summary>
+    /// The agent scheme, checked by <typeparamref name="THandler"/> (here, or relayed to the deciding
+    /// instance), and the policy the agent hub requires.
+    /// </summary>
+    internal static IServiceCollection AddAgentAuthentication<THandler>(this IServiceCollection services)
+        where THandler : AuthenticationHandler<AuthenticationSchemeOptions>
+    {
         // The agent scheme is used only where an endpoint asks for it, never for every request.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-        builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, AgentCredentialHandler>(AgentCredentialHandler.SchemeName, _ => { });
-        builder.Services.AddAuthorizationBuilder()
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, THandler>(AgentCredentialHandler.SchemeName, _ => { });
+        services.AddAuthorizationBuilder()
             .AddPolicy(VigilPolicies.Agent, policy => policy
                 .AddAuthenticationSchemes(AgentCredentialHandler.SchemeName)
                 .RequireAuthenticatedUser());
-
-        builder.Services.AddAgentHubSignalR();
-        return builder;
+        return services;
     }
 
     /// <summary>SignalR for the agent hub: its protocols and limits, here and on an instance that relays agents.</summary>

@@ -16,10 +16,6 @@ public sealed partial class DeciderRelay(IConnectionMultiplexer redis, RedisOpti
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<RelayedReply>> _waiting = new();
     private readonly ConcurrentDictionary<string, Action> _aborts = new();
     private readonly string _replyTo = RelayChannels.ReplyTo(options.ChannelPrefix, Guid.NewGuid());
-    private long _lastAnswered;
-
-    /// <summary>When the deciding instance last answered, as a <see cref="TimeProvider"/> timestamp; 0 before it has.</summary>
-    public long LastAnswered => Interlocked.Read(ref _lastAnswered);
 
     public async Task StartAsync() =>
         await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_replyTo), (_, message) => Receive(message));
@@ -46,7 +42,6 @@ public sealed partial class DeciderRelay(IConnectionMultiplexer redis, RedisOpti
             }
 
             var reply = await answer.Task.WaitAsync(TimeoutOf(kind), time, cancellationToken);
-            Interlocked.Exchange(ref _lastAnswered, time.GetTimestamp());
             return reply.Refusal is { } refusal ? throw new HubException(refusal) : reply;
         }
         catch (TimeoutException)

@@ -61,8 +61,6 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
         return connection;
     }
 
-    public bool IsConnected => _connection?.IsConnected ?? false;
-
     public async ValueTask DisposeAsync()
     {
         if (_connection is { } connection)

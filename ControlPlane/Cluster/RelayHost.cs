@@ -1,12 +1,8 @@
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Vigil.ControlPlane.Agents;
 using Vigil.ControlPlane.Decider;
-using Vigil.ControlPlane.Security;
 using Vigil.Shared.Hubs;
 
 namespace Vigil.ControlPlane.Cluster;
@@ -47,17 +43,13 @@ internal sealed partial class RelayHost(
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => connection);
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Value);
         builder.Services.AddSingleton<DeciderRelay>();
         builder.Services.AddSingleton<IAgentSessions, RelayedAgentSessions>();
-        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-        builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, RelayedCredentialHandler>(AgentCredentialHandler.SchemeName, _ => { });
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(VigilPolicies.Agent, policy => policy.AddAuthenticationSchemes(AgentCredentialHandler.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddAgentAuthentication<RelayedCredentialHandler>();
         builder.Services.AddSingleton(agents);
         builder.Services.AddAgentHubSignalR();
-        builder.Services.AddSingleton(Options.Create(options.Value));
         builder.Services.AddAgentHubBackplane(_ => Task.FromResult<IConnectionMultiplexer>(connection));
 
         var app = builder.Build();
