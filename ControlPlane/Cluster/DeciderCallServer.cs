@@ -16,6 +16,11 @@ namespace Vigil.ControlPlane.Cluster;
 /// on the relay's channel. A relayed connection is known here from its <c>connected</c> call to its
 /// <c>disconnected</c> one; ending it (a revoked credential) is a message to the relay that holds it.
 /// Runs only on the instance that holds the decider lease: it starts after the lease is taken.
+/// A relay that dies (a crash, its host lost) says nothing about its connections, so every
+/// <see cref="RelayProbeInterval"/> each relay that holds some is probed (a message on its channel
+/// that Redis delivers to nobody once the relay's own Redis connection has closed), and the
+/// connections of a gone relay are ended here: otherwise its nodes would stay connected, and an
+/// agent restarted since would be refused as a clone of itself.
 /// </summary>
 internal sealed partial class DeciderCallServer(
     RedisConnection redisConnection,
@@ -26,18 +31,78 @@ internal sealed partial class DeciderCallServer(
     TimeProvider time,
     ILogger<DeciderCallServer> logger) : IHostedService, IDisposable
 {
+    /// <summary>How often relays holding connections are probed; their agents have long re-homed by then.</summary>
+    public static readonly TimeSpan RelayProbeInterval = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, RelayedCaller> _callers = new();
     private readonly CancellationTokenSource _stopping = new();
 
     private IConnectionMultiplexer? _redis;
+    private Task _probing = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _redis = await redisConnection.ConnectAsync(cancellationToken);
         await _redis.GetSubscriber().SubscribeAsync(RelayChannels.Decider(options.Value.ChannelPrefix), (_, message) => AnswerInBackground(message));
+        _probing = ProbeRelaysAsync(_stopping.Token);
     }
 
     public void Dispose() => _stopping.Dispose();
+
+    private async Task ProbeRelaysAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(RelayProbeInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                await EndConnectionsOfGoneRelaysAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Ends the connections of every relay that nobody listens for any more; returns how many. A relay
+    /// that cannot be probed (Redis away) is left alone: its connections end when Redis is back.
+    /// </summary>
+    internal async Task<int> EndConnectionsOfGoneRelaysAsync()
+    {
+        var ended = 0;
+        foreach (var relay in _callers.Values.Select(caller => caller.Relay).Distinct(StringComparer.Ordinal).ToList())
+        {
+            long listeners;
+            try
+            {
+                listeners = await _redis!.GetSubscriber().PublishAsync(RedisChannel.Literal(relay), JsonSerializer.Serialize(new RelayedReply(Guid.Empty, Token, null, null), RelayChannels.Json));
+            }
+            catch (RedisException)
+            {
+                continue;
+            }
+
+            if (listeners > 0)
+            {
+                continue;
+            }
+
+            var gone = _callers.Where(entry => entry.Value.Relay == relay).ToList();
+            LogRelayGone(relay, gone.Count);
+            foreach (var (connectionId, caller) in gone)
+            {
+                if (_callers.TryRemove(KeyValuePair.Create(connectionId, caller)))
+                {
+                    caller.End();
+                    await sessions.DisconnectedAsync(caller.Caller, "its relaying control plane is gone");
+                    ended++;
+                }
+            }
+        }
+
+        return ended;
+    }
 
     private long Token => decider.Token ?? 0;
 
@@ -58,10 +123,15 @@ internal sealed partial class DeciderCallServer(
             LogNotUnsubscribed(exception.Message);
         }
 
-        foreach (var caller in _callers.Values)
+        foreach (var connectionId in _callers.Keys)
         {
-            caller.End();
+            if (_callers.TryRemove(connectionId, out var caller))
+            {
+                caller.End();
+            }
         }
+
+        await _probing;
     }
 
     private void AnswerInBackground(RedisValue message) => _ = AnswerAsync(message);
@@ -175,9 +245,11 @@ internal sealed partial class DeciderCallServer(
     private sealed class RelayedCaller : IDisposable
     {
         private readonly CancellationTokenSource _ended = new();
+        private int _disposed;
 
         public RelayedCaller(RelayedConnection connection, string relay, DeciderCallServer server)
         {
+            Relay = relay;
             Caller = new AgentCaller(
                 connection.ConnectionId,
                 connection.Credential,
@@ -191,12 +263,18 @@ internal sealed partial class DeciderCallServer(
 
         public AgentCaller Caller { get; }
 
+        /// <summary>The answers channel of the relay that holds the connection.</summary>
+        public string Relay { get; }
+
         public void End() => Dispose();
 
         public void Dispose()
         {
-            _ended.Cancel();
-            _ended.Dispose();
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _ended.Cancel();
+                _ended.Dispose();
+            }
         }
     }
 
@@ -205,6 +283,9 @@ internal sealed partial class DeciderCallServer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A relayed agent call could not be answered: {Reason}")]
     private partial void LogNotAnswered(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The relaying control plane on {Relay} is gone: its {Count} agent connections are ended")]
+    private partial void LogRelayGone(string relay, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The relayed calls' channel could not be left: {Reason}")]
     private partial void LogNotUnsubscribed(string reason);

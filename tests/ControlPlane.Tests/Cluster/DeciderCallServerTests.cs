@@ -72,17 +72,7 @@ public sealed class DeciderCallServerTests : IAsyncLifetime
         var connected = await _relay.CallAsync(RelayedCallKind.Connected, connection, null, Cancellation);
         Assert.True(connected.Result!.Value.GetBoolean());
 
-        var registration = new AgentRegistration
-        {
-            ProtocolVersion = ProtocolVersions.Current,
-            NodeId = nodeId,
-            NodeName = "relayed",
-            AgentVersion = "0.1.0-test",
-            OperatingSystem = "Test OS 1.0",
-            ProcessorCount = 2,
-            HeartbeatIntervalMs = 1000,
-        };
-        var accepted = (await _relay.CallAsync(RelayedCallKind.Register, connection, registration, Cancellation)).Result!.Value.Deserialize<RegistrationAccepted>(RelayChannels.Json)!;
+        var accepted = (await _relay.CallAsync(RelayedCallKind.Register, connection, Registration(nodeId, Guid.NewGuid()), Cancellation)).Result!.Value.Deserialize<RegistrationAccepted>(RelayChannels.Json)!;
         Assert.Equal(nodeId, accepted.NodeId);
 
         var registered = connection with { NodeId = nodeId };
@@ -96,6 +86,51 @@ public sealed class DeciderCallServerTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HubException>(() => _relay.CallAsync(RelayedCallKind.Heartbeat, registered, Heartbeat(8), Cancellation));
         Assert.Contains("does not know the connection", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_connections_of_a_relay_that_is_gone_are_ended_so_its_agent_restarted_elsewhere_is_no_clone_of_itself()
+    {
+        var nodeId = Guid.NewGuid();
+        var enrolment = await TestAgentConnection.EnrollAsync(_host.Address, ControlPlaneHost.EnrollmentToken, nodeId, "re-homed");
+        var credential = (await _relay.CallAsync(RelayedCallKind.Authenticate, null, new RelayedCredential(enrolment.Credential!, "192.0.2.7", "/hubs/agent"), Cancellation))
+            .Result!.Value.Deserialize<Vigil.ControlPlane.Agents.AgentCredential>(RelayChannels.Json)!;
+        var server = _host.Get<DeciderCallServer>();
+
+        // A second relay holds the agent's connection, then dies: its Redis connection closes, and it says nothing more.
+        var dyingConnection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var dying = new DeciderRelay(dyingConnection, new RedisOptions { Configuration = _redis.Configuration }, TimeProvider.System, NullLogger<DeciderRelay>.Instance);
+        await dying.StartAsync();
+        var first = new RelayedConnection("on-the-dying-relay", credential.AgentId, credential.NodeId, credential.State, "192.0.2.7", null);
+        await dying.CallAsync(RelayedCallKind.Connected, first, null, Cancellation);
+        await dying.CallAsync(RelayedCallKind.Register, first, Registration(nodeId, Guid.NewGuid()), Cancellation);
+        Assert.Equal(0, await server.EndConnectionsOfGoneRelaysAsync());
+        dyingConnection.Dispose();
+
+        // The agent's process restarted (a new instance) and connects through the relay still alive.
+        var second = new RelayedConnection("on-the-live-relay", credential.AgentId, credential.NodeId, credential.State, "192.0.2.7", null);
+        await _relay.CallAsync(RelayedCallKind.Connected, second, null, Cancellation);
+        var restarted = Registration(nodeId, Guid.NewGuid());
+        var clone = await Assert.ThrowsAsync<HubException>(() => _relay.CallAsync(RelayedCallKind.Register, second, restarted, Cancellation));
+        Assert.Contains("Cloned node", clone.Message, StringComparison.Ordinal);
+
+        Assert.Equal(1, await server.EndConnectionsOfGoneRelaysAsync());
+        var accepted = (await _relay.CallAsync(RelayedCallKind.Register, second, restarted, Cancellation)).Result!.Value.Deserialize<RegistrationAccepted>(RelayChannels.Json)!;
+        Assert.Equal(nodeId, accepted.NodeId);
+        Assert.Equal(0, await server.EndConnectionsOfGoneRelaysAsync());
+        Assert.True(_host.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "is gone: its 1 agent connections are ended"));
+    }
+
+    private static AgentRegistration Registration(Guid nodeId, Guid instanceId) => new()
+    {
+        ProtocolVersion = ProtocolVersions.Current,
+        NodeId = nodeId,
+        InstanceId = instanceId,
+        NodeName = "relayed",
+        AgentVersion = "0.1.0-test",
+        OperatingSystem = "Test OS 1.0",
+        ProcessorCount = 2,
+        HeartbeatIntervalMs = 1000,
+    };
 
     private static AgentHeartbeat Heartbeat(long sequence) => new()
     {
