@@ -10,6 +10,8 @@ namespace Vigil.EndToEnd.Tests.Failover;
 /// through the relay: the active member's leases come from the deciding instance through Redis, its
 /// role command reaches it through the SignalR backplane, and when the relaying instance is killed
 /// the agent moves to the deciding one before its lease (the default 3 s) lapses, without a restart.
+/// When the deciding instance is killed instead, the relaying one takes over with the agent it
+/// relayed, and a rolling restart of both restarts no service.
 /// </summary>
 [Collection(TimingSensitive.Name)]
 public sealed class RelayingStandbyTests : IAsyncLifetime
@@ -106,6 +108,7 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
             second.Process);
 
         // Relayed again: another agent (the official SignalR client, JSON like the agent) connects through the relay.
+        // Until the deciding instance has subscribed again, the relay answers the upgrade with a 503.
         var otherNode = Guid.NewGuid();
         var enrolment = await TestAgentConnection.EnrollAsync(first.Url, RunningControlPlane.EnrollmentToken, otherNode, "node2");
         await HoldsAsync(
@@ -118,7 +121,7 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
                     var ack = await other.HeartbeatAsync();
                     return accepted.NodeId == otherNode && ack.Sequence > 0;
                 }
-                catch (Exception exception) when (exception is HttpRequestException or Microsoft.AspNetCore.SignalR.HubException or IOException)
+                catch (Exception exception) when (exception is HttpRequestException or Microsoft.AspNetCore.SignalR.HubException or IOException or System.Net.WebSockets.WebSocketException)
                 {
                     return false;
                 }
@@ -129,6 +132,52 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         Assert.True(ChangedSince(stateFile, stoppedAt) is null, $"restarted:{Environment.NewLine}{agent.Output}");
         Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_relaying_standby_takes_over_from_a_killed_decider_then_hands_over_at_a_planned_stop_and_the_service_never_restarts()
+    {
+        var (first, second) = await StartInstancesAsync(CrashTolerant);
+        await using var deciding = first;
+        await using var relaying = second;
+        var port = RepositoryLayout.FreePort();
+        var stateFile = Path.Combine(_folder, "web.state");
+        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
+        var (agent, nodeId) = await ConnectThroughRelayAsync(first, second, Path.Combine(_folder, "agent"), config, stateFile);
+        await CreateGroupAsync(first, nodeId);
+        await WaitUntilSettledAsync(first, agent, port, stateFile);
+        var since = DateTimeOffset.UtcNow;
+
+        // The decider crashes while the member's agent is connected through the relay: the relay stops relaying and decides.
+        await first.KillAsync();
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(20));
+        Assert.True(second.Process.OutputContains("after standing by"), second.Process.Output);
+        await HoldsAsync(() => HoldsLeaseAsync(second), "the member holds a lease from the instance that relayed it", agent, second.Process);
+        Assert.True(ChangedSince(stateFile, since) is null, $"restarted when the decider was killed:{Environment.NewLine}{agent.Output}{Environment.NewLine}{second.Process.Output}");
+
+        // A rolling restart: the killed instance comes back relaying, then the deciding one stops as planned and comes back.
+        await first.StartAgainAsync(standingBy: true);
+        await HoldsAsync(() => first.Process.OutputContains("relaying the agents"), "the first instance stands by and relays again", first.Process);
+        await second.StopGracefullyAsync();
+        await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(20));
+        await HoldsAsync(() => HoldsLeaseAsync(first), "the member holds a lease from the first instance again", agent, first.Process);
+        await second.StartAgainAsync(standingBy: true);
+        await HoldsAsync(() => second.Process.OutputContains("relaying the agents"), "the second instance stands by and relays again", second.Process);
+        await HoldsAsync(() => HoldsLeaseAsync(first), "the member still holds its lease", agent, first.Process);
+
+        Assert.True(ChangedSince(stateFile, since) is null, $"restarted in the rolling restart:{Environment.NewLine}{agent.Output}{Environment.NewLine}{first.Process.Output}");
+        Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
+        Assert.True(NetworkNamespace.Answers(null, port), "the service answers");
+    }
+
+    /// <summary>The crash-tolerant settings of the operator guide: a member's lease outlasts a crashed decider's.</summary>
+    private static readonly Dictionary<string, string?> CrashTolerant = new()
+    {
+        ["Decider__LeaseDuration"] = "00:00:03",
+        ["Decider__RenewInterval"] = "00:00:00.500",
+        ["Decider__StandbyCheckInterval"] = "00:00:00.250",
+        ["Decider__ClockSkewAllowance"] = "00:00:00.500",
+        ["Failover__Lease"] = "00:00:08",
+    };
 
     [Fact]
     public async Task An_unreachable_redis_stops_the_start_with_a_message_naming_it()
@@ -152,10 +201,10 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
             process.Output);
     }
 
-    private async Task<(RunningControlPlane Deciding, RunningControlPlane Relaying)> StartInstancesAsync()
+    private async Task<(RunningControlPlane Deciding, RunningControlPlane Relaying)> StartInstancesAsync(IReadOnlyDictionary<string, string?>? extra = null)
     {
         var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
         {
             ["Database__Provider"] = "PostgreSql",
             ["Database__ConnectionString"] = _postgres.ConnectionStringFor(database),
