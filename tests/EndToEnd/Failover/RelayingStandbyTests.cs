@@ -48,14 +48,8 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         var (first, second) = await StartInstancesAsync();
         await using var deciding = first;
         await using var relaying = second;
-        var port = RepositoryLayout.FreePort();
-        var stateFile = Path.Combine(_folder, "web.state");
-        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
-        var (agent, nodeId) = await ConnectThroughRelayAsync(first, second, Path.Combine(_folder, "agent"), config, stateFile);
+        var (agent, port, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
         var throughRelay = $"Registered with the control plane at {new Uri(second.Url, "hubs/agent")}";
-
-        await CreateGroupAsync(first, nodeId);
-        await WaitUntilSettledAsync(first, agent, port, stateFile);
         Assert.True(agent.OutputContains(throughRelay), agent.Output);
         Assert.False(
             agent.OutputContains($"Registered with the control plane at {new Uri(first.Url, "hubs/agent")}"),
@@ -80,13 +74,7 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         var (first, second) = await StartInstancesAsync();
         await using var deciding = first;
         await using var relaying = second;
-        var port = RepositoryLayout.FreePort();
-        var stateFile = Path.Combine(_folder, "web.state");
-        var agentData = Path.Combine(_folder, "agent");
-        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
-        var (agent, nodeId) = await ConnectThroughRelayAsync(first, second, agentData, config, stateFile);
-        await CreateGroupAsync(first, nodeId);
-        await WaitUntilSettledAsync(first, agent, port, stateFile);
+        var (agent, _, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
         var stoppedAt = DateTimeOffset.UtcNow;
 
         await _redis!.StopAsync(TestContext.Current.CancellationToken);
@@ -139,12 +127,7 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         var (first, second) = await StartInstancesAsync(CrashTolerant);
         await using var deciding = first;
         await using var relaying = second;
-        var port = RepositoryLayout.FreePort();
-        var stateFile = Path.Combine(_folder, "web.state");
-        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
-        var (agent, nodeId) = await ConnectThroughRelayAsync(first, second, Path.Combine(_folder, "agent"), config, stateFile);
-        await CreateGroupAsync(first, nodeId);
-        await WaitUntilSettledAsync(first, agent, port, stateFile);
+        var (agent, port, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
         var since = DateTimeOffset.UtcNow;
 
         // The decider crashes while the member's agent is connected through the relay: the relay stops relaying and decides.
@@ -217,10 +200,17 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         return (first, second);
     }
 
-    /// <summary>Enrolment is the deciding instance's; once enrolled, the agent connects through the relay.</summary>
-    private static async Task<(ProductProcess Agent, Guid NodeId)> ConnectThroughRelayAsync(
-        RunningControlPlane first, RunningControlPlane second, string agentData, string config, string stateFile)
+    /// <summary>
+    /// An agent connected through the relay, the active member of a group of one, its test service
+    /// running under its lease. Enrolment is the deciding instance's; once enrolled, the agent connects
+    /// through the relay.
+    /// </summary>
+    private async Task<(ProductProcess Agent, int Port, string StateFile)> ActiveMemberThroughRelayAsync(RunningControlPlane first, RunningControlPlane second)
     {
+        var port = RepositoryLayout.FreePort();
+        var stateFile = Path.Combine(_folder, "web.state");
+        var agentData = Path.Combine(_folder, "agent");
+        var config = AgentConfigFile.Write(_folder, TestServiceProgram.ProcessService("web", port, stateFile));
         var enrolling = first.StartAgent("node1", agentData, configFile: config);
         var nodeId = await NodeIdAsync(first);
         await enrolling.StopGracefullyAsync(TimeSpan.FromSeconds(30));
@@ -230,7 +220,9 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         var agent = first.StartAgent("node1", agentData, configFile: config, controlPlaneUrl: second.Url, nextControlPlaneUrl: first.Url);
         await Eventually.HoldsAsync(
             () => agent.OutputContains($"Registered with the control plane at {new Uri(second.Url, "hubs/agent")}"), "the agent registers through the relay", TimeSpan.FromSeconds(60));
-        return (agent, nodeId);
+        await CreateGroupAsync(first, nodeId);
+        await WaitUntilSettledAsync(first, agent, port, stateFile);
+        return (agent, port, stateFile);
     }
 
     private static async Task WaitUntilSettledAsync(RunningControlPlane first, ProductProcess agent, int port, string stateFile)
