@@ -27,6 +27,7 @@ public sealed partial class DeciderLeaseHolder(
     private DeciderLeaseState? _held;
     private long _confirmedUntil;
     private Task _renewing = Task.CompletedTask;
+    private int _renewalStarted;
     private volatile bool _disposed;
 
     /// <summary>The fencing token of the lease this instance holds; null while it holds none.</summary>
@@ -49,6 +50,10 @@ public sealed partial class DeciderLeaseHolder(
         try
         {
             await WaitForLeaseAsync(cancellationToken);
+
+            // Renewed from the moment it is held: what follows before the host has started (the relay's
+            // stop, the database's preparation, loading the state) can take longer than the lease.
+            StartRenewing();
         }
         finally
         {
@@ -111,7 +116,15 @@ public sealed partial class DeciderLeaseHolder(
     {
         // Normally taken already, between the database's preparation and the loading of the state.
         await PassAsync(cancellationToken);
-        _renewing = RenewAsync(_stopping.Token);
+        StartRenewing();
+    }
+
+    private void StartRenewing()
+    {
+        if (Interlocked.Exchange(ref _renewalStarted, 1) == 0)
+        {
+            _renewing = RenewAsync(_stopping.Token);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
