@@ -80,6 +80,11 @@ public sealed partial class RelayedAgentSessions(DeciderRelay relay, ILogger<Rel
             caller.Abort();
             throw new HubException($"{exception.Message} Connect to another control-plane address.");
         }
+        catch (OperationCanceledException) when (caller.Aborted.IsCancellationRequested)
+        {
+            // Ended meanwhile (this relay stops, or the deciding instance ended it): nobody waits for the answer.
+            throw new HubException("The connection ended.");
+        }
 
         if (_deciderOf.GetOrAdd(caller.ConnectionId, reply.DeciderToken) != reply.DeciderToken)
         {
