@@ -10,12 +10,15 @@
 # resets its reconnect backoff only after a session of 3 s, so losses closer together than that meet
 # an agent still backing off from the last one. At the end: leases that lapsed and starts of the service
 # (on any member) after the group was steady.
-#   tests/Benchmarks/run-standby.sh [TRIALS] [PACE] [SIMULATED]   (default 10, 6 and 0; run as root, like ./test.sh)
+# With a fourth argument `redis`, both instances share a throwaway redis-server too (Redis:Configuration):
+# the standby relays the agents that connect to it, and the simulated agents are spread over both addresses.
+#   tests/Benchmarks/run-standby.sh [TRIALS] [PACE] [SIMULATED] [redis]   (default 10, 6, 0 and none; run as root, like ./test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 trials="${1:-10}"
 pace="${2:-6}"
 simulated="${3:-0}"
+with_redis="${4:-}"
 key="bench-admin-api-key-0123456789abcdefghijklmnopqrstuvwxyz"
 token="bench-token-0123456789abcdef"
 work="$(mktemp -d /tmp/vigil-standby.XXXXXX)"
@@ -45,6 +48,17 @@ su postgres -c "$pg_bin/initdb -D $work/pg -U postgres --auth=trust" >/dev/null
 su postgres -c "$pg_bin/pg_ctl -D $work/pg -l $work/pg-run/server.log -o '-p $pg_port -k $work/pg-run -c listen_addresses=127.0.0.1 -c fsync=off' -w start" >/dev/null
 "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE vigil"
 
+redis_settings=()
+spread=()
+if [ "$with_redis" = redis ]; then
+  redis_port="$(free_port)"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.out" 2>&1 &
+  pids+=("$!")
+  redis_settings=("Redis__Configuration=127.0.0.1:$redis_port")
+  spread=(--spread)
+  until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+fi
+
 ports=("$(free_port)" "$(free_port)")
 start_instance() { # INDEX
   local i="$1"
@@ -55,7 +69,7 @@ start_instance() { # INDEX
       Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=vigil;Username=postgres" \
       Decider__Standby=true Decider__LeaseDuration=00:00:03 Decider__RenewInterval=00:00:00.500 \
       Decider__StandbyCheckInterval=00:00:00.250 Decider__ClockSkewAllowance=00:00:00.500 Failover__Lease=00:00:08 \
-      exec dotnet Vigil.ControlPlane.dll >>"$work/cp$i.out" 2>&1
+      exec env "${redis_settings[@]}" dotnet Vigil.ControlPlane.dll >>"$work/cp$i.out" 2>&1
   ) &
   instance_pid[$i]=$!
   pids+=("$!")
@@ -108,7 +122,7 @@ starts_before="$(starts)"
 simulator=""
 if (( simulated > 0 )); then
   dotnet tests/Benchmarks/bin/Release/net10.0/Vigil.Benchmarks.dll --token "$token" --agents "$simulated" \
-    --url "http://127.0.0.1:${ports[0]}" --url "http://127.0.0.1:${ports[1]}" --rehome \
+    --url "http://127.0.0.1:${ports[0]}" --url "http://127.0.0.1:${ports[1]}" --rehome "${spread[@]}" \
     --ramp 20s --warmup 5s --duration 3600s --output "$work/simulator.json" >"$work/simulator.out" 2>&1 &
   simulator=$!
   pids+=("$simulator")

@@ -22,7 +22,7 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
     private volatile HubConnection? _connection;
     private string? _credential;
     private long _sequence;
-    private int _address;
+    private int _address = settings.Spread ? number % settings.Urls.Count : 0;
     private bool _registered;
     private CancellationToken _stopping;
 

@@ -14,6 +14,9 @@ public sealed record SimulatorSettings
     /// <summary>Reconnect a lost connection as the agent does (the next address at once, then 0.5 s doubling to 3 s) and time it.</summary>
     public bool Rehome { get; init; }
 
+    /// <summary>Agent N connects first to address N modulo their count (several instances sharing the agents), not all to the first.</summary>
+    public bool Spread { get; init; }
+
     public string Token { get; init; } = "";
 
     public int Agents { get; init; } = 1000;
@@ -43,6 +46,8 @@ public sealed record SimulatorSettings
           --url URL            control plane base address (default http://127.0.0.1:5080); repeat it for several instances
           --rehome             reconnect a lost connection as the agent does (the next address at once,
                                then 0.5 s doubling to 3 s), and report how long agents took to register again
+          --spread             agent N connects first to address N modulo their count, not every agent to the
+                               first (enrolment still goes to the first)
           --token TOKEN        an enrollment token (e.g. the control plane's Agents:EnrollmentToken; required): each simulated agent enrols with it first
           --agents N           simulated agents, one connection each (default 1000)
           --services N         managed services each agent reports in every heartbeat (default 0): realistic
@@ -64,9 +69,9 @@ public sealed record SimulatorSettings
         var settings = Defaults;
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--rehome")
+            if (args[i] is "--rehome" or "--spread")
             {
-                settings = settings with { Rehome = true };
+                settings = args[i] == "--rehome" ? settings with { Rehome = true } : settings with { Spread = true };
                 continue;
             }
 
