@@ -45,9 +45,21 @@ public sealed partial class WindowsAccountLogon : IAccountLogon
     private static partial bool LogonUserW(string user, string? domain, string? password, int logonType, int logonProvider, out SafeAccessTokenHandle token);
 }
 
-/// <summary>Why Windows refused to log a run-as account on, with what to do for the usual causes. Pure.</summary>
+/// <summary>Why Windows refused to log a run-as account on or to start a process under it, with what to do for the usual causes. Pure.</summary>
 public static class LogonRefusal
 {
+    /// <summary>The account was logged on, but Windows refused to start the process under it.</summary>
+    public static string DescribeStart(string executable, RunAsIdentity account, int code, string message)
+    {
+        var hint = code switch
+        {
+            5 => ": the account needs the right to read and run the executable and its working directory",
+            1314 => ": the agent needs the privileges of SYSTEM to start a process under another account; run it as the LocalSystem service",
+            _ => "",
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"Windows refused to start '{executable}' under the run-as account '{account}': {message.TrimEnd('.', ' ')} (error {code}){hint}");
+    }
+
     public static string Describe(RunAsIdentity account, int code, string message)
     {
         var hint = code switch

@@ -57,9 +57,10 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAcc
     public Process Start(ProcessLaunch launch)
     {
         ProcessInformation created;
-        using (var token = LogOn(launch.RunAs))
+        var account = AccountOf(launch.RunAs);
+        using (var token = account is null ? null : logon.LogOn(account, launch.RunAs!.Password is { } stored ? RunAsPassword.Unprotect(stored) : null))
         {
-            created = CreateSuspendedProcess(launch, token);
+            created = CreateSuspendedProcess(launch, account, token);
         }
 
         ForgetEndedTrees();
@@ -108,7 +109,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAcc
     /// two launches at once (a service and another's hook) would each keep the other's output files
     /// open for their lifetime: the inheritable handles live only inside this lock.
     /// </summary>
-    private static ProcessInformation CreateSuspendedProcess(ProcessLaunch launch, SafeAccessTokenHandle? token)
+    private static ProcessInformation CreateSuspendedProcess(ProcessLaunch launch, RunAsIdentity? account, SafeAccessTokenHandle? token)
     {
         var commandLine = (WindowsCommandLine.Join(launch.Executable, launch.Arguments) + "\0").ToCharArray();
         var environment = EnvironmentBlock(launch.Environment);
@@ -126,7 +127,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAcc
                 StandardError = errors.DangerousGetHandle(),
             };
             const uint flags = CreateSuspended | CreateUnicodeEnvironment | CreateNoWindow;
-            if (token is null)
+            if (account is null || token is null)
             {
                 return CreateProcessW(launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true, flags, environment, launch.WorkingDirectory, ref startup, out var created)
                     ? created
@@ -138,9 +139,13 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAcc
             try
             {
                 startup.Desktop = ownDesktop;
-                return CreateProcessAsUserW(token, launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true, flags, environment, launch.WorkingDirectory, ref startup, out var created)
-                    ? created
-                    : throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError());
+                if (CreateProcessAsUserW(token, launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true, flags, environment, launch.WorkingDirectory, ref startup, out var created))
+                {
+                    return created;
+                }
+
+                var code = Marshal.GetLastPInvokeError();
+                throw new ServiceOperationException(LogonRefusal.DescribeStart(launch.Executable, account, code, Marshal.GetPInvokeErrorMessage(code)), key: "RunAs:User");
             }
             finally
             {
@@ -149,8 +154,8 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAcc
         }
     }
 
-    /// <summary>A token of the run-as account; null to start the process as the agent (no account, or LocalSystem, the agent's own).</summary>
-    private SafeAccessTokenHandle? LogOn(RunAsAccount? runAs)
+    /// <summary>The account to log on; null to start the process as the agent (no account, or LocalSystem, the agent's own).</summary>
+    private static RunAsIdentity? AccountOf(RunAsAccount? runAs)
     {
         if (runAs is null)
         {
@@ -159,12 +164,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAcc
 
         var account = RunAsAccounts.Parse(runAs.User)
             ?? throw new ServiceOperationException($"the run-as account '{runAs.User}' is not an account name", key: "RunAs:User");
-        if (account.Kind == RunAsKind.LocalSystem)
-        {
-            return null;
-        }
-
-        return logon.LogOn(account, runAs.Password is { } stored ? RunAsPassword.Unprotect(stored) : null);
+        return account.Kind == RunAsKind.LocalSystem ? null : account;
     }
 
     /// <summary>Ends the process's job, so its whole tree; a process without one (an earlier run of the agent started it) is killed with the children Windows still links to it.</summary>

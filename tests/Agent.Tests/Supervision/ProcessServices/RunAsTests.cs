@@ -79,6 +79,17 @@ public sealed class RunAsTests : IDisposable
     }
 
     [Fact]
+    public void A_start_refused_under_the_account_names_the_program_the_account_and_what_to_do()
+    {
+        var user = RunAsAccounts.Parse(@"CONTOSO\svc-orders")!;
+
+        Assert.Equal(
+            @"Windows refused to start 'C:\Apps\orders.exe' under the run-as account 'CONTOSO\svc-orders': Access is denied (error 5): the account needs the right to read and run the executable and its working directory",
+            LogonRefusal.DescribeStart(@"C:\Apps\orders.exe", user, 5, "Access is denied."));
+        Assert.EndsWith("run it as the LocalSystem service", LogonRefusal.DescribeStart(@"C:\Apps\orders.exe", user, 1314, "A required privilege is not held by the client."), StringComparison.Ordinal);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Where_run_as_is_not_supported_a_start_fails_with_the_reason_and_the_key_and_starts_nothing()
     {
