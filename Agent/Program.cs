@@ -1,9 +1,15 @@
 using Vigil.Agent.Hosting;
 using Vigil.Agent.Installation;
+using Vigil.Agent.Supervision.ProcessServices;
 
 if (InstallerCommands.Run(args, Console.Out, Console.Error) is { } installerStep)
 {
     return installerStep;
+}
+
+if (ProtectPasswordCommand.Run(args, Console.In, Console.Out, Console.Error) is { } protectStep)
+{
+    return protectStep;
 }
 
 HostApplicationBuilder builder;

@@ -58,7 +58,7 @@ internal interface ICredentialProtection
 internal static class CredentialProtection
 {
     public static ICredentialProtection ForThisMachine() =>
-        OperatingSystem.IsWindows() ? new MachineDpapiProtection() : new OwnerOnlyFileProtection();
+        OperatingSystem.IsWindows() ? new MachineDpapiProtection("Vigil agent credential"u8.ToArray()) : new OwnerOnlyFileProtection();
 }
 
 /// <summary>Linux and macOS: the text as is, in a file only its owner may read (see <see cref="DurableFile.WriteOwnerOnly"/>).</summary>
@@ -69,11 +69,15 @@ internal sealed class OwnerOnlyFileProtection : ICredentialProtection
     public string Unprotect(string stored) => stored;
 }
 
-/// <summary>Windows: DPAPI with the machine's key, so only this machine can read it (the agent runs as a service account).</summary>
+/// <summary>
+/// Windows: DPAPI with the machine's key, so only this machine can read it (the agent runs as a service
+/// account). <paramref name="entropy"/> tells apart what is protected for what, e.g. the agent's credential
+/// from a run-as password.
+/// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
-internal sealed class MachineDpapiProtection : ICredentialProtection
+internal sealed class MachineDpapiProtection(byte[] entropy) : ICredentialProtection
 {
-    private static readonly byte[] Entropy = "Vigil agent credential"u8.ToArray();
+    private byte[] Entropy { get; } = entropy;
 
     public string Protect(string credential) =>
         Convert.ToBase64String(ProtectedData.Protect(Encoding.UTF8.GetBytes(credential), Entropy, DataProtectionScope.LocalMachine));

@@ -14,7 +14,8 @@ public static class LocalServiceDefinitions
 {
     public const string Section = "Agent:Services";
 
-    public static (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) Read(IConfiguration configuration)
+    /// <param name="windowsNode">Whether this node runs Windows (a run-as account needs it); this machine's system when not given.</param>
+    public static (IReadOnlyList<SourcedDefinition> Accepted, IReadOnlyList<RejectedDefinition> Rejected) Read(IConfiguration configuration, bool? windowsNode = null)
     {
         var bound = new List<SourcedDefinition>();
         var rejected = new List<RejectedDefinition>();
@@ -31,7 +32,23 @@ public static class LocalServiceDefinitions
             }
         }
 
-        return Validate(bound, rejected);
+        var windows = windowsNode ?? OperatingSystem.IsWindows();
+        var (accepted, refused) = Validate(bound, rejected);
+        var runnable = new List<SourcedDefinition>();
+        var all = new List<RejectedDefinition>(refused);
+        foreach (var candidate in accepted)
+        {
+            if (RunAsRules.OnNode(candidate.Definition, windows) is { Count: > 0 } problems)
+            {
+                all.Add(Rejection(candidate, problems));
+            }
+            else
+            {
+                runnable.Add(candidate);
+            }
+        }
+
+        return (runnable, all);
     }
 
     /// <summary>Applies the shared rules (fields, limits, unique names) to already bound definitions.</summary>

@@ -10,7 +10,7 @@ namespace Vigil.ControlPlane.Configurations;
 
 /// <summary>
 /// The one way to replace a node's desired services, for the REST API and the dashboard alike: the
-/// definitions are validated, a change of what the agent executes needs Admin, a program the node's
+/// definitions are validated (a run-as password is refused: it is set on the node only), a change of what the agent executes needs Admin, a program the node's
 /// agent announced it would refuse is refused, and only then is the configuration stored.
 /// </summary>
 internal sealed class ConfigurationChanges(DesiredConfigurations configurations)
@@ -18,7 +18,7 @@ internal sealed class ConfigurationChanges(DesiredConfigurations configurations)
     /// <summary>Everything but storing: what a replacement by <paramref name="services"/> would come to.</summary>
     public async Task<ConfigurationChange> CheckAsync(NodeStatus node, IReadOnlyList<ManagedServiceDefinition> services, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var errors = ServiceDefinitionValidator.ValidateAll(services);
+        var errors = WithoutPasswords(ServiceDefinitionValidator.ValidateAll(services), services);
         if (errors.Count > 0)
         {
             return new ConfigurationChange.Invalid("The configuration is not valid.", ErrorsByPath(errors));
@@ -45,6 +45,21 @@ internal sealed class ConfigurationChanges(DesiredConfigurations configurations)
         return check is ConfigurationChange.Allowed allowed
             ? new ConfigurationChange.Stored(await configurations.SetAsync(node.Id, services, cancellationToken)) { ExecutableChanges = allowed.ExecutableChanges }
             : check;
+    }
+
+    /// <summary>The errors, with a refusal added for each run-as password: those are set on the node only.</summary>
+    private static Dictionary<int, IReadOnlyList<FieldError>> WithoutPasswords(IReadOnlyDictionary<int, IReadOnlyList<FieldError>> errors, IReadOnlyList<ManagedServiceDefinition> services)
+    {
+        var all = errors.ToDictionary(e => e.Key, e => e.Value);
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i] is { } service && RunAsRules.FromControlPlane(service) is { Count: > 0 } refusals)
+            {
+                all[i] = [.. all.GetValueOrDefault(i, []).Where(error => error.Field != refusals[0].Field), .. refusals];
+            }
+        }
+
+        return all;
     }
 
     private static Dictionary<int, IReadOnlyList<FieldError>> Refusals(IReadOnlyList<ManagedServiceDefinition> services, RemoteExecutionPolicy policy) =>
@@ -80,7 +95,7 @@ public abstract record ConfigurationChange
     {
         public NeedsAdmin(IReadOnlyList<string> services) => ExecutableChanges = services;
 
-        public string Detail => $"The executable, arguments, working directory, environment, command probes or hooks of {string.Join(", ", ExecutableChanges)} would change; ask an admin.";
+        public string Detail => $"The executable, arguments, working directory, environment, run-as account, command probes or hooks of {string.Join(", ", ExecutableChanges)} would change; ask an admin.";
     }
 
     public const string NeedsAdminTitle = "Changing what an agent executes requires Admin.";

@@ -31,7 +31,9 @@ public static class ConfigurationsApi
             .WithDescription("""
                 The agent applies them at once when connected, or when it next connects. Each change gets the next version number.
 
-                Changing what an agent executes (a process service's executable, arguments, working directory or environment, a command probe, an activation hook) requires Admin, and is audited with the services concerned; an Operator may change everything else and remove services.
+                Changing what an agent executes (a process service's executable, arguments, working directory, environment or run-as account, a command probe, an activation hook) requires Admin, and is audited with the services concerned; an Operator may change everything else and remove services.
+
+                A run-as account (`runAs.user`) may be one without a password (a group managed service account, a virtual account, LocalService, NetworkService); `runAs.password` is always refused with 400, in clear or protected, and never stored or returned: a password is set in the agent's own configuration on the node.
 
                 An agent runs a program defined here only where its own configuration allows it (`Agent:RemoteExecution`, none by default): a definition the node's agent would refuse is refused with 400, `errors` naming the field and the agent's setting. An agent that has not announced its setting (not connected since the control plane started) decides when it applies the configuration, and reports each refusal as a `ConfigRejected` event.
                 """)

@@ -5,7 +5,7 @@ namespace Vigil.ControlPlane.Configurations;
 
 /// <summary>
 /// What in a desired configuration makes an agent run a program: a process's executable, arguments,
-/// working directory, environment and lifecycle hooks, command probes, and activation hooks. Changing it is an Admin
+/// working directory, environment, run-as account and lifecycle hooks, command probes, and activation hooks. Changing it is an Admin
 /// action; an Operator may change everything else (restart policy, other probes, Windows services)
 /// and remove services.
 /// </summary>
@@ -39,6 +39,7 @@ internal static class ExecutableContent
             Arguments = process ? service.Arguments : [],
             WorkingDirectory = process ? service.WorkingDirectory : null,
             Environment = process ? service.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToList() : [],
+            RunAs = process ? service.RunAs?.User : null,
             PreStart = process ? service.PreStart : null,
             PostStart = process ? service.PostStart : null,
             PostStop = process ? service.PostStop : null,

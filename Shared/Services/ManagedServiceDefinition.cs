@@ -38,6 +38,9 @@ public sealed record ManagedServiceDefinition
     /// <summary>process: the processors (0-based indexes) the process may run on; any when empty.</summary>
     public List<int> Affinity { get; init => field = value ?? []; } = [];
 
+    /// <summary>process, on Windows: the account the process runs under; the agent's own when not set.</summary>
+    public RunAsAccount? RunAs { get; init; }
+
     /// <summary>process: how long a graceful stop (SIGTERM / Ctrl+C) may take before the process tree is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

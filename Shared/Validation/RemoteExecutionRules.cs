@@ -7,7 +7,8 @@ namespace Vigil.Shared.Validation;
 /// What an agent refuses in a service definition that comes from the control plane: every program it
 /// would run (a process's executable and its lifecycle hooks, a command probe's program, an activation hook) must be a full
 /// path allowed by the agent's <see cref="RemoteExecutionPolicy"/>, a command probe may not be script
-/// text, and the log folder stays the agent's default. Fields are named as in
+/// text, the log folder stays the agent's default, and a run-as account needs a Windows node and has no
+/// password (<see cref="RunAsRules"/>). Fields are named as in
 /// <see cref="ServiceDefinitionValidator"/>. The agent enforces it; the control plane uses it to
 /// answer at once.
 /// </summary>
@@ -28,6 +29,9 @@ public static class RemoteExecutionRules
             {
                 errors.Add(new("Logs:Directory", "cannot be set by the control plane: the agent writes the logs of a service it was given under its own data folder"));
             }
+
+            errors.AddRange(RunAsRules.FromControlPlane(service));
+            errors.AddRange(RunAsRules.OnNode(service, policy.WindowsPaths));
         }
 
         for (var i = 0; i < service.Probes.Count; i++)

@@ -61,6 +61,11 @@ public static class ServiceDefinitionValidator
                 RequireText(errors, "ServiceName", service.ServiceName, 256);
                 RequirePositive(errors, "OperationTimeout", service.OperationTimeout, MaxTimeout);
                 RefuseLifecycleHooks(errors, service);
+                if (service.RunAs is not null)
+                {
+                    errors.Add(new(RunAsRules.Field, $"is for '{ServiceKinds.Process}' services only: a Windows service's account is set in its own configuration (services.msc or sc.exe config obj=)"));
+                }
+
                 break;
             case ServiceKinds.Process:
                 ValidateProcess(errors, service);
@@ -126,6 +131,7 @@ public static class ServiceDefinitionValidator
             errors.Add(new("Affinity", Invariant($"must list distinct processor indexes from 0 to {ProcessPriorities.MaxProcessorIndex} (was [{string.Join(", ", service.Affinity.Take(8))}{(service.Affinity.Count > 8 ? ", …" : "")}])")));
         }
 
+        RunAsRules.Validate(errors, service.RunAs);
         ValidateLifecycleHook(errors, "PreStart", service.PreStart);
         ValidateLifecycleHook(errors, "PostStart", service.PostStart);
         ValidateLifecycleHook(errors, "PostStop", service.PostStop);

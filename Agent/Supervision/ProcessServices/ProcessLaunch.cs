@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using Vigil.Shared.Services;
+
 namespace Vigil.Agent.Supervision.ProcessServices;
 
 /// <summary>
 /// Everything needed to start a process-kind service. <see cref="BoundToAgent"/>: the process must not
 /// outlive the agent (a failover-group member with isolation Stop, which only the agent can fence).
+/// <see cref="RunAs"/>: the Windows account to start it under, its password still protected; the agent's own when null.
 /// </summary>
 public sealed record ProcessLaunch(
     string Executable,
@@ -12,7 +15,8 @@ public sealed record ProcessLaunch(
     IReadOnlyDictionary<string, string> Environment,
     string StandardOutputLog,
     string StandardErrorLog,
-    bool BoundToAgent = false);
+    bool BoundToAgent = false,
+    RunAsAccount? RunAs = null);
 
 /// <summary>
 /// Starts processes with their output going straight to log files (so a service can outlive the

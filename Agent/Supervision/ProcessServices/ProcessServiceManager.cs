@@ -146,7 +146,7 @@ public sealed partial class ProcessServiceManager : IServiceManager
             }
 
             Directory.CreateDirectory(_folders.Logs);
-            var launch = new ProcessLaunch(executable, expanded.Arguments, workingDirectory, expanded.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog, _boundToAgent());
+            var launch = new ProcessLaunch(executable, expanded.Arguments, workingDirectory, expanded.Environment, _folders.StandardOutputLog, _folders.StandardErrorLog, _boundToAgent(), _definition.RunAs);
             try
             {
                 _process = _launcher.Start(launch);

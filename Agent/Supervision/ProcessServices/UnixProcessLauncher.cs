@@ -31,7 +31,9 @@ public sealed partial class UnixProcessLauncher : IProcessLauncher
 
     public ReferenceSyntax References => ReferenceSyntax.Unix;
 
-    public Process Start(ProcessLaunch launch) => _thread.Run(() => StartHere(launch));
+    public Process Start(ProcessLaunch launch) => launch.RunAs is null
+        ? _thread.Run(() => StartHere(launch))
+        : throw new Runtime.ServiceOperationException("a run-as account is supported on Windows nodes only", key: "RunAs");
 
     private static Process StartHere(ProcessLaunch launch)
     {

@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Vigil.Agent.Supervision.Runtime;
+using Vigil.Shared.Services;
 
 namespace Vigil.Agent.Supervision.ProcessServices;
 
@@ -18,9 +20,14 @@ namespace Vigil.Agent.Supervision.ProcessServices;
 /// let them outlive the agent. Where the job cannot be had (the agent runs in a job that forbids
 /// nesting), the process runs without one, with a warning.
 /// </para>
+/// <para>
+/// A process with a run-as account starts with CreateProcessAsUser under a token of that account
+/// (<see cref="IAccountLogon"/>), in a window station and desktop of its logon session (the agent's are not
+/// open to it), and otherwise as any other: suspended, in its job, with the same output files.
+/// </para>
 /// </summary>
 [SupportedOSPlatform("windows")]
-public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILogger logger) : IProcessLauncher
+public sealed partial class WindowsProcessLauncher(IConsoleControl console, IAccountLogon logon, ILogger logger) : IProcessLauncher
 {
     private const uint CreateSuspended = 0x00000004;
     private const uint CreateUnicodeEnvironment = 0x00000400;
@@ -41,7 +48,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
     private readonly Dictionary<int, ProcessTree> _trees = [];
 
     public WindowsProcessLauncher(ILogger logger)
-        : this(new WindowsConsole(), logger)
+        : this(new WindowsConsole(), new WindowsAccountLogon(), logger)
     {
     }
 
@@ -49,7 +56,13 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
 
     public Process Start(ProcessLaunch launch)
     {
-        var created = CreateSuspendedProcess(launch);
+        ProcessInformation created;
+        var account = AccountOf(launch.RunAs);
+        using (var token = account is null ? null : logon.LogOn(account, launch.RunAs!.Password is { } stored ? RunAsPassword.Unprotect(stored) : null))
+        {
+            created = CreateSuspendedProcess(launch, account, token);
+        }
+
         ForgetEndedTrees();
         var handle = new SafeProcessHandle(created.Process, ownsHandle: true);
         var job = Contain(handle, created.ProcessId, launch);
@@ -96,7 +109,7 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
     /// two launches at once (a service and another's hook) would each keep the other's output files
     /// open for their lifetime: the inheritable handles live only inside this lock.
     /// </summary>
-    private static ProcessInformation CreateSuspendedProcess(ProcessLaunch launch)
+    private static ProcessInformation CreateSuspendedProcess(ProcessLaunch launch, RunAsIdentity? account, SafeAccessTokenHandle? token)
     {
         var commandLine = (WindowsCommandLine.Join(launch.Executable, launch.Arguments) + "\0").ToCharArray();
         var environment = EnvironmentBlock(launch.Environment);
@@ -113,14 +126,45 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
                 StandardOutput = output.DangerousGetHandle(),
                 StandardError = errors.DangerousGetHandle(),
             };
-            if (!CreateProcessW(launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true,
-                    CreateSuspended | CreateUnicodeEnvironment | CreateNoWindow, environment, launch.WorkingDirectory, ref startup, out var created))
+            const uint flags = CreateSuspended | CreateUnicodeEnvironment | CreateNoWindow;
+            if (account is null || token is null)
             {
-                throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError());
+                return CreateProcessW(launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true, flags, environment, launch.WorkingDirectory, ref startup, out var created)
+                    ? created
+                    : throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError());
             }
 
-            return created;
+            // An empty desktop name: Windows gives the process the window station and desktop of its own logon session.
+            var ownDesktop = Marshal.StringToHGlobalUni("");
+            try
+            {
+                startup.Desktop = ownDesktop;
+                if (CreateProcessAsUserW(token, launch.Executable, commandLine, IntPtr.Zero, IntPtr.Zero, inheritHandles: true, flags, environment, launch.WorkingDirectory, ref startup, out var created))
+                {
+                    return created;
+                }
+
+                var code = Marshal.GetLastPInvokeError();
+                throw new ServiceOperationException(LogonRefusal.DescribeStart(launch.Executable, account, code, Marshal.GetPInvokeErrorMessage(code)), key: "RunAs:User");
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(ownDesktop);
+            }
         }
+    }
+
+    /// <summary>The account to log on; null to start the process as the agent (no account, or LocalSystem, the agent's own).</summary>
+    private static RunAsIdentity? AccountOf(RunAsAccount? runAs)
+    {
+        if (runAs is null)
+        {
+            return null;
+        }
+
+        var account = RunAsAccounts.Parse(runAs.User)
+            ?? throw new ServiceOperationException($"the run-as account '{runAs.User}' is not an account name", key: "RunAs:User");
+        return account.Kind == RunAsKind.LocalSystem ? null : account;
     }
 
     /// <summary>Ends the process's job, so its whole tree; a process without one (an earlier run of the agent started it) is killed with the children Windows still links to it.</summary>
@@ -277,6 +321,14 @@ public sealed partial class WindowsProcessLauncher(IConsoleControl console, ILog
     [return: MarshalAs(UnmanagedType.Bool)]
     private static extern bool CreateProcessW(
         string applicationName, [In, Out] char[] commandLine, IntPtr processAttributes, IntPtr threadAttributes,
+        [MarshalAs(UnmanagedType.Bool)] bool inheritHandles, uint creationFlags, string environment,
+        string currentDirectory, ref StartupInfo startupInfo, out ProcessInformation processInformation);
+
+    [DllImport("advapi32.dll", SetLastError = true, CharSet = CharSet.Unicode)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static extern bool CreateProcessAsUserW(
+        SafeAccessTokenHandle token, string applicationName, [In, Out] char[] commandLine, IntPtr processAttributes, IntPtr threadAttributes,
         [MarshalAs(UnmanagedType.Bool)] bool inheritHandles, uint creationFlags, string environment,
         string currentDirectory, ref StartupInfo startupInfo, out ProcessInformation processInformation);
 

@@ -109,6 +109,7 @@ public sealed class ServiceDraft
             Arguments = process ? Lines(Arguments, _original.Arguments) : [],
             WorkingDirectory = process ? Blank(WorkingDirectory) : null,
             Priority = process ? (string.Equals(Priority, _original.Priority, StringComparison.OrdinalIgnoreCase) ? _original.Priority : Blank(Priority)) : null,
+            RunAs = process ? _original.RunAs : null,
             Affinity = !process ? [] : Affinity.Count == _original.Affinity.Count && Affinity.ToHashSet().SetEquals(_original.Affinity) ? _original.Affinity : [.. Affinity.Order()],
             StartDelay = Duration(StartDelaySeconds, _original.StartDelay) ?? TimeSpan.Zero,
             PreStart = process ? PreStart.ToDefinition() : null,

@@ -70,7 +70,7 @@ public static class NssmDefinition
 
         if (keys.TryGetValue(serviceKey, out var serviceValues) && Text(serviceValues, "ObjectName") is { } account && !account.Equals("LocalSystem", StringComparison.OrdinalIgnoreCase))
         {
-            notes.Add($"The service runs as {account}: Vigil's process services run as the agent's account.");
+            notes.Add($"The service runs as {account}: not carried over; set RunAs in the definition (an account with a password only in the node's own configuration, with the password protected by the agent's protect-password command).");
         }
 
         foreach (var (name, value) in parameters)

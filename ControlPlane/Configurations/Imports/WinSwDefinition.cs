@@ -30,7 +30,7 @@ public static partial class WinSwDefinition
     /// <summary>Why the elements Vigil does not carry over are left out.</summary>
     private static readonly Dictionary<string, string> LeftOut = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["serviceaccount"] = "the service account: Vigil's process services run as the agent's account",
+        ["serviceaccount"] = "the service account: not carried over; set RunAs in the definition (an account with a password only in the node's own configuration, with the password protected by the agent's protect-password command)",
         ["depend"] = "service dependencies: put dependent services in the order the agent starts them, or in one failover group",
         ["startmode"] = "the start mode: the agent starts the services it manages",
         ["prestop"] = "the pre-stop hook: the agent runs PreStart, PostStart and PostStop hooks only",

@@ -78,6 +78,41 @@ public sealed class ConfigurationChangesTests : IAsyncLifetime
         Assert.Contains("'/bin/sh' is not allowed", Assert.Single(hookRefusal.Errors["services[0].preStart.executable"]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_run_as_password_is_refused_from_the_control_plane_without_being_repeated_or_stored()
+    {
+        var changes = _host.Get<ConfigurationChanges>();
+
+        var inClear = await changes.ReplaceAsync(Node(), [Web() with { RunAs = new RunAsAccount { User = @"CONTOSO\svc-web", Password = "Winter2026!" } }], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
+        var protectedOne = await changes.ReplaceAsync(Node(), [Web() with { RunAs = new RunAsAccount { User = @"CONTOSO\svc-web", Password = "dpapi:AQAAANCM" } }], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
+
+        foreach (var change in new[] { inClear, protectedOne })
+        {
+            var refusal = Assert.Single(Assert.IsType<ConfigurationChange.Invalid>(change).Errors);
+            Assert.Equal("services[0].runAs.password", refusal.Key);
+            var message = Assert.Single(refusal.Value);
+            Assert.StartsWith("cannot be set by the control plane: a run-as password is set in the agent's own configuration on the node", message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Winter2026!", message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, (await _host.Get<DesiredConfigurations>().GetAsync(_agent.NodeId, TestContext.Current.CancellationToken)).Version);
+    }
+
+    [Fact]
+    public async Task A_run_as_account_needs_an_admin_to_change_and_a_windows_node_to_run()
+    {
+        var changes = _host.Get<ConfigurationChanges>();
+        await changes.ReplaceAsync(Node(), [Web()], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
+        var withAccount = Web() with { RunAs = new RunAsAccount { User = "LocalService" } };
+
+        var byOperator = await changes.CheckAsync(Node(), [withAccount], User(VigilRoles.Operator), TestContext.Current.CancellationToken);
+        var byAdmin = await changes.CheckAsync(Node(), [withAccount], User(VigilRoles.Admin), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["web"], Assert.IsType<ConfigurationChange.NeedsAdmin>(byOperator).ExecutableChanges);
+        var refusal = Assert.IsType<ConfigurationChange.Invalid>(byAdmin);
+        Assert.Contains("is supported on Windows nodes only", Assert.Single(refusal.Errors["services[0].runAs"]), StringComparison.Ordinal);
+    }
+
     private NodeStatus Node() => _host.Get<NodeRegistry>().Find(_agent.NodeId)!;
 
     private static ClaimsPrincipal User(string role) => new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "someone"), new Claim(ClaimTypes.Role, role)], "test"));

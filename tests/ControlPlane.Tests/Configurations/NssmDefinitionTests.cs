@@ -50,7 +50,7 @@ public sealed class NssmDefinitionTests
         Assert.Equal(new RestartSettings { Enabled = true, InitialDelay = TimeSpan.FromSeconds(2) }, service.Restart);
         Assert.Empty(Vigil.Shared.Validation.ServiceDefinitionValidator.Validate(service));
 
-        Assert.Contains(@"The service runs as .\svc-app: Vigil's process services run as the agent's account.", notes);
+        Assert.Contains(notes, n => n.StartsWith(@"The service runs as .\svc-app: not carried over; set RunAs in the definition", StringComparison.Ordinal));
         Assert.Equal(ProcessPriorities.AboveNormal, service.Priority);
         Assert.DoesNotContain(notes, n => n.Contains("AppPriority", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("Actions for particular exit codes", StringComparison.Ordinal));

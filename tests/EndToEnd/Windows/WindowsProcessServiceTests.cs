@@ -11,7 +11,8 @@ namespace Vigil.EndToEnd.Tests.Windows;
 /// The agent published for win-x64 runs as a Windows service under Wine and supervises process-kind
 /// services running the win-x64 test service: they write their output to the log files, a stop asks
 /// by Ctrl+C (and leaves the agent running), a stop that times out ends the whole process tree (its
-/// job object), and a member bound to the agent dies when the agent is killed.
+/// job object), a member bound to the agent dies when the agent is killed, and a service under a run-as
+/// account that cannot be used fails to start with the reason.
 /// </summary>
 public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<WineHost>
 {
@@ -87,6 +88,54 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
         {
             await wine.StopServiceAsync(AgentService);
             await wine.DeleteServiceAsync(AgentService);
+        }
+    }
+
+    /// <summary>
+    /// Wine cannot run a process under another account: its LogonUser hands out a token that
+    /// CreateProcessAsUser refuses ("Invalid handle"); a Windows that refuses the logon itself is reported
+    /// the same way, naming the account and the key.
+    /// </summary>
+    [Fact]
+    public async Task A_run_as_account_that_cannot_be_used_fails_the_start_with_the_reason_and_the_agent_runs_on()
+    {
+        await using var controlPlane = await RunningControlPlane.StartAsync();
+        using var api = new NodesApi(controlPlane.Url);
+        var folder = RepositoryLayout.NewTemporaryDirectory("wine-runas");
+        var (ordersPort, plainPort) = (RepositoryLayout.FreePort(), RepositoryLayout.FreePort());
+        var config = WineNode.WriteConfig(
+            folder,
+            controlPlane.Url,
+            NodeName,
+            ProcessService("orders", ordersPort, Path.Combine(folder, "orders.state"), TimeSpan.FromSeconds(10)) with
+            {
+                RunAs = new RunAs(@"CONTOSO\gmsa-orders$"),
+                Restart = new { MaxRestarts = 1, InitialDelay = "00:00:00.200" },
+            },
+            ProcessService("plain", plainPort, Path.Combine(folder, "plain.state"), TimeSpan.FromSeconds(10)));
+
+        await wine.CreateServiceAsync(AgentService, wine.AgentExe, "--config", WineHost.WindowsPath(config));
+        try
+        {
+            await wine.StartServiceAsync(AgentService);
+            await WineNode.WaitForHealthAsync(api, NodeName, "plain", "Healthy", folder);
+            await WineNode.WaitForHealthAsync(api, NodeName, "orders", "Failed", folder);
+
+            var reason = (await api.ServiceAsync(NodeName, "orders"))!.Value.GetProperty("reason").GetString() ?? "";
+            Assert.True(
+                reason.Contains(@"under the run-as account 'CONTOSO\gmsa-orders$'", StringComparison.Ordinal) || reason.Contains(@"log on the run-as account 'CONTOSO\gmsa-orders$'", StringComparison.Ordinal),
+                reason);
+            Assert.True(reason.Contains("(Agent:Services:0:RunAs:User)", StringComparison.Ordinal), reason);
+            Assert.Empty(wine.ProcessesRunning("--name orders"));
+            Assert.Equal("RUNNING", await wine.StateOfAsync(AgentService));
+            Assert.Equal("Alive", await api.LivenessOfAsync(NodeName));
+            Assert.Equal("Healthy", await api.HealthOfAsync(NodeName, "plain"));
+        }
+        finally
+        {
+            await wine.StopServiceAsync(AgentService);
+            await wine.DeleteServiceAsync(AgentService);
+            StrayProcesses.KillMentioning(folder);
         }
     }
 
@@ -185,6 +234,8 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
 
     private sealed record Hook(string Executable, string[] Arguments);
 
+    private sealed record RunAs(string User);
+
     /// <summary>A process service as the agent's configuration file has it (null fields are left out).</summary>
     private sealed record ProcessDefinition
     {
@@ -207,6 +258,9 @@ public sealed class WindowsProcessServiceTests(WineHost wine) : IClassFixture<Wi
 
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public Hook? PostStop { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public RunAs? RunAs { get; init; }
     }
 
     /// <summary>Sends an operator command to the node and waits until it succeeded.</summary>
