@@ -68,6 +68,11 @@ public static class MessageValidator
         RequireRange(errors, "host.uptimeSeconds", host.UptimeSeconds, 0, MessageLimits.UptimeSecondsMax);
         ValidateVolumes(errors, host.Volumes);
         ValidateServices(errors, heartbeat.Services);
+        if (heartbeat.ServicesUnchanged && heartbeat.Services is { Count: > 0 })
+        {
+            errors.Add(new("services", "must be empty when servicesUnchanged is true"));
+        }
+
         ValidateRoles(errors, heartbeat.Roles);
         return errors;
     }

@@ -21,7 +21,7 @@ namespace Vigil.Benchmarks.Heartbeats;
 /// <summary>
 /// The control plane's work for one heartbeat, step by step, in one process: reading the MessagePack
 /// frame, validating it, recording it in the <see cref="NodeRegistry"/>, and the alert filter's
-/// comparison. The heartbeats are the simulator's, so the figures match what the agent simulator sends.
+/// comparison, for heartbeats with no services, with 10, and with 10 said to be unchanged. The services are the simulator's, so the figures match what the agent simulator sends.
 ///   dotnet Vigil.Benchmarks.dll heartbeat-path [BenchmarkDotNet options, e.g. --filter *Parse*]
 /// </summary>
 [MemoryDiagnoser]
@@ -38,8 +38,9 @@ public class HeartbeatPathBenchmark
     private HeartbeatSignals _signals = null!;
     private int _next;
 
-    [Params(0, 10)]
-    public int Services { get; set; }
+    /// <summary>What the heartbeats carry: no services, 10 services, or 10 services the agent says are unchanged.</summary>
+    [Params("none", "10", "10 unchanged")]
+    public string Services { get; set; } = "10";
 
     public static int Run(string[] args)
     {
@@ -50,7 +51,9 @@ public class HeartbeatPathBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _heartbeats = [.. _nodeIds.Select(_ => Heartbeat(new SimulatedServices(Services), 1))];
+        var count = Services == "none" ? 0 : 10;
+        var full = _nodeIds.Select(_ => Heartbeat(new SimulatedServices(count), 1)).ToArray();
+        _heartbeats = Services == "10 unchanged" ? [.. full.Select(h => h with { Sequence = 2, Services = [], ServicesUnchanged = true })] : full;
         _frames = [.. _heartbeats.Select(Frame)];
         _registry = new NodeRegistry(TimeProvider.System, Options.Create(new LivenessPolicy()), new NodeJournal(), new NodeChangeFeed(TimeProvider.System, TimeSpan.FromMilliseconds(250)), NullLogger<NodeRegistry>.Instance);
         _signals = new HeartbeatSignals(TimeSpan.FromSeconds(15));
@@ -66,6 +69,13 @@ public class HeartbeatPathBenchmark
                 ProcessorCount = 4,
                 HeartbeatIntervalMs = 1000,
             }, id.ToString());
+        }
+
+        // The list the unchanged heartbeats refer to, as the first heartbeat after registering carries it.
+        for (var node = 0; node < Nodes; node++)
+        {
+            _registry.TryRecordHeartbeat(_nodeIds[node], _nodeIds[node].ToString(), full[node], out _);
+            _signals.Observe(_nodeIds[node], "bench", full[node], DateTimeOffset.UnixEpoch);
         }
     }
 
@@ -84,7 +94,7 @@ public class HeartbeatPathBenchmark
     public bool Record()
     {
         var node = Next();
-        return _registry.TryRecordHeartbeat(_nodeIds[node], _nodeIds[node].ToString(), _heartbeats[node]);
+        return _registry.TryRecordHeartbeat(_nodeIds[node], _nodeIds[node].ToString(), _heartbeats[node], out _);
     }
 
     [Benchmark]
