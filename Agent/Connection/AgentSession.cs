@@ -11,6 +11,7 @@ using Vigil.Agent.Supervision;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Hubs;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Protocol;
 using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
 
@@ -18,7 +19,8 @@ namespace Vigil.Agent.Connection;
 
 /// <summary>
 /// The work of one registered connection, three loops side by side: heartbeats every interval
-/// (never queued; at once when a failover role wants its lease or a member's health changed), the
+/// (never queued; at once when a failover role wants its lease or a member's health changed; the
+/// service list only when <see cref="ServiceListSending"/> says so), the
 /// outbox's events in order until the control plane confirms them, and the desired configuration
 /// whenever the control plane says it changed. The first loop to fail ends the session; the
 /// connection loop then reconnects. Commands are carried out beside the loops and answered on the
@@ -42,6 +44,7 @@ internal sealed partial class AgentSession(
     private readonly SemaphoreSlim _configurationChanged = new(0, 1);
     private IReadOnlyList<VolumeReport> _volumes = [];
     private long _volumesReadAt = long.MinValue;
+    private ServiceListSending _serviceList = new();
 
     public TimeSpan CallTimeout => TimeSpan.FromTicks(Math.Max(options.HeartbeatInterval.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
 
@@ -68,6 +71,7 @@ internal sealed partial class AgentSession(
 
     public async Task RunAsync(RegistrationAccepted accepted, Func<long> nextSequence, CancellationToken cancellationToken)
     {
+        _serviceList = ServiceListSending.After(accepted);
         roles.HeartbeatWanted += WantHeartbeat;
         roles.LearnMemberships(accepted.Memberships ?? []);
         outbox.ContinueAbove(accepted.LastEventSequence);
@@ -108,14 +112,17 @@ internal sealed partial class AgentSession(
     {
         var sentAt = roles.Now;
         var reports = services.Reports();
-        var heartbeat = new AgentHeartbeat
-        {
-            Sequence = nextSequence(),
-            Host = metrics.Read() with { Volumes = Volumes() },
-            Services = reports,
-            Roles = roles.Reports(name => reports.Any(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && r.State is not (ServiceState.Stopped or ServiceState.Unknown))),
-        };
+        var heartbeat = _serviceList.Fill(
+            new AgentHeartbeat
+            {
+                Sequence = nextSequence(),
+                Host = metrics.Read() with { Volumes = Volumes() },
+                Roles = roles.Reports(name => reports.Any(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && r.State is not (ServiceState.Stopped or ServiceState.Unknown))),
+            },
+            reports,
+            sentAt);
         var ack = await client.Heartbeat(heartbeat).WaitAsync(CallTimeout, time, cancellationToken);
+        _serviceList = _serviceList.Acknowledged(heartbeat.ServicesUnchanged ? null : reports, ack, sentAt);
         roles.Renew(ack.Leases ?? [], sentAt);
     }
 

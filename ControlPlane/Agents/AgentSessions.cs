@@ -99,6 +99,7 @@ internal sealed partial class AgentSessions(
             ConfigVersion = node.ConfigVersion,
             LastEventSequence = node.LastEventSequence,
             Memberships = failover.MembershipsOf(node.Id),
+            ServicesOnlyWhenChanged = true,
         };
     }
 
@@ -115,7 +116,7 @@ internal sealed partial class AgentSessions(
             throw Refuse(caller, MessageValidator.Describe("heartbeat", errors), nodeId);
         }
 
-        if (!registry.TryRecordHeartbeat(nodeId, caller.ConnectionId, heartbeat))
+        if (!registry.TryRecordHeartbeat(nodeId, caller.ConnectionId, heartbeat, out var servicesWanted))
         {
             throw Refuse(caller, NotTheNodesConnection, nodeId);
         }
@@ -127,7 +128,7 @@ internal sealed partial class AgentSessions(
             throw Refuse(caller, NotTheNodesConnection, nodeId);
         }
 
-        return new HeartbeatAck { Sequence = heartbeat.Sequence, Leases = leases };
+        return new HeartbeatAck { Sequence = heartbeat.Sequence, Leases = leases, SendServices = servicesWanted };
     }
 
     public async Task<EventsAck> ReportEventsAsync(AgentCaller caller, AgentEventBatch batch)

@@ -8,7 +8,8 @@ namespace Vigil.ControlPlane.Alerts;
 /// Turns the heartbeats of a node into alert signals: a service's health only when it changes (and
 /// once when first seen, so that alerts carried over a restart can clear), and metric readings at
 /// most once per <paramref name="metricInterval"/> per node. Between changes a heartbeat costs a
-/// comparison per service and raises nothing.
+/// comparison per service and raises nothing; one that says its services are unchanged costs nothing
+/// for them, and the readings take the process figures of the last list the node sent.
 /// </summary>
 public sealed class HeartbeatSignals(TimeSpan metricInterval)
 {
@@ -20,11 +21,16 @@ public sealed class HeartbeatSignals(TimeSpan metricInterval)
         var signals = new List<AlertSignal>();
         lock (watch)
         {
-            CompareServices(watch, nodeId, nodeName, heartbeat.Services, now, signals);
+            if (!heartbeat.ServicesUnchanged)
+            {
+                CompareServices(watch, nodeId, nodeName, heartbeat.Services, now, signals);
+                watch.Services = heartbeat.Services;
+            }
+
             if (now >= watch.NextReadingAt)
             {
                 watch.NextReadingAt = now + metricInterval;
-                Read(nodeId, nodeName, heartbeat, now, signals);
+                Read(nodeId, nodeName, heartbeat.Host, watch.Services, now, signals);
             }
         }
 
@@ -37,8 +43,9 @@ public sealed class HeartbeatSignals(TimeSpan metricInterval)
     private static void CompareServices(
         NodeWatch watch, Guid nodeId, string nodeName, IReadOnlyList<ServiceReport> services, DateTimeOffset now, List<AlertSignal> signals)
     {
-        foreach (var service in services)
+        for (var i = 0; i < services.Count; i++)
         {
+            var service = services[i];
             var known = watch.Health.TryGetValue(service.Name, out var before);
             if (known && before == service.Health)
             {
@@ -65,6 +72,12 @@ public sealed class HeartbeatSignals(TimeSpan metricInterval)
             }
         }
 
+        // Every reported name is in Health now, and names are unique: only a larger Health holds names no longer reported.
+        if (watch.Health.Count == services.Count)
+        {
+            return;
+        }
+
         foreach (var gone in watch.Health.Keys.Where(name => !services.Any(s => s.Name == name)).ToList())
         {
             watch.Health.Remove(gone);
@@ -77,9 +90,10 @@ public sealed class HeartbeatSignals(TimeSpan metricInterval)
 
     private static bool IsUnhealthy(ServiceHealth health) => health is ServiceHealth.Unhealthy or ServiceHealth.Failed;
 
-    private static void Read(Guid nodeId, string nodeName, AgentHeartbeat heartbeat, DateTimeOffset now, List<AlertSignal> signals)
+    private static void Read(
+        Guid nodeId, string nodeName, HostMetrics? reportedHost, IReadOnlyList<ServiceReport> services, DateTimeOffset now, List<AlertSignal> signals)
     {
-        if (heartbeat.Host is { } host)
+        if (reportedHost is { } host)
         {
             var node = AlertTarget.Node(nodeId, nodeName);
             signals.Add(new MetricObserved(AlertMetric.HostCpuPercent, node, host.CpuPercent, now));
@@ -96,7 +110,7 @@ public sealed class HeartbeatSignals(TimeSpan metricInterval)
             }
         }
 
-        foreach (var service in heartbeat.Services)
+        foreach (var service in services)
         {
             var target = AlertTarget.ServiceOn(nodeId, nodeName, service.Name);
             Add(AlertMetric.ServiceWorkingSetBytes, service.WorkingSetBytes);
@@ -118,5 +132,8 @@ public sealed class HeartbeatSignals(TimeSpan metricInterval)
         public Dictionary<string, ServiceHealth> Health { get; } = new(StringComparer.Ordinal);
 
         public DateTimeOffset NextReadingAt { get; set; }
+
+        /// <summary>The last service list the node sent.</summary>
+        public IReadOnlyList<ServiceReport> Services { get; set; } = [];
     }
 }

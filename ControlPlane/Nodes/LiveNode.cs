@@ -25,6 +25,7 @@ internal sealed class LiveNode
     private bool _lastSeenUnsaved;
     private bool _stoppedOnPurpose;
     private bool _heardSinceRegistration;
+    private bool _servicesHeardSinceRegistration;
     private long? _reportedTimestamp;
 
     private LiveNode(Guid id, string livenessReason)
@@ -137,22 +138,37 @@ internal sealed class LiveNode
         // Roles a previous run of the agent reported are not known to hold any more; the next heartbeat says.
         Roles = [];
         _heardSinceRegistration = false;
+        _servicesHeardSinceRegistration = false;
         _reportedTimestamp = null;
         return Heard(timestamp, now, "agent registered");
     }
 
-    /// <summary>Records a heartbeat; false when it came on a connection that no longer speaks for the node.</summary>
+    /// <summary>
+    /// Records a heartbeat; false when it came on a connection that no longer speaks for the node. A
+    /// heartbeat whose services are unchanged keeps the services as they are (the very same list);
+    /// <paramref name="servicesWanted"/> is then true when this connection has not sent a list yet.
+    /// </summary>
     public bool TryRecordHeartbeat(
-        string connectionId, AgentHeartbeat heartbeat, long timestamp, DateTimeOffset now, out LivenessTransition? transition)
+        string connectionId, AgentHeartbeat heartbeat, long timestamp, DateTimeOffset now, out LivenessTransition? transition, out bool servicesWanted)
     {
         transition = null;
+        servicesWanted = false;
         if (connectionId != _connectionId)
         {
             return false;
         }
 
         Host = heartbeat.Host;
-        Services = heartbeat.Services;
+        if (heartbeat.ServicesUnchanged)
+        {
+            servicesWanted = !_servicesHeardSinceRegistration;
+        }
+        else
+        {
+            Services = heartbeat.Services;
+            _servicesHeardSinceRegistration = true;
+        }
+
         Roles = heartbeat.Roles ?? [];
         _heardSinceRegistration = true;
         _reportedTimestamp = timestamp;

@@ -71,9 +71,14 @@ public sealed partial class NodeRegistry(
         return status;
     }
 
-    /// <summary>Records a heartbeat; false when the node is unknown or the connection no longer speaks for it.</summary>
-    public bool TryRecordHeartbeat(Guid nodeId, string connectionId, AgentHeartbeat heartbeat)
+    /// <summary>
+    /// Records a heartbeat; false when the node is unknown or the connection no longer speaks for it.
+    /// <paramref name="servicesWanted"/>: the heartbeat kept the services unchanged, but this connection
+    /// has not sent a service list yet; the agent is to send it.
+    /// </summary>
+    public bool TryRecordHeartbeat(Guid nodeId, string connectionId, AgentHeartbeat heartbeat, out bool servicesWanted)
     {
+        servicesWanted = false;
         if (!_nodes.TryGetValue(nodeId, out var node))
         {
             return false;
@@ -81,7 +86,7 @@ public sealed partial class NodeRegistry(
 
         lock (node)
         {
-            if (!node.TryRecordHeartbeat(connectionId, heartbeat, time.GetTimestamp(), time.GetUtcNow(), out var transition))
+            if (!node.TryRecordHeartbeat(connectionId, heartbeat, time.GetTimestamp(), time.GetUtcNow(), out var transition, out servicesWanted))
             {
                 return false;
             }

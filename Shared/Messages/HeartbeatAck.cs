@@ -10,4 +10,7 @@ public sealed record HeartbeatAck
 
     /// <summary>Active roles whose lease this acknowledgement renews, counted from when the heartbeat was sent.</summary>
     public IReadOnlyList<LeaseRenewal> Leases { get; init; } = [];
+
+    /// <summary>The heartbeat said its services were unchanged, but the control plane has no list from this connection: send the full list next.</summary>
+    public bool SendServices { get; init; }
 }

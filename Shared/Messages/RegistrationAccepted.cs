@@ -19,6 +19,13 @@ public sealed record RegistrationAccepted
     /// lost its role file holds these services until the group gives them a role again.
     /// </summary>
     public IReadOnlyList<GroupMembership> Memberships { get; init; } = [];
+
+    /// <summary>
+    /// The control plane keeps a node's services between heartbeats: the agent may send its service list
+    /// only when it changed (<see cref="AgentHeartbeat.ServicesUnchanged"/>). False from control planes
+    /// that predate it, which get the list in every heartbeat.
+    /// </summary>
+    public bool ServicesOnlyWhenChanged { get; init; }
 }
 
 /// <summary>A managed service of the node is a member of a failover group.</summary>

@@ -36,4 +36,19 @@ public sealed record ServiceReport
 
     /// <summary>windows kind: the account the service runs as (LocalSystem, NT AUTHORITY\NetworkService, DOMAIN\user).</summary>
     public string? Account { get; init; }
+
+    /// <summary>
+    /// The same service in the same state: equal in everything but the process figures (CPU, working set,
+    /// threads, handles), which move with every sample.
+    /// </summary>
+    public bool SameStateAs(ServiceReport other) =>
+        string.Equals(Name, other.Name, StringComparison.Ordinal)
+        && string.Equals(Kind, other.Kind, StringComparison.Ordinal)
+        && State == other.State
+        && Health == other.Health
+        && string.Equals(Reason, other.Reason, StringComparison.Ordinal)
+        && ProcessId == other.ProcessId
+        && RestartCount == other.RestartCount
+        && string.Equals(StartType, other.StartType, StringComparison.Ordinal)
+        && string.Equals(Account, other.Account, StringComparison.Ordinal);
 }

@@ -68,6 +68,11 @@ public static class MessageValidator
         RequireRange(errors, "host.uptimeSeconds", host.UptimeSeconds, 0, MessageLimits.UptimeSecondsMax);
         ValidateVolumes(errors, host.Volumes);
         ValidateServices(errors, heartbeat.Services);
+        if (heartbeat.ServicesUnchanged && heartbeat.Services is { Count: > 0 })
+        {
+            errors.Add(new("services", "must be empty when servicesUnchanged is true"));
+        }
+
         ValidateRoles(errors, heartbeat.Roles);
         return errors;
     }
@@ -197,6 +202,10 @@ public static class MessageValidator
         }
     }
 
+    /// <summary>
+    /// Runs on every heartbeat: a valid list allocates nothing (field names are written only for an
+    /// error, and names are compared pairwise, at most <see cref="MessageLimits.ServiceCountMax"/> of them).
+    /// </summary>
     private static void ValidateServices(List<FieldError> errors, IReadOnlyList<ServiceReport>? services)
     {
         if (services is null || services.Count == 0)
@@ -210,48 +219,70 @@ public static class MessageValidator
             return;
         }
 
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < services.Count; i++)
         {
-            var field = Invariant($"services[{i}]");
             if (services[i] is not { } service)
             {
-                errors.Add(new(field, "is required"));
+                Add(i, "", "is required");
                 continue;
             }
 
-            RequireText(errors, $"{field}.name", service.Name, MessageLimits.ServiceNameMaxLength);
-            if (service.Name is not null && !names.Add(service.Name))
+            Check(i, ".name", TextProblem(service.Name, MessageLimits.ServiceNameMaxLength));
+            if (service.Name is not null && ReportedBefore(services, i))
             {
-                errors.Add(new($"{field}.name", $"'{Truncate(service.Name)}' is reported twice"));
+                Add(i, ".name", $"'{Truncate(service.Name)}' is reported twice");
             }
 
-            RequireText(errors, $"{field}.kind", service.Kind, 16);
-            RequireText(errors, $"{field}.reason", service.Reason, MessageLimits.ReasonMaxLength, allowEmpty: true);
+            Check(i, ".kind", TextProblem(service.Kind, 16));
+            Check(i, ".reason", TextProblem(service.Reason, MessageLimits.ReasonMaxLength, allowEmpty: true));
             if (!Enum.IsDefined(service.State))
             {
-                errors.Add(new($"{field}.state", "is not a known state"));
+                Add(i, ".state", "is not a known state");
             }
 
             if (!Enum.IsDefined(service.Health))
             {
-                errors.Add(new($"{field}.health", "is not a known health"));
+                Add(i, ".health", "is not a known health");
             }
 
-            RequireRange(errors, $"{field}.restartCount", service.RestartCount, 0, int.MaxValue);
+            Check(i, ".restartCount", RangeProblem(service.RestartCount, 0, int.MaxValue));
             if (service.CpuPercent is { } cpu && (!double.IsFinite(cpu) || cpu < 0 || cpu > 100 * MessageLimits.ProcessorCountMax))
             {
-                errors.Add(new($"{field}.cpuPercent", Invariant($"must be between 0 and {100 * MessageLimits.ProcessorCountMax} (was {cpu})")));
+                Add(i, ".cpuPercent", Invariant($"must be between 0 and {100 * MessageLimits.ProcessorCountMax} (was {cpu})"));
             }
 
-            OptionalText(errors, $"{field}.startType", service.StartType, MessageLimits.ServiceAttributeMaxLength);
-            OptionalText(errors, $"{field}.account", service.Account, MessageLimits.ServiceAttributeMaxLength);
+            Check(i, ".startType", service.StartType is null ? null : TextProblem(service.StartType, MessageLimits.ServiceAttributeMaxLength));
+            Check(i, ".account", service.Account is null ? null : TextProblem(service.Account, MessageLimits.ServiceAttributeMaxLength));
 
             if (service.WorkingSetBytes is < 0 || service.ThreadCount is < 0 || service.HandleCount is < 0 || service.ProcessId is < 0)
             {
-                errors.Add(new(field, "process figures must not be negative"));
+                Add(i, "", "process figures must not be negative");
             }
         }
+
+        void Check(int index, string member, string? problem)
+        {
+            if (problem is not null)
+            {
+                Add(index, member, problem);
+            }
+        }
+
+        void Add(int index, string member, string problem) => errors.Add(new(Invariant($"services[{index}]{member}"), problem));
+    }
+
+    private static bool ReportedBefore(IReadOnlyList<ServiceReport> services, int index)
+    {
+        var name = services[index].Name;
+        for (var earlier = 0; earlier < index; earlier++)
+        {
+            if (string.Equals(services[earlier]?.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>One line naming every broken field, for logs and hub errors.</summary>
@@ -346,31 +377,51 @@ public static class MessageValidator
 
     internal static void RequireText(List<FieldError> errors, string field, string? value, int maxLength, bool allowEmpty = false)
     {
+        if (TextProblem(value, maxLength, allowEmpty) is { } problem)
+        {
+            errors.Add(new(field, problem));
+        }
+    }
+
+    /// <summary>What is wrong with a required text, or null when nothing is; allocates only for a problem.</summary>
+    private static string? TextProblem(string? value, int maxLength, bool allowEmpty = false)
+    {
         if (value is null)
         {
-            errors.Add(new(field, "is required"));
+            return "is required";
         }
-        else if (!allowEmpty && string.IsNullOrWhiteSpace(value))
+
+        if (!allowEmpty && string.IsNullOrWhiteSpace(value))
         {
-            errors.Add(new(field, "must not be empty"));
+            return "must not be empty";
         }
-        else if (value.Length > maxLength)
+
+        if (value.Length > maxLength)
         {
-            errors.Add(new(field, Invariant($"must be at most {maxLength} characters (was {value.Length})")));
+            return Invariant($"must be at most {maxLength} characters (was {value.Length})");
         }
-        else if (value.Any(char.IsControl))
+
+        foreach (var character in value)
         {
-            errors.Add(new(field, "must not contain control characters"));
+            if (char.IsControl(character))
+            {
+                return "must not contain control characters";
+            }
         }
+
+        return null;
     }
 
     internal static void RequireRange(List<FieldError> errors, string field, long value, long min, long max)
     {
-        if (value < min || value > max)
+        if (RangeProblem(value, min, max) is { } problem)
         {
-            errors.Add(new(field, Invariant($"must be between {min} and {max} (was {value})")));
+            errors.Add(new(field, problem));
         }
     }
+
+    private static string? RangeProblem(long value, long min, long max) =>
+        value < min || value > max ? Invariant($"must be between {min} and {max} (was {value})") : null;
 
     internal static string Truncate(string? text) =>
         text is null ? "" : text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");

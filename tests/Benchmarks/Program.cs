@@ -1,6 +1,7 @@
 using Vigil.Benchmarks.Alerts;
 using Vigil.Benchmarks.Failover;
 using Vigil.Benchmarks.Fleet;
+using Vigil.Benchmarks.Heartbeats;
 using Vigil.Benchmarks.Simulator;
 
 if (args is ["failover", .. var failoverArgs])
@@ -11,6 +12,11 @@ if (args is ["failover", .. var failoverArgs])
 if (args is ["fleet-db", .. var fleetArgs])
 {
     return await FleetDatabaseBenchmark.RunAsync(fleetArgs);
+}
+
+if (args is ["heartbeat-path", .. var pathArgs])
+{
+    return HeartbeatPathBenchmark.Run(pathArgs);
 }
 
 if (args is ["alerts", .. var alertArgs])

@@ -10,7 +10,8 @@ namespace Vigil.Benchmarks.Simulator;
 
 /// <summary>
 /// One simulated agent: enrolled once with the token, then its own connection (with its own
-/// credential), registration, and heartbeats at a random phase. With <see cref="SimulatorSettings.Rehome"/>
+/// credential), registration, and heartbeats at a random phase, carrying the service list when
+/// <see cref="ServiceListSending"/> says so, as the agent does. With <see cref="SimulatorSettings.Rehome"/>
 /// a lost connection is made again, to the next address at once, then after 0.5 s doubling to 3 s.
 /// </summary>
 public sealed class SimulatedAgent(int number, SimulatorSettings settings, SimulationCounters counters) : IAsyncDisposable
@@ -19,6 +20,8 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
     private readonly Guid _nodeId = Guid.NewGuid();
     private readonly SimulatedServices _services = new(settings.Services);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private ServiceListSending _serviceList = new();
     private volatile HubConnection? _connection;
     private string? _credential;
     private long _sequence;
@@ -67,7 +70,8 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
         try
         {
             await connection.StartAsync(cancellationToken);
-            await connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), Registration(), cancellationToken);
+            var accepted = await connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), Registration(), cancellationToken);
+            _serviceList = ServiceListSending.After(accepted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -142,11 +146,15 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
             }
 
             var started = Stopwatch.GetTimestamp();
+            var sentAt = _clock.Elapsed;
+            var reports = _services.Next();
+            var heartbeat = _serviceList.Fill(Heartbeat(), reports, sentAt);
             try
             {
-                await connection.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), Heartbeat(), cancellationToken)
+                var ack = await connection.InvokeAsync<HeartbeatAck>(nameof(IAgentHub.Heartbeat), heartbeat, cancellationToken)
                     .WaitAsync(settings.CallTimeout, cancellationToken);
                 counters.Acknowledged(Stopwatch.GetElapsedTime(started));
+                _serviceList = _serviceList.Acknowledged(heartbeat.ServicesUnchanged ? null : reports, ack, sentAt);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -186,6 +194,5 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
             MemoryAvailableBytes = (long)((8L << 30) * (1 + Random.Shared.NextDouble())),
             UptimeSeconds = 86_400,
         },
-        Services = _services.Next(),
     };
 }

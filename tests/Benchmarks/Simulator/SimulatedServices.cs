@@ -4,8 +4,8 @@ using Vigil.Shared.Services;
 namespace Vigil.Benchmarks.Simulator;
 
 /// <summary>
-/// The managed services one simulated agent reports in every heartbeat, as a Windows server's agent
-/// would: real-looking names, kinds, accounts and reasons, per-process figures that move a little
+/// The managed services one simulated agent reports at every heartbeat (sent as the agent sends them, see
+/// <see cref="SimulatedAgent"/>), as a Windows server's agent would: real-looking names, kinds, accounts and reasons, per-process figures that move a little
 /// every time, and now and then a service that fails its probe or restarts and comes back.
 /// </summary>
 public sealed class SimulatedServices

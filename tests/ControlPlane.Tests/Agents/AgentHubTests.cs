@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Vigil.ControlPlane.Data.Nodes;
 using Vigil.ControlPlane.Tests.Support;
+using Vigil.Shared.Messages;
+using Vigil.Shared.Services;
 using Vigil.Shared.Validation;
 using Vigil.TestSupport;
 
@@ -48,6 +50,31 @@ public sealed class AgentHubTests : IAsyncLifetime
         Assert.True(node.Connected);
         Assert.Equal(37.5, node.Host!.CpuPercent);
         Assert.Equal("test", node.Labels["site"]);
+    }
+
+    [Theory]
+    [InlineData(HubWireProtocol.MessagePack)]
+    [InlineData(HubWireProtocol.Json)]
+    public async Task Services_said_unchanged_stay_as_last_sent_and_a_new_registration_is_asked_for_its_list(HubWireProtocol protocol)
+    {
+        var service = new ServiceReport { Name = "web", Kind = "process", State = ServiceState.Running, Health = ServiceHealth.Healthy, Reason = "running", CpuPercent = 4 };
+        await using var agent = await Connect(protocol: protocol);
+        var accepted = await agent.RegisterAsync();
+        await agent.HeartbeatAsync(agent.NextHeartbeat() with { Services = [service] });
+
+        var unchanged = await agent.HeartbeatAsync(agent.NextHeartbeat(cpuPercent: 60) with { ServicesUnchanged = true });
+
+        Assert.True(accepted.ServicesOnlyWhenChanged);
+        Assert.False(unchanged.SendServices);
+        var node = await _api.FindAsync(agent.NodeId);
+        Assert.Equal(60, node!.Host!.CpuPercent);
+        Assert.Equal([service], node.Services);
+
+        await agent.RegisterAsync();
+        var asked = await agent.HeartbeatAsync(agent.NextHeartbeat() with { ServicesUnchanged = true });
+
+        Assert.True(asked.SendServices);
+        Assert.Equal([service], (await _api.FindAsync(agent.NodeId))!.Services);
     }
 
     [Fact]

@@ -89,6 +89,18 @@ public sealed class AlertSignalSourceTests
         Assert.Equal(5, later.Count);
     }
 
+    [Fact]
+    public void A_heartbeat_whose_services_are_unchanged_raises_no_service_change_and_readings_use_the_last_list()
+    {
+        var watch = new HeartbeatSignals(TimeSpan.FromSeconds(15));
+        watch.Observe(NodeId, "web-1", Beat(Build.Service("api", health: ServiceHealth.Failed) with { WorkingSetBytes = 1_000 }), Now);
+
+        var unchanged = watch.Observe(NodeId, "web-1", Beat() with { ServicesUnchanged = true }, Now.AddSeconds(15));
+
+        Assert.Empty(Conditions(unchanged));
+        Assert.Contains("ServiceWorkingSetBytes=1000", Readings(unchanged).Select(r => $"{r.Metric}={r.Value}"));
+    }
+
     [Theory]
     [InlineData(TransitionKind.Failover, TransitionOutcome.Completed, AlertCondition.FailoverCompleted)]
     [InlineData(TransitionKind.Failback, TransitionOutcome.Failed, AlertCondition.FailoverFailed)]

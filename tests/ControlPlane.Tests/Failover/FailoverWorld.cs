@@ -430,7 +430,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         agent.AwaitingAck = (heartbeat.Sequence, local);
         ToControlPlane(agent, () =>
         {
-            if (connection.ControlPlaneRun != ControlPlaneRun || !Registry!.TryRecordHeartbeat(agent.NodeId, connection.Id, heartbeat))
+            if (connection.ControlPlaneRun != ControlPlaneRun || !Registry!.TryRecordHeartbeat(agent.NodeId, connection.Id, heartbeat, out _))
             {
                 return;
             }
@@ -460,7 +460,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
             var heartbeat = agent.Heartbeat(Now);
             ToControlPlane(agent, () =>
             {
-                if (Registry!.TryRecordHeartbeat(agent.NodeId, connection.Id, heartbeat))
+                if (Registry!.TryRecordHeartbeat(agent.NodeId, connection.Id, heartbeat, out _))
                 {
                     Coordinator!.LeasesFor(agent.NodeId, heartbeat.Roles ?? [], _clock.GetTimestamp());
                     Registry.Stopping(agent.NodeId, connection.Id);

@@ -52,7 +52,7 @@ public sealed class NodeRegistryTests
         for (var sequence = 1; sequence <= 100; sequence++)
         {
             test.Elapse(TimeSpan.FromSeconds(1));
-            Assert.True(test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(sequence)));
+            Assert.True(test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(sequence), out _));
         }
 
         Assert.Equal(NodeLiveness.Alive, test.LivenessOf(NodeId));
@@ -67,7 +67,7 @@ public sealed class NodeRegistryTests
         test.Elapse(TimeSpan.FromSeconds(5));
         test.DrainJournal();
 
-        Assert.True(test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1, cpu: 42)));
+        Assert.True(test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1, cpu: 42), out _));
 
         var node = test.Registry.Find(NodeId)!;
         Assert.Equal(NodeLiveness.Alive, node.Liveness);
@@ -114,7 +114,7 @@ public sealed class NodeRegistryTests
         test.Registry.Register(RegistryUnderTest.Registration(NodeId), "old");
         test.Registry.Register(RegistryUnderTest.Registration(NodeId), "new");
 
-        Assert.False(test.Registry.TryRecordHeartbeat(NodeId, "old", RegistryUnderTest.Heartbeat(1)));
+        Assert.False(test.Registry.TryRecordHeartbeat(NodeId, "old", RegistryUnderTest.Heartbeat(1), out _));
         test.Registry.Disconnected(NodeId, "old");
 
         Assert.True(test.Registry.Find(NodeId)!.Connected);
@@ -126,7 +126,7 @@ public sealed class NodeRegistryTests
     {
         var test = new RegistryUnderTest();
 
-        Assert.False(test.Registry.TryRecordHeartbeat(Guid.NewGuid(), "c1", RegistryUnderTest.Heartbeat(1)));
+        Assert.False(test.Registry.TryRecordHeartbeat(Guid.NewGuid(), "c1", RegistryUnderTest.Heartbeat(1), out _));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class NodeRegistryTests
         var test = new RegistryUnderTest();
         test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c1");
         test.Clock.Advance(TimeSpan.FromSeconds(1));
-        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1));
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1), out _);
 
         var first = test.Registry.TakeUnsavedLastSeen();
         var second = test.Registry.TakeUnsavedLastSeen();
@@ -228,8 +228,64 @@ public sealed class NodeRegistryTests
             Reason = "running",
         };
 
-        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1) with { Services = [report] });
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1) with { Services = [report] }, out _);
 
         Assert.Equal([report], test.Registry.Find(NodeId)!.Services);
     }
+
+    [Fact]
+    public void A_heartbeat_whose_services_are_unchanged_keeps_the_services_exactly_as_they_were()
+    {
+        var test = new RegistryUnderTest();
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c1");
+        IReadOnlyList<Vigil.Shared.Messages.ServiceReport> services = [Service("web"), Service("db")];
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1) with { Services = services }, out _);
+
+        Assert.True(test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(2, cpu: 55) with { ServicesUnchanged = true }, out var wanted));
+
+        var node = test.Registry.Find(NodeId)!;
+        Assert.Same(services, node.Services);
+        Assert.Equal(55, node.Host!.CpuPercent);
+        Assert.False(wanted);
+    }
+
+    [Fact]
+    public void A_heartbeat_with_a_list_replaces_the_services_as_every_heartbeat_of_older_agents_does()
+    {
+        var test = new RegistryUnderTest();
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c1");
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1) with { Services = [Service("web"), Service("db")] }, out _);
+
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(2) with { Services = [] }, out var wanted);
+
+        Assert.Empty(test.Registry.Find(NodeId)!.Services);
+        Assert.False(wanted);
+    }
+
+    [Fact]
+    public void A_connection_that_says_unchanged_before_sending_a_list_is_asked_for_it_and_the_services_stay()
+    {
+        var test = new RegistryUnderTest();
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c1");
+        IReadOnlyList<Vigil.Shared.Messages.ServiceReport> services = [Service("web")];
+        test.Registry.TryRecordHeartbeat(NodeId, "c1", RegistryUnderTest.Heartbeat(1) with { Services = services }, out _);
+        test.Registry.Register(RegistryUnderTest.Registration(NodeId), "c2");
+
+        test.Registry.TryRecordHeartbeat(NodeId, "c2", RegistryUnderTest.Heartbeat(2) with { ServicesUnchanged = true }, out var wantedFirst);
+        test.Registry.TryRecordHeartbeat(NodeId, "c2", RegistryUnderTest.Heartbeat(3) with { Services = services }, out _);
+        test.Registry.TryRecordHeartbeat(NodeId, "c2", RegistryUnderTest.Heartbeat(4) with { ServicesUnchanged = true }, out var wantedAfter);
+
+        Assert.True(wantedFirst);
+        Assert.False(wantedAfter);
+        Assert.Same(services, test.Registry.Find(NodeId)!.Services);
+    }
+
+    private static Vigil.Shared.Messages.ServiceReport Service(string name) => new()
+    {
+        Name = name,
+        Kind = "process",
+        State = Vigil.Shared.Services.ServiceState.Running,
+        Health = Vigil.Shared.Services.ServiceHealth.Healthy,
+        Reason = "running",
+    };
 }

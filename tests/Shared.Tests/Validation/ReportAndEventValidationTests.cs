@@ -29,6 +29,12 @@ public sealed class ReportAndEventValidationTests
         Assert.Empty(MessageValidator.Validate(Heartbeat with { Services = [Report with { Kind = "windows", StartType = "Automatic", Account = @"NT AUTHORITY\NetworkService" }] }));
     }
 
+    [Fact]
+    public void A_heartbeat_whose_services_are_unchanged_is_valid_without_them()
+    {
+        Assert.Empty(MessageValidator.Validate(Heartbeat with { Services = [], ServicesUnchanged = true }));
+    }
+
     public static TheoryData<AgentHeartbeat, string> BadHeartbeats() => new()
     {
         { Heartbeat with { Services = [Report, Report] }, "services[1].name" },
@@ -42,6 +48,7 @@ public sealed class ReportAndEventValidationTests
         { Heartbeat with { Services = [Report with { StartType = new string('a', 129) }] }, "services[0].startType" },
         { Heartbeat with { Services = [Report with { Account = "" }] }, "services[0].account" },
         { Heartbeat with { Services = [Report with { Account = "DOMAIN\\user\n" }] }, "services[0].account" },
+        { Heartbeat with { ServicesUnchanged = true }, "services" },
         { Heartbeat with { Services = [.. Enumerable.Range(0, 129).Select(i => Report with { Name = $"s{i}" })] }, "services" },
         { Heartbeat with { Host = Heartbeat.Host with { Volumes = [new VolumeReport { Name = "/", TotalBytes = 10, FreeBytes = 11 }] } }, "host.volumes[0].freeBytes" },
         { Heartbeat with { Host = Heartbeat.Host with { Volumes = [.. Enumerable.Repeat(Heartbeat.Host.Volumes[0], 33)] } }, "host.volumes" },
