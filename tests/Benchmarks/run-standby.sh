@@ -81,7 +81,7 @@ wait_for() { # WHAT TIMEOUT_S COMMAND...
   local what="$1" timeout="$2"; shift 2
   local deadline=$(( $(now_ms) + timeout * 1000 ))
   until "$@"; do
-    if (( $(now_ms) > deadline )); then echo "timed out waiting for $what; logs in $work" >&2; trap - EXIT; exit 1; fi
+    if (( $(now_ms) > deadline )); then echo "timed out waiting for $what; logs in $work" >&2; VIGIL_BENCH_KEEP=1; exit 1; fi
     sleep 0.05
   done
 }
