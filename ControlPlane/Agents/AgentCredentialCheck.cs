@@ -1,10 +1,15 @@
 using Vigil.ControlPlane.Audit;
+using Vigil.ControlPlane.Data;
 using Vigil.ControlPlane.Data.Security;
 
 namespace Vigil.ControlPlane.Agents;
 
-/// <summary>What checking a presented agent credential came to: the credential, or why it is refused.</summary>
-public sealed record CredentialCheck(AgentCredential? Credential, string? Failure);
+/// <summary>
+/// What checking a presented agent credential came to: the credential, or why it is refused.
+/// <paramref name="Unavailable"/>: not the credential's fault but the database's (busy or away); the
+/// connection is answered 503, so the agent tries again or elsewhere and keeps its credential.
+/// </summary>
+public sealed record CredentialCheck(AgentCredential? Credential, string? Failure, bool Unavailable = false);
 
 /// <summary>
 /// Checks the credential an agent connection presents, for the connections this instance holds and
@@ -27,7 +32,18 @@ public sealed partial class AgentCredentialCheck(Enrollment enrollment, IAuditTr
             return new CredentialCheck(null, "No agent credential was presented.");
         }
 
-        var credential = await enrollment.AuthenticateAsync(presented, cancellationToken);
+        AgentCredential? credential;
+        try
+        {
+            credential = await enrollment.AuthenticateAsync(presented, cancellationToken);
+        }
+        catch (Exception exception) when (DatabaseOutage.Is(exception))
+        {
+            // Many agents connecting at once (a takeover) or a database away: neither is worth a log line each.
+            LogUnavailable(remoteAddress, exception.Message);
+            return new CredentialCheck(null, $"The control plane cannot check agent credentials now ({exception.Message}); connect again shortly.", Unavailable: true);
+        }
+
         if (credential is null)
         {
             LogRefused(remoteAddress, "unknown agent credential (the agent must enrol)");
@@ -52,6 +68,9 @@ public sealed partial class AgentCredentialCheck(Enrollment enrollment, IAuditTr
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent connection from {RemoteAddress} refused: {Reason}")]
     private partial void LogRefused(string remoteAddress, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Agent connection from {RemoteAddress} answered 503: its credential cannot be checked now: {Reason}")]
+    private partial void LogUnavailable(string remoteAddress, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent connection from {RemoteAddress} refused: agent {AgentId} of node {NodeId} is revoked")]
     private partial void LogRevokedRefused(Guid agentId, Guid nodeId, string remoteAddress);

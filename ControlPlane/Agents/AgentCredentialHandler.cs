@@ -30,14 +30,33 @@ internal sealed class AgentCredentialHandler(
     public const string UnknownCredentialAction = AgentCredentialCheck.UnknownCredentialAction;
     public const string RevokedCredentialAction = AgentCredentialCheck.RevokedCredentialAction;
     private const string BearerPrefix = "Bearer ";
+    private static readonly object UnavailableKey = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var remote = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var check = await credentials.CheckAsync(PresentedCredential(Request), remote, Request.Path.Value, Context.RequestAborted);
+        if (check.Unavailable)
+        {
+            Context.Items[UnavailableKey] = true;
+        }
+
         return check.Credential is { } credential
             ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(credential), SchemeName))
             : AuthenticateResult.Fail(check.Failure!);
+    }
+
+    /// <summary>The credential could not be checked (the database is busy or away): 503, so that the agent connects again instead of enrolling again.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.Items.ContainsKey(UnavailableKey))
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "1";
+            return Task.CompletedTask;
+        }
+
+        return base.HandleChallengeAsync(properties);
     }
 
     /// <summary>The principal of an authenticated agent connection, which <see cref="CredentialOf"/> reads back.</summary>

@@ -165,6 +165,11 @@ internal sealed partial class DeciderCallServer(
         {
             reply = new RelayedReply(call.CallId, Token, null, refusal.Message);
         }
+        catch (TimeoutException busy)
+        {
+            // The database is busy or away: the relay answers as if this instance could not be reached.
+            reply = new RelayedReply(call.CallId, Token, null, busy.Message, Unavailable: true);
+        }
         catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
         {
             LogUnreadable(exception.Message);
@@ -180,7 +185,7 @@ internal sealed partial class DeciderCallServer(
         {
             var presented = Payload<RelayedCredential>(call);
             var check = await credentials.CheckAsync(presented.Presented, presented.RemoteAddress, presented.Path, _stopping.Token);
-            return check.Credential ?? throw new HubException(check.Failure);
+            return check.Credential ?? throw (check.Unavailable ? new TimeoutException(check.Failure) : new HubException(check.Failure));
         }
 
         var connection = call.Connection ?? throw new HubException("A relayed call names no connection.");

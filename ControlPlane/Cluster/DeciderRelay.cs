@@ -42,7 +42,12 @@ public sealed partial class DeciderRelay(IConnectionMultiplexer redis, RedisOpti
             }
 
             var reply = await answer.Task.WaitAsync(TimeoutOf(kind), time, cancellationToken);
-            return reply.Refusal is { } refusal ? throw new HubException(refusal) : reply;
+            return reply switch
+            {
+                { Unavailable: true } => throw new RelayUnavailableException(reply.Refusal ?? "The deciding control plane cannot answer now."),
+                { Refusal: { } refusal } => throw new HubException(refusal),
+                _ => reply,
+            };
         }
         catch (TimeoutException)
         {

@@ -33,9 +33,10 @@ public sealed record RelayedCall(Guid CallId, string ReplyTo, string Kind, Relay
 /// <summary>
 /// The answer: a result, or the refusal the agent is told. <paramref name="DeciderToken"/> is the
 /// decider lease's token of the instance that answered; <paramref name="Abort"/> names a connection
-/// the deciding instance ends (a revoked credential), with no call to answer.
+/// the deciding instance ends (a revoked credential), with no call to answer. <paramref name="Unavailable"/>:
+/// the refusal is the deciding instance's database's (busy or away), not the agent's.
 /// </summary>
-public sealed record RelayedReply(Guid CallId, long DeciderToken, JsonElement? Result, string? Refusal, string? Abort = null);
+public sealed record RelayedReply(Guid CallId, long DeciderToken, JsonElement? Result, string? Refusal, string? Abort = null, bool Unavailable = false);
 
 /// <summary>What a relay presents to authenticate a connection.</summary>
 public sealed record RelayedCredential(string Presented, string RemoteAddress, string Path);

@@ -43,6 +43,17 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await _server.StopAsync(TestContext.Current.CancellationToken);
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reports the outage");
 
+        // A credential this instance has not checked before cannot be checked now: 503 (connect again later or
+        // elsewhere, keep the credential), neither a refusal nor a server error.
+        using (var neverChecked = new HttpRequestMessage(HttpMethod.Post, new Uri("/hubs/agent/negotiate?negotiateVersion=1", UriKind.Relative)))
+        {
+            neverChecked.Headers.Authorization = new("Bearer", "never-checked-credential-0123456789");
+            using var agentClient = host.CreateAnonymousClient();
+            using var unavailable = await agentClient.SendAsync(neverChecked, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+            Assert.Equal("1", unavailable.Headers.RetryAfter?.ToString());
+        }
+
         // While the database is away: a new node registers, heartbeats are acknowledged, and a node dies.
         var dying = await TestAgentConnection.ConnectAsync(host.Address, ControlPlaneHost.EnrollmentToken, dyingId);
         await dying.RegisterAsync(dying.Registration(intervalMs: 200));
