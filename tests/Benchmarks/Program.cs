@@ -47,6 +47,13 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
+// SIGTERM ends the run the same way: a script's background job ignores SIGINT.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+});
+
 Console.WriteLine($"Simulating {settings.Agents} agents against {string.Join(", ", settings.Urls)} every {settings.Interval.TotalMilliseconds:0} ms: ramp {settings.Ramp.TotalSeconds:0} s, warm-up {settings.Warmup.TotalSeconds:0} s, measure {settings.Duration.TotalSeconds:0} s");
 try
 {

@@ -164,7 +164,7 @@ summary kill "serving (standby's /readyz 200)" "${takeovers[@]}"
 summary kill "active member holds a lease again" "${leased[@]}"
 echo "leases lapsed: $(cat "$work"/agent*.out | grep -c 'lapsed' || true); service starts on any member: $(( $(starts) - starts_before ))"
 if [ -n "$simulator" ]; then
-  kill -INT "$simulator"
+  kill -TERM "$simulator"
   wait "$simulator" 2>/dev/null || true
   sed -n '/^measured/,$p' "$work/simulator.out"
 fi

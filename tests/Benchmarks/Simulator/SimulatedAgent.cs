@@ -156,8 +156,10 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
                 counters.Acknowledged(Stopwatch.GetElapsedTime(started));
                 _serviceList = _serviceList.Acknowledged(heartbeat.ServicesUnchanged ? null : reports, ack, sentAt);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Also a call cancelled because its connection closed (SignalR cancels what was in flight):
+                // the loop goes on with the connection made again.
                 counters.HeartbeatFailed(exception);
             }
         }
