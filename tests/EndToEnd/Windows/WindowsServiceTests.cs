@@ -153,8 +153,13 @@ public sealed class WindowsServiceTests(WineHost wine) : IClassFixture<WineHost>
 
             await Eventually.HoldsAsync(async () => await ActiveOfAsync(http, group) == "linux-node" && await api.HealthOfAsync("linux-node", "testsvc") == "Healthy", "the Linux member took over", TimeSpan.FromSeconds(60));
             Assert.Equal("STOPPED", await wine.StateOfAsync(SupervisedService));
-            var stopped = (await api.ServiceAsync(NodeName, "testsvc"))!.Value.GetProperty("reason").GetString();
-            Assert.Contains("standby in group mixed", stopped, StringComparison.Ordinal);
+
+            // The agent reports the stop with its next heartbeat, which may come after the Linux member took over; it sends
+            // a changed service list at once, well before the 10 s refresh of an unchanged one.
+            await Eventually.HoldsAsync(
+                async () => (await api.ServiceAsync(NodeName, "testsvc"))!.Value.GetProperty("reason").GetString()!.Contains("standby in group mixed", StringComparison.Ordinal),
+                "the agent reports the service held as a standby",
+                TimeSpan.FromSeconds(5));
         }
         finally
         {
