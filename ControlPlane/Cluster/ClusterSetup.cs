@@ -25,6 +25,7 @@ public static class ClusterSetup
         builder.Services.AddSingleton<IStandbyDuty, RelayHost>();
         builder.Services.AddSingleton<DeciderCallServer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeciderCallServer>());
+        builder.Services.AddHostedService<DeciderAddressAnnouncer>();
         builder.Services.AddAgentHubBackplane(async services => await services.GetRequiredService<RedisConnection>().ConnectAsync(CancellationToken.None));
         return builder;
     }

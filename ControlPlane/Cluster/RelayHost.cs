@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Vigil.ControlPlane.Agents;
 using Vigil.ControlPlane.Decider;
+using Vigil.ControlPlane.Security;
 using Vigil.Shared.Hubs;
 
 namespace Vigil.ControlPlane.Cluster;
@@ -10,8 +11,9 @@ namespace Vigil.ControlPlane.Cluster;
 /// <summary>
 /// While this instance stands by for the decider lease, it serves the agent hub on its own addresses
 /// and relays every agent call to the deciding instance (<see cref="RelayedAgentSessions"/>); commands
-/// and configuration notices reach those agents through the Redis backplane. It serves nothing else:
-/// <c>/readyz</c> answers 503, so a load balancer sends no dashboard or API user here. When this
+/// and configuration notices reach those agents through the Redis backplane. Every other request (the
+/// dashboard, the API, enrolment, <c>/readyz</c>) is forwarded to the deciding instance
+/// (<see cref="DeciderForwarder"/>), so users may be sent to any instance. When this
 /// instance takes the lease over, the relay stops first (its agents connect again and register with
 /// the instance that now decides, this one once it listens) and the control plane starts as usual.
 /// </summary>
@@ -24,7 +26,7 @@ internal sealed partial class RelayHost(
     TimeProvider time,
     ILogger<RelayHost> logger) : IStandbyDuty
 {
-    private const string StandingBy = "Standing by: this control plane only relays agents to the deciding one.";
+    private const string StandingBy = "Standing by: this control plane relays agents and forwards users to the deciding one; its metrics are that one's.";
     private WebApplication? _app;
 
     public async Task BeginAsync(CancellationToken cancellationToken)
@@ -45,6 +47,9 @@ internal sealed partial class RelayHost(
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => connection);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Value);
+        builder.AddVigilReverseProxy();
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<DeciderForwarder>();
         builder.Services.AddSingleton<DeciderRelay>();
         builder.Services.AddSingleton<IAgentSessions, RelayedAgentSessions>();
         builder.Services.AddAgentAuthentication<RelayedCredentialHandler>();
@@ -54,14 +59,18 @@ internal sealed partial class RelayHost(
 
         var app = builder.Build();
         await app.Services.GetRequiredService<DeciderRelay>().StartAsync();
+        app.UseVigilForwardedHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Text("standing by"));
         app.MapHub<AgentHub>(AgentHubEndpoint.Path, hub => hub.Transports = HttpTransportType.WebSockets);
 
-        // Everything else (readiness, the dashboard, the API, enrolment) is the deciding instance's:
-        // 503, which a reverse proxy takes as "try the next instance", for every method.
-        app.MapFallback(() => Results.Text(StandingBy, statusCode: StatusCodes.Status503ServiceUnavailable));
+        // Scraped here, the deciding instance's metrics would be counted twice.
+        app.MapGet(Monitoring.PrometheusSetup.Path, () => Results.Text(StandingBy, statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        // Everything else (readiness, the dashboard, the API, enrolment, static files) is the deciding instance's.
+        var forwarder = app.Services.GetRequiredService<DeciderForwarder>();
+        app.Map("/{**path}", forwarder.ForwardAsync);
         await app.StartAsync(cancellationToken);
         _app = app;
         LogRelaying(string.Join(", ", app.Urls));

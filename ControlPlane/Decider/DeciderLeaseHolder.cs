@@ -238,7 +238,7 @@ public sealed partial class DeciderLeaseHolder(
     [LoggerMessage(Level = LogLevel.Information, Message = "This control plane holds the decider lease (token {Token}) as {Holder}, {When}")]
     private partial void LogTookOver(long token, string holder, string when);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by: {Holder} holds the decider lease (token {Token}) until {ExpiresAt:u}; this control plane serves no dashboard or API and takes over when that lease ends")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by: {Holder} holds the decider lease (token {Token}) until {ExpiresAt:u}; this control plane decides nothing and takes over when that lease ends")]
     private partial void LogStandingBy(string holder, long token, DateTimeOffset expiresAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standing by, and cannot look at the decider lease now: {Reason}")]

@@ -26,6 +26,13 @@ public sealed class DeciderOptions
     /// <summary>How far the instances' clocks may differ: a decider trusts its lease for this much less than it lasts.</summary>
     public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Where the other instances reach this one while it decides, e.g. <c>http://10.0.0.11:5080</c>:
+    /// they forward the dashboard, the API and enrolment there. Empty: the first address this instance
+    /// listens on, unless that is a wildcard (<c>0.0.0.0</c>, <c>*</c>, <c>[::]</c>).
+    /// </summary>
+    public string AdvertisedUrl { get; set; } = "";
+
     /// <summary><see cref="Standby"/> as configured, for setup that must choose before the options are bound.</summary>
     public static bool StandbyIn(IConfiguration configuration) => configuration.GetSection(Section).GetValue<bool>(nameof(Standby));
 }
@@ -53,6 +60,12 @@ internal sealed class DeciderOptionsValidator : IValidateOptions<DeciderOptions>
         if (options.ClockSkewAllowance < TimeSpan.Zero || options.ClockSkewAllowance + options.RenewInterval >= options.LeaseDuration)
         {
             errors.Add($"Decider:ClockSkewAllowance must be at least 0 and leave Decider:RenewInterval within Decider:LeaseDuration (was {options.ClockSkewAllowance}).");
+        }
+
+        if (options.AdvertisedUrl.Length > 0
+            && !(Uri.TryCreate(options.AdvertisedUrl, UriKind.Absolute, out var advertised) && advertised.Scheme is "http" or "https" && advertised.PathAndQuery == "/"))
+        {
+            errors.Add($"Decider:AdvertisedUrl must be an http:// or https:// address without a path, such as http://10.0.0.11:5080 (was '{options.AdvertisedUrl}').");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -15,6 +15,7 @@ public sealed class ControlPlaneStartupTests
     [InlineData("Database__MigrateOnStart", "false", "Database:MigrateOnStart is false. Apply the SQL script shipped under migrations/")]
     [InlineData("Decider__Standby", "true", "Decider:Standby needs a shared database: set Database:Provider to PostgreSql or SqlServer")]
     [InlineData("Redis__Configuration", "127.0.0.1:6379", "Redis:Configuration is for several control planes on one shared database")]
+    [InlineData("Decider__AdvertisedUrl", "10.0.0.11:5080", "Decider:AdvertisedUrl must be an http:// or https:// address without a path")]
     public async Task A_bad_setting_stops_the_start_with_exit_code_1_and_names_the_key(string key, string value, string expected)
     {
         await using var process = StartControlPlane(new() { [key] = value });

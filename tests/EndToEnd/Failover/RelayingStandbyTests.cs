@@ -11,10 +11,11 @@ namespace Vigil.EndToEnd.Tests.Failover;
 /// role command reaches it through the SignalR backplane, and when the relaying instance is killed
 /// the agent moves to the deciding one before its lease (the default 3 s) lapses, without a restart.
 /// When the deciding instance is killed instead, the relaying one takes over with the agent it
-/// relayed, and a rolling restart of both restarts no service.
+/// relayed, and a rolling restart of both restarts no service. Users may be sent to either instance:
+/// the relaying one forwards the dashboard, the API and enrolment to the deciding one.
 /// </summary>
 [Collection(TimingSensitive.Name)]
-public sealed class RelayingStandbyTests : IAsyncLifetime
+public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
 {
     private readonly string _folder = RepositoryLayout.NewTemporaryDirectory("e2e-relay");
     private PostgresServer? _postgres;
@@ -66,6 +67,35 @@ public sealed class RelayingStandbyTests : IAsyncLifetime
         Assert.True(ChangedSince(stateFile, killedAt) is null, $"restarted when the relay was killed:{Environment.NewLine}{agent.Output}{Environment.NewLine}{first.Process.Output}");
         Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
         Assert.True(NetworkNamespace.Answers(null, port), "the service answers");
+    }
+
+    [Fact]
+    public async Task The_relaying_instance_serves_enrolment_the_api_and_a_live_dashboard_of_the_whole_fleet_by_forwarding_to_the_deciding_one()
+    {
+        var (first, second) = await StartInstancesAsync();
+        await using var deciding = first;
+        await using var relaying = second;
+
+        // Enrolled through the relaying instance, and connected there: the node is the deciding instance's.
+        var agent = first.StartAgent("e2e-through-relay", Path.Combine(_folder, "agent"), controlPlaneUrl: second.Url, nextControlPlaneUrl: first.Url);
+        await HoldsAsync(
+            () => agent.OutputContains($"Registered with the control plane at {new Uri(second.Url, "hubs/agent")}"), "the agent enrols and registers through the relay", agent, first.Process, second.Process);
+
+        using var api = second.CreateHttpClient();
+        var ready = await api.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        var nodes = await api.GetStringAsync(new Uri("/api/v1/nodes", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Contains("e2e-through-relay", nodes, StringComparison.Ordinal);
+        var metrics = await api.GetAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, metrics.StatusCode);
+
+        // A user signed in through the relaying instance sees the fleet live through it (the circuit's WebSocket is forwarded).
+        var page = await new Support.Dashboard(browser, second.Url).OpenAsync("/nodes");
+        var liveness = page.Locator("tr", new() { Has = page.GetByTestId("node-name").GetByText("e2e-through-relay", new() { Exact = true }) }).GetByTestId("liveness");
+        await Microsoft.Playwright.Assertions.Expect(liveness).ToHaveTextAsync("Alive", new() { Timeout = 30_000 });
+        await agent.KillAsync();
+        await Microsoft.Playwright.Assertions.Expect(liveness).ToHaveTextAsync("Lost", new() { Timeout = 30_000 });
+        Assert.True(first.Process.OutputContains($"forward the dashboard, the API and enrolment to this one at {first.Url.ToString().TrimEnd('/')}"), first.Process.Output);
     }
 
     [Fact]
