@@ -38,7 +38,7 @@ internal sealed class AgentCredentialHandler(
         var check = await credentials.CheckAsync(PresentedCredential(Request), remote, Request.Path.Value, Context.RequestAborted);
         if (check.Unavailable)
         {
-            Context.Items[UnavailableKey] = true;
+            MarkUnavailable(Context);
         }
 
         return check.Credential is { } credential
@@ -46,17 +46,26 @@ internal sealed class AgentCredentialHandler(
             : AuthenticateResult.Fail(check.Failure!);
     }
 
-    /// <summary>The credential could not be checked (the database is busy or away): 503, so that the agent connects again instead of enrolling again.</summary>
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        AnswerUnavailable(Context) ? Task.CompletedTask : base.HandleChallengeAsync(properties);
+
+    /// <summary>The credential could not be checked now (the database is busy or away, no deciding instance answers): not the agent's fault.</summary>
+    public static void MarkUnavailable(HttpContext context) => context.Items[UnavailableKey] = true;
+
+    /// <summary>
+    /// For a request marked by <see cref="MarkUnavailable"/>: 503 with <c>Retry-After: 1</c>, so that the
+    /// agent connects again (or to its next address) instead of enrolling again; false for any other.
+    /// </summary>
+    public static bool AnswerUnavailable(HttpContext context)
     {
-        if (Context.Items.ContainsKey(UnavailableKey))
+        if (!context.Items.ContainsKey(UnavailableKey))
         {
-            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = "1";
-            return Task.CompletedTask;
+            return false;
         }
 
-        return base.HandleChallengeAsync(properties);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        return true;
     }
 
     /// <summary>The principal of an authenticated agent connection, which <see cref="CredentialOf"/> reads back.</summary>

@@ -20,8 +20,6 @@ internal sealed class RelayedCredentialHandler(
     DeciderRelay relay)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
-    private static readonly object UnavailableKey = new();
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = new RelayedCredential(
@@ -42,20 +40,12 @@ internal sealed class RelayedCredentialHandler(
         }
         catch (RelayUnavailableException exception)
         {
-            Context.Items[UnavailableKey] = true;
+            AgentCredentialHandler.MarkUnavailable(Context);
             return AuthenticateResult.Fail(exception.Message);
         }
     }
 
-    /// <summary>Not the agent's credential but the relay is at fault: 503, so that the agent tries another address instead of enrolling again.</summary>
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        if (Context.Items.ContainsKey(UnavailableKey))
-        {
-            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
-        }
-
-        return base.HandleChallengeAsync(properties);
-    }
+    /// <summary>Not the agent's credential but the relay is at fault: 503, so that the agent tries again or another address instead of enrolling again.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        AgentCredentialHandler.AnswerUnavailable(Context) ? Task.CompletedTask : base.HandleChallengeAsync(properties);
 }

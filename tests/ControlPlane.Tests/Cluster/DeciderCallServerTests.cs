@@ -19,10 +19,9 @@ namespace Vigil.ControlPlane.Tests.Cluster;
 /// want their answer on a channel that is not a relay's, and calls for a connection it does not
 /// know are refused without harm.
 /// </summary>
-public sealed class DeciderCallServerTests : IAsyncLifetime
+public sealed class DeciderCallServerTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(10);
-    private PostgresServer _postgres = null!;
     private RedisServer _redis = null!;
     private TestDatabase _database = null!;
     private ControlPlaneHost _host = null!;
@@ -33,9 +32,8 @@ public sealed class DeciderCallServerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _postgres = await PostgresServer.StartAsync(Cancellation);
         _redis = await RedisServer.StartAsync(Cancellation);
-        _database = TestDatabase.PostgreSql(await _postgres.CreateDatabaseAsync(cancellationToken: Cancellation));
+        _database = await postgres.CreateTestDatabaseAsync(Cancellation);
         _host = await ControlPlaneHost.StartAsync(_database, new Dictionary<string, string?>
         {
             ["Decider:Standby"] = "true",
@@ -53,7 +51,6 @@ public sealed class DeciderCallServerTests : IAsyncLifetime
         await _host.DisposeAsync();
         _database.Dispose();
         await _redis.DisposeAsync();
-        await _postgres.DisposeAsync();
     }
 
     [Fact]

@@ -9,22 +9,19 @@ namespace Vigil.ControlPlane.Tests.Decider;
 /// directory: what the first protected (an alert channel's password, a session cookie) the second
 /// reads once it has taken over, since their Data Protection keys are in the database.
 /// </summary>
-public sealed class SharedKeysTests : IAsyncLifetime
+public sealed class SharedKeysTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private readonly string _secondDirectory = RepositoryLayout.NewTemporaryDirectory("controlplane");
-    private PostgresServer _server = null!;
     private TestDatabase _database = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _server = await PostgresServer.StartAsync(TestContext.Current.CancellationToken);
-        _database = TestDatabase.PostgreSql(await _server.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken));
+        _database = await postgres.CreateTestDatabaseAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         _database.Dispose();
-        await _server.DisposeAsync();
         Directory.Delete(_secondDirectory, recursive: true);
     }
 

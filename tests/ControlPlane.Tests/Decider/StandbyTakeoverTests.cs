@@ -10,24 +10,21 @@ namespace Vigil.ControlPlane.Tests.Decider;
 /// from that moment, while it is still starting: ending its standby duty (a relay's stop) and loading
 /// the state can take longer than the lease, which would otherwise lapse before the first renewal.
 /// </summary>
-public sealed class StandbyTakeoverTests : IAsyncLifetime
+public sealed class StandbyTakeoverTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2);
     private readonly string _standbyDirectory = RepositoryLayout.NewTemporaryDirectory("controlplane");
-    private PostgresServer _server = null!;
     private TestDatabase _database = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _server = await PostgresServer.StartAsync(TestContext.Current.CancellationToken);
-        _database = TestDatabase.PostgreSql(await _server.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken));
+        _database = await postgres.CreateTestDatabaseAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         _database.Dispose();
         Directory.Delete(_standbyDirectory, recursive: true);
-        await _server.DisposeAsync();
     }
 
     [Fact]
