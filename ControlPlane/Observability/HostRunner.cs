@@ -19,11 +19,15 @@ public static class HostRunner
             // Taken before the run, which disposes the services when it ends.
             var background = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             var exitCode = app.Services.GetService<HostExitCode>();
+
+            // Noted as it happens: once a failed start has unwound, the host is disposed and its lifetime no longer says.
+            var stopAsked = false;
+            using var stopping = app.Lifetime.ApplicationStopping.Register(() => stopAsked = true);
             try
             {
                 await app.RunAsync();
             }
-            catch (OperationCanceledException) when (Failed(background) is not null || Stopping(app))
+            catch (OperationCanceledException) when (Failed(background) is not null || stopAsked)
             {
                 // A service that failed while the host was still starting cancelled the start (Kestrel's bind, say),
                 // or the control plane was asked to stop while it waited (a standby, say).
@@ -44,8 +48,6 @@ public static class HostRunner
             return 1;
         }
     }
-
-    private static bool Stopping(WebApplication app) => app.Lifetime.ApplicationStopping.IsCancellationRequested;
 
     private static BackgroundService? Failed(IEnumerable<BackgroundService> services) =>
         services.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });

@@ -34,6 +34,33 @@ public sealed class HostRunnerTests
         Assert.Equal(0, code);
     }
 
+    [Fact]
+    public async Task A_host_stopped_on_purpose_while_a_service_is_still_starting_exits_with_the_code_asked_for()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton<HostExitCode>();
+        builder.Services.AddHostedService<StopsTheHostWhileStarting>();
+        await using var app = builder.Build();
+
+        var code = await app.RunUntilStoppedAsync(_ => { });
+
+        Assert.Equal(1, code);
+    }
+
+    /// <summary>As a decider whose lease lapsed while the state was still loading: asks for exit code 1, stops the host, and its own start is cancelled.</summary>
+    private sealed class StopsTheHostWhileStarting(IHostApplicationLifetime lifetime, HostExitCode exitCode) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            exitCode.Request(1);
+            lifetime.StopApplication();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class Failing : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
