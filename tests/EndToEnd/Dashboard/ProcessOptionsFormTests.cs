@@ -30,14 +30,17 @@ public sealed class ProcessOptionsFormTests(Browser browser)
         await page.GetByText("Advanced: hooks, priority, logs").ClickAsync();
         await page.GetByTestId("field-preStart.executable").FillAsync("migrate");
         await page.GetByTestId("field-preStart.timeout").FillAsync("700");
+        await page.GetByTestId("field-logs.maxFileBytes").FillAsync("2000");
         await page.GetByTestId("definition-review").ClickAsync();
 
         var form = page.GetByTestId("definition-form");
         await Expect(page.GetByTestId("field-preStart.timeout")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(form).ToContainTextAsync("must be positive and at most 00:10:00 (was 00:11:40)");
+        await Expect(form).ToContainTextAsync("Must be from 0.0625 (64 KiB) to 1024 MiB (was 2000 MiB).");
         await Expect(page.GetByTestId("change-preview")).ToHaveCountAsync(0);
 
         await page.GetByTestId("field-preStart.timeout").FillAsync("20");
+        await page.GetByTestId("field-logs.maxFileBytes").FillAsync("10");
         await page.GetByTestId("definition-review").ClickAsync();
         await Expect(page.GetByTestId("field-preStart.executable")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(form).ToContainTextAsync("must be a full path without '.' or '..' parts to be allowed from the control plane (was 'migrate')");
@@ -45,8 +48,12 @@ public sealed class ProcessOptionsFormTests(Browser browser)
 
         await page.GetByTestId("field-preStart.executable").FillAsync("/opt/web/migrate");
         await page.GetByTestId("field-preStart.arguments").FillAsync("--wait\n--verbose");
-        await page.GetByRole(AriaRole.Combobox, new() { Name = "Priority" }).ClickAsync();
+        var priority = page.GetByRole(AriaRole.Combobox, new() { Name = "Priority" });
+        await priority.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = ProcessPriorities.High, Exact = true }).ClickAsync();
+
+        // As a user would: review once the choice shows (the select takes it in a round trip of its own).
+        await Expect(priority).ToHaveValueAsync(ProcessPriorities.High);
         await page.GetByTestId("definition-review").ClickAsync();
 
         var preview = page.GetByTestId("change-preview");
