@@ -19,6 +19,11 @@ if (args is ["heartbeat-path", .. var pathArgs])
     return HeartbeatPathBenchmark.Run(pathArgs);
 }
 
+if (args is ["dashboards", .. var dashboardArgs])
+{
+    return await Vigil.Benchmarks.Dashboards.DashboardBenchmark.RunAsync(dashboardArgs);
+}
+
 if (args is ["alerts", .. var alertArgs])
 {
     return await AlertBenchmark.RunAsync(alertArgs);
