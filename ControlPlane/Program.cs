@@ -23,6 +23,7 @@ var resetAdminPassword = AdminPasswordReset.IsRequested(args, out var userToRese
 var builder = WebApplication.CreateBuilder(ServiceHosting.Options(hostArguments));
 builder.AddVigilLogging();
 builder.AddVigilServiceHosting();
+builder.AddDependencyWatch();
 builder.AddNodes();
 builder.AddVigilDatabase();
 builder.AddDeciderLease();

@@ -22,6 +22,7 @@ public static class ClusterSetup
         }
 
         builder.Services.AddSingleton<RedisConnection>();
+        builder.Services.AddHealthChecks().AddCheck<RedisReadiness>("redis", tags: ["ready"]);
         builder.Services.AddSingleton<IStandbyDuty, RelayHost>();
         builder.Services.AddSingleton<DeciderCallServer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeciderCallServer>());

@@ -14,6 +14,9 @@ public sealed partial class RedisConnection(IOptions<RedisOptions> options, ILog
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private ConnectionMultiplexer? _connection;
 
+    /// <summary>Whether the shared connection is up now; null before it was first made.</summary>
+    public bool? IsConnected => _connection?.IsConnected;
+
     public async Task<IConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken)
     {
         if (_connection is { } connected)

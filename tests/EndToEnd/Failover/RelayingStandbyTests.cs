@@ -105,9 +105,22 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
         await using var deciding = first;
         await using var relaying = second;
         var (agent, _, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
+        var page = await new Support.Dashboard(browser, first.Url).OpenAsync("/");
+        var banner = page.GetByTestId("dependency-banner");
+        await Microsoft.Playwright.Assertions.Expect(banner).ToHaveCountAsync(0);
         var stoppedAt = DateTimeOffset.UtcNow;
 
         await _redis!.StopAsync(TestContext.Current.CancellationToken);
+
+        // Said where an operator looks: the dashboard's banner and /readyz, which stays 200 (degraded, not down).
+        await Microsoft.Playwright.Assertions.Expect(banner).ToContainTextAsync($"Redis at {_redis.Configuration} is unreachable", new() { Timeout = 30_000 });
+        using (var probe = first.CreateHttpClient())
+        {
+            var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
+            var said = await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+            Assert.StartsWith("Degraded\nredis: Degraded: Redis at", said, StringComparison.Ordinal);
+        }
         await HoldsAsync(
             () => agent.OutputContains($"Registered with the control plane at {new Uri(first.Url, "hubs/agent")}"),
             "the agent registers with the deciding instance while Redis is away",
@@ -124,6 +137,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
             "both instances are connected to Redis again",
             first.Process,
             second.Process);
+        await Microsoft.Playwright.Assertions.Expect(banner).ToHaveCountAsync(0, new() { Timeout = 30_000 });
 
         // Relayed again: another agent (the official SignalR client, JSON like the agent) connects through the relay.
         // Until the deciding instance has subscribed again, the relay answers the upgrade with a 503.
