@@ -8,7 +8,8 @@ namespace Vigil.Agent.Supervision.ProcessServices;
 
 /// <summary>
 /// The PreStart, PostStart and PostStop hooks of one process service. Each runs through the service's
-/// launcher, bound to the agent (it never outlives it), with the service's environment and
+/// launcher, under the service's run-as account (as the whole service runs under NSSM or WinSW), bound
+/// to the agent (it never outlives it), with the service's environment and
 /// <c>VIGIL_SERVICE</c> and <c>VIGIL_HOOK</c> set; its output is appended to <c>prestart.log</c>,
 /// <c>poststart.log</c> or <c>poststop.log</c> in the service's log folder, between a line saying what ran
 /// and one saying how it ended; at its timeout its whole process tree is killed. The hooks of one run
@@ -205,7 +206,7 @@ public sealed partial class LifecycleHooks(
         }
 
         var log = folders.HookLog(name);
-        return new ProcessLaunch(executable, expanded.Arguments, workingDirectory, environment, log, log, BoundToAgent: true);
+        return new ProcessLaunch(executable, expanded.Arguments, workingDirectory, environment, log, log, BoundToAgent: true, definition.RunAs);
     }
 
     private async Task KillAsync(Process process)

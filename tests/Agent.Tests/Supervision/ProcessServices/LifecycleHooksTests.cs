@@ -139,8 +139,23 @@ public sealed class LifecycleHooksTests : IDisposable
         }
     }
 
-    private ProcessServiceManager Manager(ManagedServiceDefinition definition) =>
-        new(definition, Folders, new UnixProcessLauncher(), TimeProvider.System, NullLogger.Instance, record: (kind, message) =>
+    [Fact]
+    public async Task Hooks_run_under_the_services_run_as_account_as_the_service_does()
+    {
+        var runAs = new RunAsAccount { User = @"CONTOSO\svc-web", Password = "dpapi:AQAAAA" };
+        var launcher = new AccountRecordingLauncher();
+        var definition = Service("exec sleep 30") with { RunAs = runAs, PreStart = Hook("exit 0"), PostStop = Hook("exit 0") };
+        await using var manager = Manager(definition, launcher);
+
+        await manager.StartAsync(TestContext.Current.CancellationToken);
+        await manager.StopAsync(TestContext.Current.CancellationToken);
+
+        await Eventually.HoldsAsync(() => launcher.Accounts.Count == 3, "PreStart, the service and PostStop were launched");
+        Assert.All(launcher.Accounts, account => Assert.Same(runAs, account));
+    }
+
+    private ProcessServiceManager Manager(ManagedServiceDefinition definition, IProcessLauncher? launcher = null) =>
+        new(definition, Folders, launcher ?? new UnixProcessLauncher(), TimeProvider.System, NullLogger.Instance, record: (kind, message) =>
         {
             lock (_events)
             {
@@ -157,6 +172,35 @@ public sealed class LifecycleHooksTests : IDisposable
         WorkingDirectory = _folder.Path,
         StopTimeout = TimeSpan.FromSeconds(10),
     };
+
+    /// <summary>
+    /// Notes the account each launch asks for, then starts it as the agent's own (an account logon needs
+    /// Windows; the Windows launcher's logon is tested on its own).
+    /// </summary>
+    private sealed class AccountRecordingLauncher : IProcessLauncher
+    {
+        private readonly UnixProcessLauncher _inner = new();
+
+        public List<RunAsAccount?> Accounts { get; } = [];
+
+        public ReferenceSyntax References => _inner.References;
+
+        public System.Diagnostics.Process Start(ProcessLaunch launch)
+        {
+            lock (Accounts)
+            {
+                Accounts.Add(launch.RunAs);
+            }
+
+            return _inner.Start(launch with { RunAs = null });
+        }
+
+        public bool RequestStop(int processId) => _inner.RequestStop(processId);
+
+        public void KillTree(System.Diagnostics.Process process) => _inner.KillTree(process);
+
+        public bool Suspend(int processId, bool suspend) => _inner.Suspend(processId, suspend);
+    }
 
     private static LifecycleHook Hook(string script) => new() { Executable = "/bin/sh", Arguments = ["-c", script] };
 
