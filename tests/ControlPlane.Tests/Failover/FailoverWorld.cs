@@ -29,18 +29,16 @@ namespace Vigil.ControlPlane.Tests.Failover;
 internal sealed class FailoverWorld : IRoleCommandSink
 {
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
-    public static readonly FailoverOptions Options = OptionsOf(FailoverProfile.Standard);
+    public static readonly FailoverOptions Options = SimulatedGroup.OptionsOf(FailoverProfile.Standard);
     private readonly Random _random;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DateTimeOffset _origin;
-    private readonly List<(TimeSpan At, long Order, Action Deliver)> _inFlight = [];
-    private readonly Dictionary<Guid, long> _highestEpoch = [];
-    private readonly List<QueuedCommand> _commands = [];
+    private readonly Timeline _inFlight = new();
+    private readonly CommandTable _commands;
+    private readonly RoleInvariants _invariants;
     private readonly bool _policyEdits;
     private readonly bool _standbys;
     private (NodeRegistry Registry, FailoverCoordinator Coordinator)? _standby;
-    private long _order;
-    private long _storedEpoch;
     private TimeSpan? _controlPlaneBackAt;
 
     /// <param name="standbys">
@@ -50,33 +48,15 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <param name="profile">The control plane's failover profile; the agents heartbeat at the interval it is meant for.</param>
     public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false, bool standbys = false, FailoverProfile profile = FailoverProfile.Standard)
     {
-        Settings = OptionsOf(profile);
+        Settings = SimulatedGroup.OptionsOf(profile);
         HeartbeatInterval = FailoverTimings.Of(profile).AgentHeartbeatInterval;
         _standbys = standbys;
         _random = new Random(seed);
         _origin = _clock.GetUtcNow();
         _policyEdits = policyEdits;
-        GroupId = Guid.NewGuid();
-        Agents = [.. Enumerable.Range(0, nodes).Select(i => new SimulatedAgent(i, Guid.NewGuid(), Guid.NewGuid(), TimeSpan.FromSeconds(_random.Next(0, 100_000))))];
-        Store = new InMemoryFailoverStore(new FailoverGroup
-        {
-            Id = GroupId,
-            Name = "sim",
-            Isolation = isolation,
-            CooldownSeconds = 5,
-            MaxFailovers = 1000,
-            MaxFailoversPeriodSeconds = 3600,
-            TermsVersion = 1,
-            Members = [.. Agents.Select((a, i) => new FailoverGroupMember { Id = a.MemberId, GroupId = GroupId, NodeId = a.NodeId, Service = SimulatedAgent.Service, Priority = i + 1 })],
-        });
-        foreach (var agent in Agents)
-        {
-            // The group existed before: every member has been told it stands by at epoch 0.
-            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = (int)Settings.Lease.TotalMilliseconds, Terms = new RoleTerms { Version = 1, Isolation = isolation } });
-            agent.Start(Now);
-            agent.Process.Stubborn = _random.Next(5) == 0;
-        }
-
+        _commands = new CommandTable(_clock);
+        (GroupId, Agents, Store) = SimulatedGroup.Create(_random, nodes, isolation, Settings, Now);
+        _invariants = new RoleInvariants(GroupId, Agents, Store);
         StartControlPlane();
     }
 
@@ -103,7 +83,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <summary>Bumped at every control-plane start; messages to an earlier run are lost.</summary>
     public int ControlPlaneRun { get; private set; }
 
-    public List<string> Violations { get; } = [];
+    public List<string> Violations => _invariants.Violations;
 
     public int ServicesUp => Agents.Count(a => a.ServiceUp);
 
@@ -153,12 +133,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     public void StepOnce()
     {
         _clock.Advance(Step);
-        foreach (var (_, _, deliver) in _inFlight.Where(m => m.At <= Now).OrderBy(m => m.At).ThenBy(m => m.Order).ToList())
-        {
-            deliver();
-        }
-
-        _inFlight.RemoveAll(m => m.At <= Now);
+        _inFlight.DeliverUpTo(Now);
         if (_controlPlaneBackAt is { } back && Now >= back)
         {
             StartControlPlane();
@@ -184,34 +159,16 @@ internal sealed class FailoverWorld : IRoleCommandSink
             }
         }
 
-        Check();
+        _invariants.Check(Now);
     }
 
     // The control plane's side: the real coordinator and registry, an in-memory database and command queue.
 
-    public async Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken)
-    {
-        var command = new StoredCommand
-        {
-            Id = Guid.NewGuid(),
-            NodeId = request.NodeId,
-            Service = request.Service,
-            Kind = request.Kind.ToString(),
-            Origin = request.Origin,
-            GroupId = request.Role?.GroupId,
-            Epoch = request.Role?.Epoch,
-            State = CommandState.Pending,
-            CreatedAt = _clock.GetUtcNow(),
-            ExpiresAt = _clock.GetUtcNow() + TimeSpan.FromSeconds(60),
-        };
-        _commands.Add(new QueuedCommand(command, request.Kind, request.Role!));
-        await Task.CompletedTask;
-        return new SubmitResult(command, Replayed: false, KeyConflict: false);
-    }
+    public Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken) => Task.FromResult(_commands.Submit(request));
 
     public Task SupersedeAsync(Guid groupId, long epoch, CancellationToken cancellationToken)
     {
-        _commands.RemoveAll(c => c.Command.State == CommandState.Pending && c.Command.GroupId == groupId && c.Command.Epoch < epoch);
+        _commands.Supersede(groupId, epoch);
         return Task.CompletedTask;
     }
 
@@ -223,10 +180,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         Coordinator.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         // Commands handed to a connection of the run that died are handed again (the queue is in the database).
-        foreach (var queued in _commands.Where(c => c.Command.State == CommandState.Sent))
-        {
-            queued.Command.State = CommandState.Pending;
-        }
+        _commands.HandAgain();
     }
 
     private (NodeRegistry, FailoverCoordinator) BuildControlPlane()
@@ -264,17 +218,14 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
     private void DeliverCommands()
     {
-        foreach (var queued in _commands.ToList())
+        foreach (var expired in _commands.Expire())
+        {
+            Finished?.Invoke(new CommandFinished(expired, AnsweredOn: null));
+        }
+
+        foreach (var queued in _commands.Queued.ToList())
         {
             var command = queued.Command;
-            if (_clock.GetUtcNow() >= command.ExpiresAt)
-            {
-                _commands.Remove(queued);
-                command.State = command.State == CommandState.Sent ? CommandState.TimedOut : CommandState.Expired;
-                Finished?.Invoke(new CommandFinished(command, AnsweredOn: null));
-                continue;
-            }
-
             var agent = Agents.First(a => a.NodeId == command.NodeId);
             if (command.State != CommandState.Pending || agent.Connection?.ControlPlaneRun != ControlPlaneRun)
             {
@@ -298,24 +249,11 @@ internal sealed class FailoverWorld : IRoleCommandSink
         }
     }
 
-    /// <summary>
-    /// Role commands answer once their service is up (Activate) or, as the agent's command executor
-    /// has it, held down as a standby: seen stopped with no start under way while the role forbids one (Deactivate).
-    /// </summary>
     private void Answer(SimulatedAgent agent)
     {
         foreach (var waiting in agent.Answering.ToList())
         {
-            var role = agent.Book.Find(GroupId);
-            bool? outcome = waiting.Ticket.Kind switch
-            {
-                _ when Now > waiting.Deadline => false,
-                CommandKind.Activate when role is not { Active: true } || role.Epoch != waiting.Ticket.Epoch => false,
-                CommandKind.Activate when agent.Process.Broken => false,
-                CommandKind.Activate => agent.ServiceUp && !agent.Process.Starting ? true : null,
-                _ => agent.HeldStopped(Now) ? true : null,
-            };
-            if (outcome is { } succeeded)
+            if (agent.Outcome(waiting.Ticket, waiting.Deadline, GroupId, Now) is { } succeeded)
             {
                 agent.Answering.Remove(waiting);
                 Reply(agent, waiting.Ticket, succeeded, succeeded ? "done" : "failed");
@@ -340,21 +278,18 @@ internal sealed class FailoverWorld : IRoleCommandSink
         var delay = _random.Next(4) == 0 ? TimeSpan.FromMilliseconds(_random.Next(250, 3000)) : TimeSpan.Zero;
         ToControlPlane(agent, delay, () =>
         {
-            if (_commands.FirstOrDefault(c => c.Command.Id == ticket.CommandId) is not { } queued)
+            if (_commands.Finish(ticket.CommandId, succeeded, message) is not { } command)
             {
                 return;
             }
 
-            _commands.Remove(queued);
-            queued.Command.State = succeeded ? CommandState.Succeeded : CommandState.Failed;
-            queued.Command.Message = message;
-            var finished = new CommandFinished(queued.Command, connection.Id);
+            var finished = new CommandFinished(command, connection.Id);
             Finished?.Invoke(finished);
             if (_random.Next(3) == 0)
             {
                 // The same answer again, later: the coordinator must not take it for news.
                 var run = ControlPlaneRun;
-                _inFlight.Add((Now + TimeSpan.FromMilliseconds(_random.Next(1, 8000)), _order++, () => FinishAgain(run, finished)));
+                _inFlight.At(Now + TimeSpan.FromMilliseconds(_random.Next(1, 8000)), () => FinishAgain(run, finished));
             }
         }, outlivesSender: true);
     }
@@ -392,10 +327,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
                 HeartbeatIntervalMs = (int)HeartbeatInterval.TotalMilliseconds,
             }, connection.Item1);
             var memberships = Coordinator!.MembershipsOf(agent.NodeId);
-            foreach (var queued in _commands.Where(c => c.Command.NodeId == agent.NodeId && c.Command.State == CommandState.Sent))
-            {
-                queued.Command.State = CommandState.Pending;
-            }
+            _commands.HandAgain(agent.NodeId);
 
             ToAgent(agent, () =>
             {
@@ -521,14 +453,13 @@ internal sealed class FailoverWorld : IRoleCommandSink
         if (agent.Connection is { } connection)
         {
             var noticedAt = Now + TimeSpan.FromMilliseconds(_random.Next(100, 15_000));
-            _inFlight.Add((noticedAt, _order++, () =>
+            _inFlight.At(noticedAt, () =>
             {
                 if (connection.ControlPlaneRun == ControlPlaneRun)
                 {
                     Registry?.Disconnected(agent.NodeId, connection.Id);
                 }
-            }
-            ));
+            });
         }
     }
 
@@ -581,46 +512,5 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
     private void Later(Action deliver) => Later(TimeSpan.Zero, deliver);
 
-    private void Later(TimeSpan delay, Action deliver) => _inFlight.Add((Now + delay + TimeSpan.FromMilliseconds(_random.Next(1, 250)), _order++, deliver));
-
-    private void Check()
-    {
-        var holders = Agents.Where(a => a.HoldsValidRole(GroupId, Now)).Select(a => a.Index).ToList();
-        if (holders.Count > 1)
-        {
-            Violations.Add($"{Now}: nodes {string.Join(", ", holders)} hold a valid active role at once");
-        }
-
-        var up = Agents.Where(a => a.ServiceUp).Select(a => a.Index).ToList();
-        if (up.Count > 1)
-        {
-            Violations.Add($"{Now}: the service is up on nodes {string.Join(", ", up)} at once");
-        }
-
-        if (Store.Epoch < _storedEpoch)
-        {
-            Violations.Add($"{Now}: the group's epoch went down from {_storedEpoch} to {Store.Epoch}");
-        }
-
-        _storedEpoch = Store.Epoch;
-        foreach (var agent in Agents)
-        {
-            var epoch = (agent.Alive ? agent.Book.Find(GroupId) : agent.Stored.FirstOrDefault(r => r.GroupId == GroupId))?.Epoch ?? 0;
-            if (epoch < _highestEpoch.GetValueOrDefault(agent.NodeId))
-            {
-                Violations.Add($"{Now}: node {agent.Index} went back from epoch {_highestEpoch[agent.NodeId]} to {epoch}");
-            }
-
-            _highestEpoch[agent.NodeId] = epoch;
-        }
-    }
-
-    private sealed record QueuedCommand(StoredCommand Command, CommandKind Kind, RoleGrant Grant);
-
-    private static FailoverOptions OptionsOf(FailoverProfile profile)
-    {
-        var options = new FailoverOptions { Profile = profile };
-        FailoverTimings.Of(profile).ApplyTo(options);
-        return options;
-    }
+    private void Later(TimeSpan delay, Action deliver) => _inFlight.At(Now + delay + TimeSpan.FromMilliseconds(_random.Next(1, 250)), deliver);
 }

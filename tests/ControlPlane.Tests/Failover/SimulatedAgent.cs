@@ -77,6 +77,24 @@ internal sealed class SimulatedAgent(int index, Guid nodeId, Guid memberId, Time
     /// <summary>What a Deactivate waits for before it confirms: the service down with no operation under way, while the role forbids a start.</summary>
     public bool HeldStopped(TimeSpan worldNow) => Alive && !Process.Up && State.Running is null && !Book.PermissionFor(Service, Local(worldNow)).MayStart;
 
+    /// <summary>
+    /// Role commands answer once their service is up (Activate) or, as the agent's command executor
+    /// has it, held down as a standby: seen stopped with no start under way while the role forbids one
+    /// (Deactivate); null while the command still waits.
+    /// </summary>
+    public bool? Outcome(StoredCommandTicket ticket, TimeSpan deadline, Guid groupId, TimeSpan worldNow)
+    {
+        var role = Book.Find(groupId);
+        return ticket.Kind switch
+        {
+            _ when worldNow > deadline => false,
+            CommandKind.Activate when role is not { Active: true } || role.Epoch != ticket.Epoch => false,
+            CommandKind.Activate when Process.Broken => false,
+            CommandKind.Activate => ServiceUp && !Process.Starting ? true : null,
+            _ => HeldStopped(worldNow) ? true : null,
+        };
+    }
+
     public bool HoldsValidRole(Guid groupId, TimeSpan worldNow) => Alive && Book.Find(groupId) is { } role && role.HoldsLease(Local(worldNow));
 
     public string? Apply(CommandKind kind, RoleGrant grant)
