@@ -9,8 +9,6 @@ using Vigil.ControlPlane.Health;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Tests.Failover.Simulation;
 using Vigil.Shared.Commands;
-using Vigil.Shared.Messages;
-using Vigil.Shared.Protocol;
 using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Tests.Failover;
@@ -26,11 +24,9 @@ namespace Vigil.ControlPlane.Tests.Failover;
 /// After every step it checks the invariants: never two members holding a valid active role, never
 /// two services up, epochs only grow.
 /// </summary>
-internal sealed class FailoverWorld : IRoleCommandSink
+internal sealed class FailoverWorld : SeededWorld, IRoleCommandSink
 {
-    public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
     public static readonly FailoverOptions Options = SimulatedGroup.OptionsOf(FailoverProfile.Standard);
-    private readonly Random _random;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DateTimeOffset _origin;
     private readonly Timeline _inFlight = new();
@@ -47,15 +43,15 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// </param>
     /// <param name="profile">The control plane's failover profile; the agents heartbeat at the interval it is meant for.</param>
     public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false, bool standbys = false, FailoverProfile profile = FailoverProfile.Standard)
+        : base(seed)
     {
         Settings = SimulatedGroup.OptionsOf(profile);
         HeartbeatInterval = FailoverTimings.Of(profile).AgentHeartbeatInterval;
         _standbys = standbys;
-        _random = new Random(seed);
         _origin = _clock.GetUtcNow();
         _policyEdits = policyEdits;
         _commands = new CommandTable(_clock);
-        (GroupId, Agents, Store) = SimulatedGroup.Create(_random, nodes, isolation, Settings, Now);
+        (GroupId, Agents, Store) = SimulatedGroup.Create(Random, nodes, isolation, Settings, Now);
         _invariants = new RoleInvariants(GroupId, Agents, Store);
         StartControlPlane();
     }
@@ -70,7 +66,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <summary>How often every agent heartbeats.</summary>
     public TimeSpan HeartbeatInterval { get; }
 
-    public TimeSpan Now => _clock.GetUtcNow() - _origin;
+    public override TimeSpan Now => _clock.GetUtcNow() - _origin;
 
     public List<SimulatedAgent> Agents { get; }
 
@@ -89,20 +85,6 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
     public int Completed => Store.Records.Count(r => r.Outcome == TransitionOutcome.Completed);
 
-    public void Run(TimeSpan duration, double faultsPerSecond = 0)
-    {
-        var end = Now + duration;
-        while (Now < end)
-        {
-            if (faultsPerSecond > 0 && _random.NextDouble() < faultsPerSecond * Step.TotalSeconds)
-            {
-                Fault();
-            }
-
-            StepOnce();
-        }
-    }
-
     /// <summary>Ends every fault: all agents up and connected, services repaired, the control plane running.</summary>
     public void Heal()
     {
@@ -112,15 +94,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
             _controlPlaneBackAt = null;
         }
 
-        foreach (var agent in Agents)
-        {
-            agent.Partitioned = false;
-            agent.Process.Broken = false;
-            if (!agent.Alive)
-            {
-                agent.Start(Now);
-            }
-        }
+        HealAgents(Agents);
     }
 
     /// <summary>An operator changes the group's isolation, as the groups API does (same epoch, newer terms).</summary>
@@ -130,7 +104,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         Coordinator?.Upsert(edited);
     }
 
-    public void StepOnce()
+    public override void StepOnce()
     {
         _clock.Advance(Step);
         _inFlight.DeliverUpTo(Now);
@@ -142,9 +116,9 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
         foreach (var agent in Agents)
         {
-            agent.Supervise(Now, _random);
+            agent.Supervise(Now, Random);
             Connect(agent);
-            Answer(agent);
+            agent.AnswerSettled(GroupId, Now, (ticket, succeeded, message) => Reply(agent, ticket, succeeded, message));
             Heartbeat(agent);
             FinishStopping(agent);
         }
@@ -192,13 +166,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <summary>The control plane stops on purpose, its handover running while the world goes on, and starts again after <paramref name="downFor"/>.</summary>
     public void RestartControlPlaneOnPurpose(TimeSpan downFor)
     {
-        var handover = Coordinator!.HandOverAsync(CancellationToken.None);
-        while (!handover.IsCompleted)
-        {
-            StepOnce();
-        }
-
-        handover.GetAwaiter().GetResult();
+        StepUntilDone(Coordinator!.HandOverAsync(CancellationToken.None));
         CrashControlPlane(downFor);
     }
 
@@ -207,12 +175,12 @@ internal sealed class FailoverWorld : IRoleCommandSink
         Finished = null;
         Coordinator = null;
         Registry = null;
-        _controlPlaneBackAt = Now + (downFor ?? TimeSpan.FromMilliseconds(_random.Next(200, 6000)));
+        _controlPlaneBackAt = Now + (downFor ?? TimeSpan.FromMilliseconds(Random.Next(200, 6000)));
         foreach (var agent in Agents)
         {
             agent.Connection = null;
             agent.AwaitingAck = null;
-            agent.NextConnectAttempt = agent.Local(Now) + TimeSpan.FromMilliseconds(_random.Next(0, 3000));
+            agent.NextConnectAttempt = agent.Local(Now) + TimeSpan.FromMilliseconds(Random.Next(0, 3000));
         }
     }
 
@@ -234,30 +202,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
             command.State = CommandState.Sent;
             var ticket = new StoredCommandTicket(command.Id, queued.Kind, queued.Grant.Epoch, ControlPlaneRun);
-            ToAgent(agent, () =>
-            {
-                var refusal = agent.Apply(queued.Kind, queued.Grant);
-                if (refusal is not null || queued.Kind == CommandKind.Release)
-                {
-                    Reply(agent, ticket, refusal is null, refusal ?? "released");
-                    return;
-                }
-
-                agent.HeartbeatWanted |= queued.Kind == CommandKind.Activate;
-                agent.Answering.Add((ticket, Now + TimeSpan.FromSeconds(30)));
-            });
-        }
-    }
-
-    private void Answer(SimulatedAgent agent)
-    {
-        foreach (var waiting in agent.Answering.ToList())
-        {
-            if (agent.Outcome(waiting.Ticket, waiting.Deadline, GroupId, Now) is { } succeeded)
-            {
-                agent.Answering.Remove(waiting);
-                Reply(agent, waiting.Ticket, succeeded, succeeded ? "done" : "failed");
-            }
+            ToAgent(agent, () => agent.Receive(queued.Kind, queued.Grant, ticket, Now, (answered, succeeded, message) => Reply(agent, answered, succeeded, message)));
         }
     }
 
@@ -275,7 +220,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
             return;
         }
 
-        var delay = _random.Next(4) == 0 ? TimeSpan.FromMilliseconds(_random.Next(250, 3000)) : TimeSpan.Zero;
+        var delay = Random.Next(4) == 0 ? TimeSpan.FromMilliseconds(Random.Next(250, 3000)) : TimeSpan.Zero;
         ToControlPlane(agent, delay, () =>
         {
             if (_commands.Finish(ticket.CommandId, succeeded, message) is not { } command)
@@ -285,11 +230,11 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
             var finished = new CommandFinished(command, connection.Id);
             Finished?.Invoke(finished);
-            if (_random.Next(3) == 0)
+            if (Random.Next(3) == 0)
             {
                 // The same answer again, later: the coordinator must not take it for news.
                 var run = ControlPlaneRun;
-                _inFlight.At(Now + TimeSpan.FromMilliseconds(_random.Next(1, 8000)), () => FinishAgain(run, finished));
+                _inFlight.At(Now + TimeSpan.FromMilliseconds(Random.Next(1, 8000)), () => FinishAgain(run, finished));
             }
         }, outlivesSender: true);
     }
@@ -311,21 +256,12 @@ internal sealed class FailoverWorld : IRoleCommandSink
             return;
         }
 
-        agent.NextConnectAttempt = local + TimeSpan.FromMilliseconds(_random.Next(500, 3000));
+        agent.NextConnectAttempt = local + TimeSpan.FromMilliseconds(Random.Next(500, 3000));
         var connection = (Guid.NewGuid().ToString(), ControlPlaneRun);
         var run = agent.Run;
         ToControlPlane(agent, () =>
         {
-            Registry.Register(new AgentRegistration
-            {
-                ProtocolVersion = ProtocolVersions.Current,
-                NodeId = agent.NodeId,
-                NodeName = $"node-{agent.Index}",
-                AgentVersion = "1.0.0",
-                OperatingSystem = "Windows Server 2022",
-                ProcessorCount = 2,
-                HeartbeatIntervalMs = (int)HeartbeatInterval.TotalMilliseconds,
-            }, connection.Item1);
+            Registry.Register(agent.Registration(HeartbeatInterval), connection.Item1);
             var memberships = Coordinator!.MembershipsOf(agent.NodeId);
             _commands.HandAgain(agent.NodeId);
 
@@ -403,30 +339,17 @@ internal sealed class FailoverWorld : IRoleCommandSink
         agent.Kill();
     }
 
-    private void Fault()
+    protected override void Fault()
     {
-        var agent = Agents[_random.Next(Agents.Count)];
-        switch (_random.Next(12))
+        var agent = Agents[Random.Next(Agents.Count)];
+        var fault = Random.Next(12);
+        if (AgentFault(fault, agent, () => Disconnect(agent), () => Cut(agent)))
         {
-            case 0 when agent.Alive:
-                Disconnect(agent);
-                agent.Kill();
-                break;
-            case 1 when !agent.Alive:
-                agent.Start(Now);
-                break;
-            case 2 when !agent.Partitioned:
-                Cut(agent);
-                break;
-            case 3:
-                agent.Partitioned = false;
-                break;
-            case 4 when agent.ServiceUp:
-                agent.Process.Broken = true;
-                break;
-            case 5:
-                agent.Process.Broken = false;
-                break;
+            return;
+        }
+
+        switch (fault)
+        {
             case 6 when Coordinator is not null:
                 CrashControlPlane();
                 break;
@@ -438,7 +361,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
                 Coordinator?.RequestSwitchover(GroupId, new SwitchoverRequest(null, "switchover asked for by an operator"));
                 break;
             case 8 when _policyEdits:
-                EditIsolation(_random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning);
+                EditIsolation(Random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning);
                 break;
             default:
                 // Latency spikes come from the message delays; nothing else to do.
@@ -452,7 +375,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         agent.Partitioned = true;
         if (agent.Connection is { } connection)
         {
-            var noticedAt = Now + TimeSpan.FromMilliseconds(_random.Next(100, 15_000));
+            var noticedAt = Now + TimeSpan.FromMilliseconds(Random.Next(100, 15_000));
             _inFlight.At(noticedAt, () =>
             {
                 if (connection.ControlPlaneRun == ControlPlaneRun)
@@ -512,5 +435,5 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
     private void Later(Action deliver) => Later(TimeSpan.Zero, deliver);
 
-    private void Later(TimeSpan delay, Action deliver) => _inFlight.At(Now + delay + TimeSpan.FromMilliseconds(_random.Next(1, 250)), deliver);
+    private void Later(TimeSpan delay, Action deliver) => _inFlight.At(Now + delay + TimeSpan.FromMilliseconds(Random.Next(1, 250)), deliver);
 }
