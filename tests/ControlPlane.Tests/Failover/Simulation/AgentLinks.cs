@@ -21,6 +21,7 @@ internal sealed class AgentLinks(MultiInstanceWorld world, IReadOnlyList<Simulat
     /// <summary>How long a relay waits for the answer to a relayed call other than a heartbeat.</summary>
     public static readonly TimeSpan CallTimeout = new RedisOptions().CallTimeout;
 
+    private readonly CallRoutes _routes = new(world);
     private readonly Dictionary<SimulatedAgent, AgentLink> _links = [];
     private readonly Dictionary<SimulatedAgent, int> _addresses = [];
 
@@ -49,7 +50,7 @@ internal sealed class AgentLinks(MultiInstanceWorld world, IReadOnlyList<Simulat
         var id = $"{agent.Index}-{world.Random.Next()}";
         var run = agent.Run;
         var viaRun = via.Run;
-        Send(agent, via, viaRun, direct, TimeSpan.Zero, CallTimeout, view =>
+        _routes.Send(agent, via, viaRun, direct, TimeSpan.Zero, CallTimeout, view =>
         {
             view.Registry.Register(agent.Registration(world.HeartbeatInterval), id);
             var memberships = view.Coordinator.MembershipsOf(agent.NodeId);
@@ -139,30 +140,10 @@ internal sealed class AgentLinks(MultiInstanceWorld world, IReadOnlyList<Simulat
 
     /// <summary>A call on the agent's connection; <paramref name="handle"/> runs at the control plane, and what it returns at the agent when the answer arrives.</summary>
     public void Call(SimulatedAgent agent, AgentLink link, TimeSpan delay, TimeSpan relayTimeout, Func<DecidingView, Action?> handle, bool outlivesSender = false) =>
-        Send(agent, link.Via, link.ViaRun, link.Decider, delay, relayTimeout, handle, () => End(agent, link), outlivesSender);
+        _routes.Send(agent, link.Via, link.ViaRun, link.Decider, delay, relayTimeout, handle, () => End(agent, link), outlivesSender);
 
     /// <summary>From the control plane the connection is registered with to the agent: straight, or through Redis and the relay.</summary>
-    public void ToAgent(SimulatedAgent agent, AgentLink link, Action deliver)
-    {
-        if (!link.Relayed)
-        {
-            ToAgent(agent, deliver);
-            return;
-        }
-
-        if (!link.Decider.Instance.OnRedis)
-        {
-            return;
-        }
-
-        world.Timeline.At(world.Now + RedisDelay(), () =>
-        {
-            if (link.Via.OnRedis && link.Via.Run == link.ViaRun)
-            {
-                ToAgent(agent, deliver);
-            }
-        });
-    }
+    public void ToAgent(SimulatedAgent agent, AgentLink link, Action deliver) => _routes.ToAgent(agent, link, deliver);
 
     /// <summary>The agent's process ends: its connection closes, and the control plane hears of it (through the relay, if relayed).</summary>
     public void Drop(SimulatedAgent agent)
@@ -216,7 +197,7 @@ internal sealed class AgentLinks(MultiInstanceWorld world, IReadOnlyList<Simulat
     {
         var heardAfter = !link.Relayed
             ? TimeSpan.Zero
-            : link.Via.OnRedis && link.Via.Run == link.ViaRun ? RedisDelay() : TimeSpan.FromMilliseconds(world.Random.Next(0, 5000));
+            : link.Via.OnRedis && link.Via.Run == link.ViaRun ? _routes.RedisDelay() : TimeSpan.FromMilliseconds(world.Random.Next(0, 5000));
         world.Timeline.At(world.Now + heardAfter, () =>
         {
             if (link.Decider.Serving)
@@ -231,113 +212,4 @@ internal sealed class AgentLinks(MultiInstanceWorld world, IReadOnlyList<Simulat
         _addresses[agent] = (_addresses.GetValueOrDefault(agent) + 1) % instances.Count;
         agent.NextConnectAttempt = agent.Local(world.Now) + TimeSpan.FromMilliseconds(world.Random.Next(0, 1000));
     }
-
-    /// <param name="decider">The control plane the connection is registered with; null for a relayed registration (the first to answer).</param>
-    /// <param name="failed">The relay ends the call: no answer in time, Redis failed it, or the wrong control plane answered.</param>
-    private void Send(
-        SimulatedAgent agent, SimulatedInstance via, int viaRun, DecidingView? decider, TimeSpan delay, TimeSpan relayTimeout, Func<DecidingView, Action?> handle, Action failed, bool outlivesSender = false)
-    {
-        if (!agent.Reachable)
-        {
-            return;
-        }
-
-        var arrives = world.Now + delay + NetworkDelay();
-        if (decider is not null && decider.Instance == via)
-        {
-            world.Timeline.At(arrives, () =>
-            {
-                if (decider.Serving && !agent.Partitioned && (agent.Alive || outlivesSender) && handle(decider) is { } answer)
-                {
-                    ToAgent(agent, answer);
-                }
-            });
-            return;
-        }
-
-        world.Timeline.At(arrives, () =>
-        {
-            if (via.Alive && via.Run == viaRun && !agent.Partitioned && (agent.Alive || outlivesSender))
-            {
-                Relay(agent, via, viaRun, decider, relayTimeout, handle, failed);
-            }
-        });
-    }
-
-    private void Relay(SimulatedAgent agent, SimulatedInstance via, int viaRun, DecidingView? decider, TimeSpan timeout, Func<DecidingView, Action?> handle, Action failed)
-    {
-        var listeners = world.Views.Where(v => v.Instance.OnRedis).ToList();
-        if (via.RedisCut || listeners.Count == 0)
-        {
-            failed();
-            return;
-        }
-
-        var settled = false;
-        world.Timeline.At(world.Now + timeout, () =>
-        {
-            if (!settled)
-            {
-                settled = true;
-                failed();
-            }
-        });
-        foreach (var listener in listeners)
-        {
-            // Mostly quick; sometimes slow, and sometimes long after the relay has given up.
-            var delay = world.Random.Next(20) switch
-            {
-                0 => TimeSpan.FromMilliseconds(world.Random.Next(1000, 8000)),
-                < 4 => TimeSpan.FromMilliseconds(world.Random.Next(200, 1000)),
-                _ => RedisDelay(),
-            };
-            world.Timeline.At(world.Now + delay, () =>
-            {
-                if (!listener.Serving || !listener.Instance.OnRedis)
-                {
-                    return;
-                }
-
-                var answer = handle(listener);
-                world.Timeline.At(world.Now + RedisDelay(), () =>
-                {
-                    if (settled || !via.OnRedis || via.Run != viaRun)
-                    {
-                        return;
-                    }
-
-                    settled = true;
-                    if (decider is not null && decider != listener)
-                    {
-                        failed();
-                    }
-                    else if (answer is not null)
-                    {
-                        ToAgent(agent, answer);
-                    }
-                });
-            });
-        }
-    }
-
-    private void ToAgent(SimulatedAgent agent, Action deliver)
-    {
-        if (!agent.Reachable)
-        {
-            return;
-        }
-
-        var run = agent.Run;
-        world.Timeline.At(world.Now + NetworkDelay(), () =>
-        {
-            if (agent.Reachable && agent.Run == run)
-            {
-                deliver();
-            }
-        });
-    }
-
-    private TimeSpan NetworkDelay() => TimeSpan.FromMilliseconds(world.Random.Next(1, 250));
-
-    private TimeSpan RedisDelay() => TimeSpan.FromMilliseconds(world.Random.Next(1, 50));
 }
