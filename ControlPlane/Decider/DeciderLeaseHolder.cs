@@ -24,25 +24,21 @@ public sealed partial class DeciderLeaseHolder(
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly DeciderOptions _options = options.Value;
-    private DeciderLeaseState? _held;
-    private long _confirmedUntil;
+    private readonly DeciderTrust _trust = new(options.Value, time.TimestampFrequency);
     private Task _renewing = Task.CompletedTask;
     private int _renewalStarted;
     private volatile bool _disposed;
 
     /// <summary>The fencing token of the lease this instance holds; null while it holds none.</summary>
-    public long? Token => _held?.Token;
+    public long? Token => _trust.Held?.Token;
 
-    /// <summary>
-    /// Held, and (for a standby-mode instance) confirmed recently enough that no other instance can
-    /// have taken it over. A single instance keeps deciding while the database is away: no other may run.
-    /// </summary>
-    public bool MayDecide => _held is not null && (!_options.Standby || time.GetTimestamp() < Interlocked.Read(ref _confirmedUntil));
+    /// <inheritdoc cref="DeciderTrust.MayDecide"/>
+    public bool MayDecide => _trust.MayDecide(time.GetTimestamp());
 
     /// <summary>Takes the lease, waiting as a standby when so configured; refuses when another instance holds it otherwise.</summary>
     public async Task PassAsync(CancellationToken cancellationToken)
     {
-        if (_held is not null)
+        if (_trust.Held is not null)
         {
             return;
         }
@@ -137,7 +133,7 @@ public sealed partial class DeciderLeaseHolder(
 
         await _stopping.CancelAsync();
         await _renewing;
-        if (_held is { } held)
+        if (_trust.Held is { } held)
         {
             try
             {
@@ -166,7 +162,7 @@ public sealed partial class DeciderLeaseHolder(
             // The stored expiry is counted from this moment or later, so the lease is trusted from here.
             var asked = time.GetTimestamp();
             var stored = await store.ReadAsync(cancellationToken);
-            var claim = DeciderElection.Claim(stored, _held?.Token, identity.Id, identity.Name, time.GetUtcNow(), _options.LeaseDuration);
+            var claim = DeciderElection.Claim(stored, _trust.Held?.Token, identity.Id, identity.Name, time.GetUtcNow(), _options.LeaseDuration);
             if (claim is DeciderClaim.HeldByOther)
             {
                 return claim;
@@ -175,9 +171,7 @@ public sealed partial class DeciderLeaseHolder(
             var next = ((DeciderClaim.Held)claim).Lease;
             if (await store.TryWriteAsync(stored, next, cancellationToken))
             {
-                _held = next;
-                var trusted = _options.LeaseDuration - _options.ClockSkewAllowance;
-                Interlocked.Exchange(ref _confirmedUntil, asked + (long)(trusted.TotalSeconds * time.TimestampFrequency));
+                _trust.Confirm(next, asked);
                 return claim;
             }
 
@@ -196,7 +190,7 @@ public sealed partial class DeciderLeaseHolder(
                 {
                     if (await RenewOnceAsync(cancellationToken) is DeciderClaim.HeldByOther other)
                     {
-                        _held = null;
+                        _trust.Lose();
                         LogLost(other.Lease.HolderName, other.Lease.Token);
                         lifetime.StopApplication();
                         return;
@@ -206,7 +200,7 @@ public sealed partial class DeciderLeaseHolder(
                 {
                     // The database is away or hangs: the lease lapses unless a later renewal succeeds in time.
                     LogNotRenewed(exception.Message);
-                    if (_options.Standby && !MayDecide)
+                    if (_trust.StopsAfterFailedRenewal(time.GetTimestamp()))
                     {
                         // Another instance may take over now: this one has stopped deciding, and starts again as a standby.
                         LogNoLongerConfirmed();
@@ -226,13 +220,7 @@ public sealed partial class DeciderLeaseHolder(
     private Task<DeciderClaim> RenewOnceAsync(CancellationToken cancellationToken)
     {
         var claim = ClaimAsync(cancellationToken);
-        if (!_options.Standby)
-        {
-            return claim;
-        }
-
-        var left = time.GetElapsedTime(time.GetTimestamp(), Interlocked.Read(ref _confirmedUntil));
-        return claim.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
+        return _trust.RenewalWait(time.GetTimestamp()) is { } wait ? claim.WaitAsync(wait, time, cancellationToken) : claim;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This control plane holds the decider lease (token {Token}) as {Holder}, {When}")]

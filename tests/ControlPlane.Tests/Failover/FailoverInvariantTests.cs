@@ -244,6 +244,29 @@ public sealed class FailoverInvariantTests
         Assert.True(world.Now - cutAt >= FailoverWorld.Options.PlannedRestartLease, $"another member took over {world.Now - cutAt} after the cut");
     }
 
+    [Fact(Skip = "Fails today (two services up): the planned restart's long lease is recorded per group without the member that holds it, and a control plane that starts after a failover has begun credits it to the new active member, so the cut-off old one's is not waited for")]
+    public void A_long_lease_from_a_planned_restart_is_still_waited_for_when_the_control_plane_starts_again_after_the_failover_began()
+    {
+        var world = new FailoverWorld(seed: 29);
+        world.Run(TimeSpan.FromSeconds(15));
+        var active = AssertOneActiveRuns(world, "before");
+
+        world.RestartControlPlaneOnPurpose(downFor: TimeSpan.FromSeconds(2));
+        active.Partitioned = true;
+        var epoch = world.Store.Epoch;
+        var cutAt = world.Now;
+        world.StepWhile(() => world.Store.Epoch == epoch, TimeSpan.FromSeconds(30));
+
+        // The failover to another member has begun and waits for the cut-off member's long lease; the control plane restarts again.
+        Assert.NotEqual(epoch, world.Store.Epoch);
+        world.RestartControlPlaneOnPurpose(downFor: TimeSpan.FromSeconds(2));
+        world.StepWhile(() => world.Agents.All(a => a == active || !a.ServiceUp), TimeSpan.FromSeconds(110));
+
+        Assert.True(world.Violations.Count == 0, string.Join("; ", world.Violations.Take(3)));
+        Assert.False(active.ServiceUp, "the cut-off active stopped its service when its long lease ended");
+        Assert.True(world.Now - cutAt >= FailoverWorld.Options.PlannedRestartLease, $"another member took over {world.Now - cutAt} after the cut");
+    }
+
     [Fact]
     public void A_service_that_fails_for_good_moves_to_a_standby_within_a_few_seconds()
     {

@@ -9,8 +9,6 @@ using Vigil.ControlPlane.Health;
 using Vigil.ControlPlane.Nodes;
 using Vigil.ControlPlane.Tests.Failover.Simulation;
 using Vigil.Shared.Commands;
-using Vigil.Shared.Messages;
-using Vigil.Shared.Protocol;
 using Vigil.Shared.Roles;
 
 namespace Vigil.ControlPlane.Tests.Failover;
@@ -26,21 +24,17 @@ namespace Vigil.ControlPlane.Tests.Failover;
 /// After every step it checks the invariants: never two members holding a valid active role, never
 /// two services up, epochs only grow.
 /// </summary>
-internal sealed class FailoverWorld : IRoleCommandSink
+internal sealed class FailoverWorld : SeededWorld, IRoleCommandSink
 {
-    public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
-    public static readonly FailoverOptions Options = OptionsOf(FailoverProfile.Standard);
-    private readonly Random _random;
+    public static readonly FailoverOptions Options = SimulatedGroup.OptionsOf(FailoverProfile.Standard);
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly DateTimeOffset _origin;
-    private readonly List<(TimeSpan At, long Order, Action Deliver)> _inFlight = [];
-    private readonly Dictionary<Guid, long> _highestEpoch = [];
-    private readonly List<QueuedCommand> _commands = [];
+    private readonly Timeline _inFlight = new();
+    private readonly CommandTable _commands;
+    private readonly RoleInvariants _invariants;
     private readonly bool _policyEdits;
     private readonly bool _standbys;
     private (NodeRegistry Registry, FailoverCoordinator Coordinator)? _standby;
-    private long _order;
-    private long _storedEpoch;
     private TimeSpan? _controlPlaneBackAt;
 
     /// <param name="standbys">
@@ -49,34 +43,16 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// </param>
     /// <param name="profile">The control plane's failover profile; the agents heartbeat at the interval it is meant for.</param>
     public FailoverWorld(int seed, int nodes = 3, IsolationPolicy isolation = IsolationPolicy.Stop, bool policyEdits = false, bool standbys = false, FailoverProfile profile = FailoverProfile.Standard)
+        : base(seed)
     {
-        Settings = OptionsOf(profile);
+        Settings = SimulatedGroup.OptionsOf(profile);
         HeartbeatInterval = FailoverTimings.Of(profile).AgentHeartbeatInterval;
         _standbys = standbys;
-        _random = new Random(seed);
         _origin = _clock.GetUtcNow();
         _policyEdits = policyEdits;
-        GroupId = Guid.NewGuid();
-        Agents = [.. Enumerable.Range(0, nodes).Select(i => new SimulatedAgent(i, Guid.NewGuid(), Guid.NewGuid(), TimeSpan.FromSeconds(_random.Next(0, 100_000))))];
-        Store = new InMemoryFailoverStore(new FailoverGroup
-        {
-            Id = GroupId,
-            Name = "sim",
-            Isolation = isolation,
-            CooldownSeconds = 5,
-            MaxFailovers = 1000,
-            MaxFailoversPeriodSeconds = 3600,
-            TermsVersion = 1,
-            Members = [.. Agents.Select((a, i) => new FailoverGroupMember { Id = a.MemberId, GroupId = GroupId, NodeId = a.NodeId, Service = SimulatedAgent.Service, Priority = i + 1 })],
-        });
-        foreach (var agent in Agents)
-        {
-            // The group existed before: every member has been told it stands by at epoch 0.
-            agent.Apply(CommandKind.Deactivate, new RoleGrant { GroupId = GroupId, GroupName = "sim", Epoch = 0, LeaseMs = (int)Settings.Lease.TotalMilliseconds, Terms = new RoleTerms { Version = 1, Isolation = isolation } });
-            agent.Start(Now);
-            agent.Process.Stubborn = _random.Next(5) == 0;
-        }
-
+        _commands = new CommandTable(_clock);
+        (GroupId, Agents, Store) = SimulatedGroup.Create(Random, nodes, isolation, Settings, Now);
+        _invariants = new RoleInvariants(GroupId, Agents, Store);
         StartControlPlane();
     }
 
@@ -90,7 +66,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <summary>How often every agent heartbeats.</summary>
     public TimeSpan HeartbeatInterval { get; }
 
-    public TimeSpan Now => _clock.GetUtcNow() - _origin;
+    public override TimeSpan Now => _clock.GetUtcNow() - _origin;
 
     public List<SimulatedAgent> Agents { get; }
 
@@ -103,25 +79,11 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <summary>Bumped at every control-plane start; messages to an earlier run are lost.</summary>
     public int ControlPlaneRun { get; private set; }
 
-    public List<string> Violations { get; } = [];
+    public List<string> Violations => _invariants.Violations;
 
     public int ServicesUp => Agents.Count(a => a.ServiceUp);
 
     public int Completed => Store.Records.Count(r => r.Outcome == TransitionOutcome.Completed);
-
-    public void Run(TimeSpan duration, double faultsPerSecond = 0)
-    {
-        var end = Now + duration;
-        while (Now < end)
-        {
-            if (faultsPerSecond > 0 && _random.NextDouble() < faultsPerSecond * Step.TotalSeconds)
-            {
-                Fault();
-            }
-
-            StepOnce();
-        }
-    }
 
     /// <summary>Ends every fault: all agents up and connected, services repaired, the control plane running.</summary>
     public void Heal()
@@ -132,15 +94,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
             _controlPlaneBackAt = null;
         }
 
-        foreach (var agent in Agents)
-        {
-            agent.Partitioned = false;
-            agent.Process.Broken = false;
-            if (!agent.Alive)
-            {
-                agent.Start(Now);
-            }
-        }
+        HealAgents(Agents);
     }
 
     /// <summary>An operator changes the group's isolation, as the groups API does (same epoch, newer terms).</summary>
@@ -150,15 +104,10 @@ internal sealed class FailoverWorld : IRoleCommandSink
         Coordinator?.Upsert(edited);
     }
 
-    public void StepOnce()
+    public override void StepOnce()
     {
         _clock.Advance(Step);
-        foreach (var (_, _, deliver) in _inFlight.Where(m => m.At <= Now).OrderBy(m => m.At).ThenBy(m => m.Order).ToList())
-        {
-            deliver();
-        }
-
-        _inFlight.RemoveAll(m => m.At <= Now);
+        _inFlight.DeliverUpTo(Now);
         if (_controlPlaneBackAt is { } back && Now >= back)
         {
             StartControlPlane();
@@ -167,9 +116,9 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
         foreach (var agent in Agents)
         {
-            agent.Supervise(Now, _random);
+            agent.Supervise(Now, Random);
             Connect(agent);
-            Answer(agent);
+            agent.AnswerSettled(GroupId, Now, (ticket, succeeded, message) => Reply(agent, ticket, succeeded, message));
             Heartbeat(agent);
             FinishStopping(agent);
         }
@@ -184,34 +133,16 @@ internal sealed class FailoverWorld : IRoleCommandSink
             }
         }
 
-        Check();
+        _invariants.Check(Now);
     }
 
     // The control plane's side: the real coordinator and registry, an in-memory database and command queue.
 
-    public async Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken)
-    {
-        var command = new StoredCommand
-        {
-            Id = Guid.NewGuid(),
-            NodeId = request.NodeId,
-            Service = request.Service,
-            Kind = request.Kind.ToString(),
-            Origin = request.Origin,
-            GroupId = request.Role?.GroupId,
-            Epoch = request.Role?.Epoch,
-            State = CommandState.Pending,
-            CreatedAt = _clock.GetUtcNow(),
-            ExpiresAt = _clock.GetUtcNow() + TimeSpan.FromSeconds(60),
-        };
-        _commands.Add(new QueuedCommand(command, request.Kind, request.Role!));
-        await Task.CompletedTask;
-        return new SubmitResult(command, Replayed: false, KeyConflict: false);
-    }
+    public Task<SubmitResult> SubmitAsync(NewCommand request, CancellationToken cancellationToken) => Task.FromResult(_commands.Submit(request));
 
     public Task SupersedeAsync(Guid groupId, long epoch, CancellationToken cancellationToken)
     {
-        _commands.RemoveAll(c => c.Command.State == CommandState.Pending && c.Command.GroupId == groupId && c.Command.Epoch < epoch);
+        _commands.Supersede(groupId, epoch);
         return Task.CompletedTask;
     }
 
@@ -223,10 +154,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
         Coordinator.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
 
         // Commands handed to a connection of the run that died are handed again (the queue is in the database).
-        foreach (var queued in _commands.Where(c => c.Command.State == CommandState.Sent))
-        {
-            queued.Command.State = CommandState.Pending;
-        }
+        _commands.HandAgain();
     }
 
     private (NodeRegistry, FailoverCoordinator) BuildControlPlane()
@@ -238,13 +166,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
     /// <summary>The control plane stops on purpose, its handover running while the world goes on, and starts again after <paramref name="downFor"/>.</summary>
     public void RestartControlPlaneOnPurpose(TimeSpan downFor)
     {
-        var handover = Coordinator!.HandOverAsync(CancellationToken.None);
-        while (!handover.IsCompleted)
-        {
-            StepOnce();
-        }
-
-        handover.GetAwaiter().GetResult();
+        StepUntilDone(Coordinator!.HandOverAsync(CancellationToken.None));
         CrashControlPlane(downFor);
     }
 
@@ -253,28 +175,25 @@ internal sealed class FailoverWorld : IRoleCommandSink
         Finished = null;
         Coordinator = null;
         Registry = null;
-        _controlPlaneBackAt = Now + (downFor ?? TimeSpan.FromMilliseconds(_random.Next(200, 6000)));
+        _controlPlaneBackAt = Now + (downFor ?? TimeSpan.FromMilliseconds(Random.Next(200, 6000)));
         foreach (var agent in Agents)
         {
             agent.Connection = null;
             agent.AwaitingAck = null;
-            agent.NextConnectAttempt = agent.Local(Now) + TimeSpan.FromMilliseconds(_random.Next(0, 3000));
+            agent.NextConnectAttempt = agent.Local(Now) + TimeSpan.FromMilliseconds(Random.Next(0, 3000));
         }
     }
 
     private void DeliverCommands()
     {
-        foreach (var queued in _commands.ToList())
+        foreach (var expired in _commands.Expire())
+        {
+            Finished?.Invoke(new CommandFinished(expired, AnsweredOn: null));
+        }
+
+        foreach (var queued in _commands.Queued.ToList())
         {
             var command = queued.Command;
-            if (_clock.GetUtcNow() >= command.ExpiresAt)
-            {
-                _commands.Remove(queued);
-                command.State = command.State == CommandState.Sent ? CommandState.TimedOut : CommandState.Expired;
-                Finished?.Invoke(new CommandFinished(command, AnsweredOn: null));
-                continue;
-            }
-
             var agent = Agents.First(a => a.NodeId == command.NodeId);
             if (command.State != CommandState.Pending || agent.Connection?.ControlPlaneRun != ControlPlaneRun)
             {
@@ -283,43 +202,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
             command.State = CommandState.Sent;
             var ticket = new StoredCommandTicket(command.Id, queued.Kind, queued.Grant.Epoch, ControlPlaneRun);
-            ToAgent(agent, () =>
-            {
-                var refusal = agent.Apply(queued.Kind, queued.Grant);
-                if (refusal is not null || queued.Kind == CommandKind.Release)
-                {
-                    Reply(agent, ticket, refusal is null, refusal ?? "released");
-                    return;
-                }
-
-                agent.HeartbeatWanted |= queued.Kind == CommandKind.Activate;
-                agent.Answering.Add((ticket, Now + TimeSpan.FromSeconds(30)));
-            });
-        }
-    }
-
-    /// <summary>
-    /// Role commands answer once their service is up (Activate) or, as the agent's command executor
-    /// has it, held down as a standby: seen stopped with no start under way while the role forbids one (Deactivate).
-    /// </summary>
-    private void Answer(SimulatedAgent agent)
-    {
-        foreach (var waiting in agent.Answering.ToList())
-        {
-            var role = agent.Book.Find(GroupId);
-            bool? outcome = waiting.Ticket.Kind switch
-            {
-                _ when Now > waiting.Deadline => false,
-                CommandKind.Activate when role is not { Active: true } || role.Epoch != waiting.Ticket.Epoch => false,
-                CommandKind.Activate when agent.Process.Broken => false,
-                CommandKind.Activate => agent.ServiceUp && !agent.Process.Starting ? true : null,
-                _ => agent.HeldStopped(Now) ? true : null,
-            };
-            if (outcome is { } succeeded)
-            {
-                agent.Answering.Remove(waiting);
-                Reply(agent, waiting.Ticket, succeeded, succeeded ? "done" : "failed");
-            }
+            ToAgent(agent, () => agent.Receive(queued.Kind, queued.Grant, ticket, Now, (answered, succeeded, message) => Reply(agent, answered, succeeded, message)));
         }
     }
 
@@ -337,24 +220,21 @@ internal sealed class FailoverWorld : IRoleCommandSink
             return;
         }
 
-        var delay = _random.Next(4) == 0 ? TimeSpan.FromMilliseconds(_random.Next(250, 3000)) : TimeSpan.Zero;
+        var delay = Random.Next(4) == 0 ? TimeSpan.FromMilliseconds(Random.Next(250, 3000)) : TimeSpan.Zero;
         ToControlPlane(agent, delay, () =>
         {
-            if (_commands.FirstOrDefault(c => c.Command.Id == ticket.CommandId) is not { } queued)
+            if (_commands.Finish(ticket.CommandId, succeeded, message) is not { } command)
             {
                 return;
             }
 
-            _commands.Remove(queued);
-            queued.Command.State = succeeded ? CommandState.Succeeded : CommandState.Failed;
-            queued.Command.Message = message;
-            var finished = new CommandFinished(queued.Command, connection.Id);
+            var finished = new CommandFinished(command, connection.Id);
             Finished?.Invoke(finished);
-            if (_random.Next(3) == 0)
+            if (Random.Next(3) == 0)
             {
                 // The same answer again, later: the coordinator must not take it for news.
                 var run = ControlPlaneRun;
-                _inFlight.Add((Now + TimeSpan.FromMilliseconds(_random.Next(1, 8000)), _order++, () => FinishAgain(run, finished)));
+                _inFlight.At(Now + TimeSpan.FromMilliseconds(Random.Next(1, 8000)), () => FinishAgain(run, finished));
             }
         }, outlivesSender: true);
     }
@@ -376,26 +256,14 @@ internal sealed class FailoverWorld : IRoleCommandSink
             return;
         }
 
-        agent.NextConnectAttempt = local + TimeSpan.FromMilliseconds(_random.Next(500, 3000));
+        agent.NextConnectAttempt = local + TimeSpan.FromMilliseconds(Random.Next(500, 3000));
         var connection = (Guid.NewGuid().ToString(), ControlPlaneRun);
         var run = agent.Run;
         ToControlPlane(agent, () =>
         {
-            Registry.Register(new AgentRegistration
-            {
-                ProtocolVersion = ProtocolVersions.Current,
-                NodeId = agent.NodeId,
-                NodeName = $"node-{agent.Index}",
-                AgentVersion = "1.0.0",
-                OperatingSystem = "Windows Server 2022",
-                ProcessorCount = 2,
-                HeartbeatIntervalMs = (int)HeartbeatInterval.TotalMilliseconds,
-            }, connection.Item1);
+            Registry.Register(agent.Registration(HeartbeatInterval), connection.Item1);
             var memberships = Coordinator!.MembershipsOf(agent.NodeId);
-            foreach (var queued in _commands.Where(c => c.Command.NodeId == agent.NodeId && c.Command.State == CommandState.Sent))
-            {
-                queued.Command.State = CommandState.Pending;
-            }
+            _commands.HandAgain(agent.NodeId);
 
             ToAgent(agent, () =>
             {
@@ -471,30 +339,17 @@ internal sealed class FailoverWorld : IRoleCommandSink
         agent.Kill();
     }
 
-    private void Fault()
+    protected override void Fault()
     {
-        var agent = Agents[_random.Next(Agents.Count)];
-        switch (_random.Next(12))
+        var agent = Agents[Random.Next(Agents.Count)];
+        var fault = Random.Next(12);
+        if (AgentFault(fault, agent, () => Disconnect(agent), () => Cut(agent)))
         {
-            case 0 when agent.Alive:
-                Disconnect(agent);
-                agent.Kill();
-                break;
-            case 1 when !agent.Alive:
-                agent.Start(Now);
-                break;
-            case 2 when !agent.Partitioned:
-                Cut(agent);
-                break;
-            case 3:
-                agent.Partitioned = false;
-                break;
-            case 4 when agent.ServiceUp:
-                agent.Process.Broken = true;
-                break;
-            case 5:
-                agent.Process.Broken = false;
-                break;
+            return;
+        }
+
+        switch (fault)
+        {
             case 6 when Coordinator is not null:
                 CrashControlPlane();
                 break;
@@ -506,7 +361,7 @@ internal sealed class FailoverWorld : IRoleCommandSink
                 Coordinator?.RequestSwitchover(GroupId, new SwitchoverRequest(null, "switchover asked for by an operator"));
                 break;
             case 8 when _policyEdits:
-                EditIsolation(_random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning);
+                EditIsolation(Random.Next(2) == 0 ? IsolationPolicy.Stop : IsolationPolicy.KeepRunning);
                 break;
             default:
                 // Latency spikes come from the message delays; nothing else to do.
@@ -520,15 +375,14 @@ internal sealed class FailoverWorld : IRoleCommandSink
         agent.Partitioned = true;
         if (agent.Connection is { } connection)
         {
-            var noticedAt = Now + TimeSpan.FromMilliseconds(_random.Next(100, 15_000));
-            _inFlight.Add((noticedAt, _order++, () =>
+            var noticedAt = Now + TimeSpan.FromMilliseconds(Random.Next(100, 15_000));
+            _inFlight.At(noticedAt, () =>
             {
                 if (connection.ControlPlaneRun == ControlPlaneRun)
                 {
                     Registry?.Disconnected(agent.NodeId, connection.Id);
                 }
-            }
-            ));
+            });
         }
     }
 
@@ -581,46 +435,5 @@ internal sealed class FailoverWorld : IRoleCommandSink
 
     private void Later(Action deliver) => Later(TimeSpan.Zero, deliver);
 
-    private void Later(TimeSpan delay, Action deliver) => _inFlight.Add((Now + delay + TimeSpan.FromMilliseconds(_random.Next(1, 250)), _order++, deliver));
-
-    private void Check()
-    {
-        var holders = Agents.Where(a => a.HoldsValidRole(GroupId, Now)).Select(a => a.Index).ToList();
-        if (holders.Count > 1)
-        {
-            Violations.Add($"{Now}: nodes {string.Join(", ", holders)} hold a valid active role at once");
-        }
-
-        var up = Agents.Where(a => a.ServiceUp).Select(a => a.Index).ToList();
-        if (up.Count > 1)
-        {
-            Violations.Add($"{Now}: the service is up on nodes {string.Join(", ", up)} at once");
-        }
-
-        if (Store.Epoch < _storedEpoch)
-        {
-            Violations.Add($"{Now}: the group's epoch went down from {_storedEpoch} to {Store.Epoch}");
-        }
-
-        _storedEpoch = Store.Epoch;
-        foreach (var agent in Agents)
-        {
-            var epoch = (agent.Alive ? agent.Book.Find(GroupId) : agent.Stored.FirstOrDefault(r => r.GroupId == GroupId))?.Epoch ?? 0;
-            if (epoch < _highestEpoch.GetValueOrDefault(agent.NodeId))
-            {
-                Violations.Add($"{Now}: node {agent.Index} went back from epoch {_highestEpoch[agent.NodeId]} to {epoch}");
-            }
-
-            _highestEpoch[agent.NodeId] = epoch;
-        }
-    }
-
-    private sealed record QueuedCommand(StoredCommand Command, CommandKind Kind, RoleGrant Grant);
-
-    private static FailoverOptions OptionsOf(FailoverProfile profile)
-    {
-        var options = new FailoverOptions { Profile = profile };
-        FailoverTimings.Of(profile).ApplyTo(options);
-        return options;
-    }
+    private void Later(TimeSpan delay, Action deliver) => _inFlight.At(Now + delay + TimeSpan.FromMilliseconds(Random.Next(1, 250)), deliver);
 }

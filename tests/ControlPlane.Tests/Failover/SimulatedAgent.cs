@@ -5,6 +5,7 @@ using agent::Vigil.Agent.Supervision.Policy;
 using agent::Vigil.Agent.Supervision.Runtime;
 using Vigil.Shared.Commands;
 using Vigil.Shared.Messages;
+using Vigil.Shared.Protocol;
 using Vigil.Shared.Roles;
 using Vigil.Shared.Services;
 
@@ -76,6 +77,62 @@ internal sealed class SimulatedAgent(int index, Guid nodeId, Guid memberId, Time
 
     /// <summary>What a Deactivate waits for before it confirms: the service down with no operation under way, while the role forbids a start.</summary>
     public bool HeldStopped(TimeSpan worldNow) => Alive && !Process.Up && State.Running is null && !Book.PermissionFor(Service, Local(worldNow)).MayStart;
+
+    public AgentRegistration Registration(TimeSpan heartbeatInterval) => new()
+    {
+        ProtocolVersion = ProtocolVersions.Current,
+        NodeId = NodeId,
+        NodeName = $"node-{Index}",
+        AgentVersion = "1.0.0",
+        OperatingSystem = "Windows Server 2022",
+        ProcessorCount = 2,
+        HeartbeatIntervalMs = (int)heartbeatInterval.TotalMilliseconds,
+    };
+
+    /// <summary>A role command arrives: a refusal or a Release is answered at once, any other waits for its outcome (<see cref="AnswerSettled"/>).</summary>
+    public void Receive(CommandKind kind, RoleGrant grant, StoredCommandTicket ticket, TimeSpan worldNow, Action<StoredCommandTicket, bool, string> answer)
+    {
+        var refusal = Apply(kind, grant);
+        if (refusal is not null || kind == CommandKind.Release)
+        {
+            answer(ticket, refusal is null, refusal ?? "released");
+            return;
+        }
+
+        HeartbeatWanted |= kind == CommandKind.Activate;
+        Answering.Add((ticket, worldNow + TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>The role commands whose outcome is known now answer.</summary>
+    public void AnswerSettled(Guid groupId, TimeSpan worldNow, Action<StoredCommandTicket, bool, string> answer)
+    {
+        foreach (var waiting in Answering.ToList())
+        {
+            if (Outcome(waiting.Ticket, waiting.Deadline, groupId, worldNow) is { } succeeded)
+            {
+                Answering.Remove(waiting);
+                answer(waiting.Ticket, succeeded, succeeded ? "done" : "failed");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Role commands answer once their service is up (Activate) or, as the agent's command executor
+    /// has it, held down as a standby: seen stopped with no start under way while the role forbids one
+    /// (Deactivate); null while the command still waits.
+    /// </summary>
+    private bool? Outcome(StoredCommandTicket ticket, TimeSpan deadline, Guid groupId, TimeSpan worldNow)
+    {
+        var role = Book.Find(groupId);
+        return ticket.Kind switch
+        {
+            _ when worldNow > deadline => false,
+            CommandKind.Activate when role is not { Active: true } || role.Epoch != ticket.Epoch => false,
+            CommandKind.Activate when Process.Broken => false,
+            CommandKind.Activate => ServiceUp && !Process.Starting ? true : null,
+            _ => HeldStopped(worldNow) ? true : null,
+        };
+    }
 
     public bool HoldsValidRole(Guid groupId, TimeSpan worldNow) => Alive && Book.Find(groupId) is { } role && role.HoldsLease(Local(worldNow));
 
