@@ -97,6 +97,6 @@ public sealed partial class FailoverCoordinator
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping on purpose, but the long lease of group {Group} could not be recorded, so it is not given; its active member's lease lapses during the restart: {Reason}")]
     private partial void LogHandoverNotRecorded(string group, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: the active member may hold the lease it got before the last planned stop until {Until:O}; no other member is activated before then")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: the member active at the last planned stop may hold the long lease it got until {Until:O}; no other member is activated before then")]
     private partial void LogHandoverLeaseHeld(string group, DateTimeOffset until);
 }

@@ -14,9 +14,9 @@ public sealed partial class FailoverCoordinator
         foreach (var definition in groups)
         {
             var group = new LiveGroup(definition);
-            if (definition.HandoverLeaseUntil is { } until && until > now && definition.ActiveMemberId is { } holder)
+            if (definition.HandoverLeaseUntil is { } until && until > now)
             {
-                group.HandoverLease = (holder, TimestampOf(until, now));
+                group.HandoverLeaseUntil = TimestampOf(until, now);
                 LogHandoverLeaseHeld(definition.Name, until);
             }
             foreach (var record in recent.Where(r => r.GroupId == definition.Id))

@@ -93,9 +93,13 @@ public sealed partial class FailoverCoordinator
         return group.EligibleSince.TryGetValue(member.Id, out var since) ? view with { EligibleSince = At(since) } : view;
     }
 
-    /// <summary>The end of the long lease a planned restart may have left with this member; zero when none.</summary>
+    /// <summary>
+    /// The end of the long lease a planned restart may have left with this member; zero when none. Any
+    /// member: the one it was given to is the one active at the stop, which need not be the group's
+    /// active member now (a run since may have begun a failover away from it, cut off, still running).
+    /// </summary>
     private TimeSpan HandoverLeaseEnd(LiveGroup group, FailoverGroupMember member) =>
-        group.HandoverLease is { } handover && handover.MemberId == member.Id ? At(handover.Until) : TimeSpan.Zero;
+        group.HandoverLeaseUntil is { } until ? At(until) : TimeSpan.Zero;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

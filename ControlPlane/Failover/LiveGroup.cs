@@ -62,10 +62,12 @@ internal sealed class LiveGroup(FailoverGroup definition)
     public Dictionary<Guid, LeaseGrant> LastGrants { get; } = [];
 
     /// <summary>
-    /// From a planned restart of the control plane: the member that was active then, and the timestamp
-    /// until which it may hold the long lease it was given on the way out.
+    /// From a planned restart of the control plane: the timestamp until which the member that was active
+    /// then may hold the long lease it was given on the way out. Which member that was is not recorded (the
+    /// group's active member may have changed since, a failover begun by a later run), so every member
+    /// is counted as possibly holding it.
     /// </summary>
-    public (Guid MemberId, long Until)? HandoverLease { get; set; }
+    public long? HandoverLeaseUntil { get; set; }
 
     /// <summary>During a planned stop, once recorded: the long lease the active member gets with a renewal until the timestamp <c>GivenUntil</c>.</summary>
     public (TimeSpan Lease, long GivenUntil)? LeaseOnTheWayOut { get; set; }
