@@ -196,6 +196,29 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
         Assert.True(NetworkNamespace.Answers(null, port), "the service answers");
     }
 
+    [Fact]
+    public async Task Behind_the_shipped_nginx_one_address_serves_the_agent_and_the_api_before_and_after_the_deciding_instance_is_killed()
+    {
+        var (first, second) = await StartInstancesAsync(CrashTolerant);
+        await using var deciding = first;
+        await using var relaying = second;
+        await using var nginx = await NginxProxy.StartAsync(first.Url, second.Url);
+        using var nodes = new NodesApi(nginx.Url);
+
+        // One address for everything: the agent enrols and connects through nginx, and the API answers there, whichever instance nginx picked.
+        var agent = first.StartAgent("e2e-behind-nginx", Path.Combine(_folder, "agent"), controlPlaneUrl: nginx.Url);
+        await HoldsAsync(async () => await nodes.LivenessOfAsync("e2e-behind-nginx") == "Alive", "the node is alive, seen through nginx", agent, first.Process, second.Process);
+
+        await first.KillAsync();
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(20));
+        await HoldsAsync(
+            async () => await nodes.LivenessOfAsync("e2e-behind-nginx") == "Alive" && agent.OutputContains($"Registered with the control plane at {new Uri(nginx.Url, "hubs/agent")}"),
+            "the agent came back through nginx to the instance that took over, and the API there says so",
+            agent,
+            second.Process);
+        Assert.True(second.Process.OutputContains("after standing by"), second.Process.Output);
+    }
+
     /// <summary>The crash-tolerant settings of the operator guide: a member's lease outlasts a crashed decider's.</summary>
     private static readonly Dictionary<string, string?> CrashTolerant = new()
     {
