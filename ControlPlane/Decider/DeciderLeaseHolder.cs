@@ -159,9 +159,11 @@ public sealed partial class DeciderLeaseHolder(
     {
         while (true)
         {
-            // The stored expiry is counted from this moment or later, so the lease is trusted from here.
-            var asked = time.GetTimestamp();
             var stored = await store.ReadAsync(cancellationToken);
+
+            // The stored expiry is counted from this moment or later, so the lease is trusted from here. Not from
+            // before the read: a read that hung with the database would leave a lease that is untrusted once held.
+            var asked = time.GetTimestamp();
             var claim = DeciderElection.Claim(stored, _trust.Held?.Token, identity.Id, identity.Name, time.GetUtcNow(), _options.LeaseDuration);
             if (claim is DeciderClaim.HeldByOther)
             {

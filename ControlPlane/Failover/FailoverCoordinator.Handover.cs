@@ -20,8 +20,10 @@ public sealed partial class FailoverCoordinator
     public async Task HandOverAsync(CancellationToken cancellationToken)
     {
         var lease = _options.PlannedRestartLease;
-        if (!_loaded || lease <= TimeSpan.Zero)
+        if (!_loaded || lease <= TimeSpan.Zero || !MayDecide)
         {
+            // An instance that may no longer decide (its decider lease could not be confirmed) gives no lease, so it
+            // records none: the instance that decides next would wait for it before activating another member.
             return;
         }
 

@@ -22,16 +22,19 @@ public sealed partial class NodeRegistry(
 {
     private readonly ConcurrentDictionary<Guid, LiveNode> _nodes = new();
     private readonly LivenessPolicy _policy = policy.Value;
-    private readonly long _startedTimestamp = time.GetTimestamp();
 
     public int Count => _nodes.Count;
 
-    /// <summary>Adds nodes stored before this control plane started; they start as Suspect (or Lost, or Stopped).</summary>
+    /// <summary>
+    /// Adds nodes stored before this control plane started; they start as Suspect (or Lost, or Stopped), their
+    /// silence counted from now: a standby loads them when it takes over, which can be long after its process started.
+    /// </summary>
     public void Load(IEnumerable<Node> stored, IReadOnlyDictionary<Guid, long>? lastEventSequences = null, IReadOnlyDictionary<Guid, long>? configVersions = null)
     {
+        var loadedAt = time.GetTimestamp();
         foreach (var node in stored)
         {
-            var live = LiveNode.FromStored(node, _startedTimestamp);
+            var live = LiveNode.FromStored(node, loadedAt);
             live.LastEventSequence = lastEventSequences?.GetValueOrDefault(node.Id) ?? 0;
             live.ConfigVersion = configVersions?.GetValueOrDefault(node.Id) ?? 0;
             _nodes.TryAdd(node.Id, live);

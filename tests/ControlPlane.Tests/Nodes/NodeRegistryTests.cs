@@ -147,6 +147,23 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void The_startup_grace_of_stored_nodes_counts_from_their_loading_as_a_standby_loads_them_when_it_takes_over()
+    {
+        var test = new RegistryUnderTest(new LivenessPolicy { StartupGrace = TimeSpan.FromSeconds(10) });
+        var alive = Guid.NewGuid();
+        test.Elapse(TimeSpan.FromMinutes(5));
+
+        test.Registry.Load([RegistryUnderTest.Stored(alive, NodeLiveness.Alive)]);
+        test.Registry.Sweep();
+
+        Assert.Equal(NodeLiveness.Suspect, test.LivenessOf(alive));
+        test.Elapse(TimeSpan.FromSeconds(9.75));
+        Assert.Equal(NodeLiveness.Suspect, test.LivenessOf(alive));
+        test.Elapse(TimeSpan.FromSeconds(0.25));
+        Assert.Equal(NodeLiveness.Lost, test.LivenessOf(alive));
+    }
+
+    [Fact]
     public void A_stored_node_whose_agent_reconnects_is_Alive()
     {
         var test = new RegistryUnderTest();

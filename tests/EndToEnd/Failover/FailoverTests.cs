@@ -214,7 +214,7 @@ public sealed class FailoverTests
         await Eventually.HoldsAsync(() => !node.Answers(), $"the service on {node.Name} crashed", TimeSpan.FromSeconds(5));
     }
 
-    private static async Task<JsonElement> LatestAsync(FailoverCluster cluster, Guid group, string kind)
+    internal static async Task<JsonElement> LatestAsync(FailoverCluster cluster, Guid group, string kind)
     {
         JsonElement found = default;
         await Eventually.HoldsAsync(

@@ -18,26 +18,16 @@ namespace Vigil.EndToEnd.Tests.Failover;
 public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
 {
     private readonly string _folder = RepositoryLayout.NewTemporaryDirectory("e2e-relay");
-    private PostgresServer? _postgres;
-    private RedisServer? _redis;
+    private SharedDatabaseAndRedis? _shared;
 
-    public async ValueTask InitializeAsync()
-    {
-        _postgres = await PostgresServer.StartAsync(TestContext.Current.CancellationToken);
-        _redis = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
-    }
+    public async ValueTask InitializeAsync() => _shared = await SharedDatabaseAndRedis.StartAsync();
 
     public async ValueTask DisposeAsync()
     {
         StrayProcesses.KillMentioning(_folder);
-        if (_redis is not null)
+        if (_shared is not null)
         {
-            await _redis.DisposeAsync();
-        }
-
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
+            await _shared.DisposeAsync();
         }
 
         Directory.Delete(_folder, recursive: true);
@@ -46,7 +36,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task An_agent_connected_through_a_relaying_standby_holds_its_lease_and_moves_to_the_decider_without_a_restart_when_the_standby_is_killed()
     {
-        var (first, second) = await StartInstancesAsync();
+        var (first, second) = await _shared!.StartInstancesAsync();
         await using var deciding = first;
         await using var relaying = second;
         var (agent, port, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
@@ -72,7 +62,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task The_relaying_instance_serves_enrolment_the_api_and_a_live_dashboard_of_the_whole_fleet_by_forwarding_to_the_deciding_one()
     {
-        var (first, second) = await StartInstancesAsync();
+        var (first, second) = await _shared!.StartInstancesAsync();
         await using var deciding = first;
         await using var relaying = second;
 
@@ -101,7 +91,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task While_redis_is_away_the_agent_moves_to_the_deciding_instance_without_a_restart_and_once_it_is_back_the_relay_serves_again()
     {
-        var (first, second) = await StartInstancesAsync();
+        var (first, second) = await _shared!.StartInstancesAsync();
         await using var deciding = first;
         await using var relaying = second;
         var (agent, _, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
@@ -110,10 +100,10 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
         await Microsoft.Playwright.Assertions.Expect(banner).ToHaveCountAsync(0);
         var stoppedAt = DateTimeOffset.UtcNow;
 
-        await _redis!.StopAsync(TestContext.Current.CancellationToken);
+        await _shared!.Redis.StopAsync(TestContext.Current.CancellationToken);
 
         // Said where an operator looks: the dashboard's banner and /readyz, which stays 200 (degraded, not down).
-        await Microsoft.Playwright.Assertions.Expect(banner).ToContainTextAsync($"Redis at {_redis.Configuration} is unreachable", new() { Timeout = 30_000 });
+        await Microsoft.Playwright.Assertions.Expect(banner).ToContainTextAsync($"Redis at {_shared.Redis.Configuration} is unreachable", new() { Timeout = 30_000 });
         using (var probe = first.CreateHttpClient())
         {
             var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -131,7 +121,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
         Assert.True(ChangedSince(stateFile, stoppedAt) is null, $"restarted while Redis was away:{Environment.NewLine}{agent.Output}");
         Assert.DoesNotContain("lapsed", agent.Output, StringComparison.Ordinal);
 
-        await _redis.StartAgainAsync(TestContext.Current.CancellationToken);
+        await _shared.Redis.StartAgainAsync(TestContext.Current.CancellationToken);
         await HoldsAsync(
             () => first.Process.OutputContains("answers again") && second.Process.OutputContains("answers again"),
             "both instances are connected to Redis again",
@@ -168,7 +158,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task The_relaying_standby_takes_over_from_a_killed_decider_then_hands_over_at_a_planned_stop_and_the_service_never_restarts()
     {
-        var (first, second) = await StartInstancesAsync(CrashTolerant);
+        var (first, second) = await _shared!.StartInstancesAsync(SharedDatabaseAndRedis.CrashTolerant);
         await using var deciding = first;
         await using var relaying = second;
         var (agent, port, stateFile) = await ActiveMemberThroughRelayAsync(first, second);
@@ -199,7 +189,7 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
     [Fact]
     public async Task Behind_the_shipped_nginx_one_address_serves_the_agent_and_the_api_before_and_after_the_deciding_instance_is_killed()
     {
-        var (first, second) = await StartInstancesAsync(CrashTolerant);
+        var (first, second) = await _shared!.StartInstancesAsync(SharedDatabaseAndRedis.CrashTolerant);
         await using var deciding = first;
         await using var relaying = second;
         await using var nginx = await NginxProxy.StartAsync(first.Url, second.Url);
@@ -219,27 +209,17 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
         Assert.True(second.Process.OutputContains("after standing by"), second.Process.Output);
     }
 
-    /// <summary>The crash-tolerant settings of the operator guide: a member's lease outlasts a crashed decider's.</summary>
-    private static readonly Dictionary<string, string?> CrashTolerant = new()
-    {
-        ["Decider__LeaseDuration"] = "00:00:03",
-        ["Decider__RenewInterval"] = "00:00:00.500",
-        ["Decider__StandbyCheckInterval"] = "00:00:00.250",
-        ["Decider__ClockSkewAllowance"] = "00:00:00.500",
-        ["Failover__Lease"] = "00:00:08",
-    };
-
     [Fact]
     public async Task An_unreachable_redis_stops_the_start_with_a_message_naming_it()
     {
-        var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var database = await _shared!.Postgres.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
         var redis = $"127.0.0.1:{RepositoryLayout.FreePort()}";
         await using var process = ProductProcess.Start("control-plane", RepositoryLayout.ControlPlaneDll, new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{RepositoryLayout.FreePort()}",
             ["DataDirectory"] = Path.Combine(_folder, "unreachable-redis"),
             ["Database__Provider"] = "PostgreSql",
-            ["Database__ConnectionString"] = _postgres.ConnectionStringFor(database),
+            ["Database__ConnectionString"] = _shared.Postgres.ConnectionStringFor(database),
             ["Decider__Standby"] = "true",
             ["Redis__Configuration"] = redis,
             ["Redis__ConnectTimeout"] = "00:00:01",
@@ -249,22 +229,6 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
         Assert.True(
             process.OutputContains($"The control plane could not start: Could not reach Redis at {redis}") && process.OutputContains("Check Redis:Configuration"),
             process.Output);
-    }
-
-    private async Task<(RunningControlPlane Deciding, RunningControlPlane Relaying)> StartInstancesAsync(IReadOnlyDictionary<string, string?>? extra = null)
-    {
-        var database = await _postgres!.CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var settings = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
-        {
-            ["Database__Provider"] = "PostgreSql",
-            ["Database__ConnectionString"] = _postgres.ConnectionStringFor(database),
-            ["Decider__Standby"] = "true",
-            ["Redis__Configuration"] = _redis!.Configuration,
-        };
-        var first = await RunningControlPlane.StartAsync(settings: settings);
-        var second = await RunningControlPlane.StartAsync(settings: settings, standingBy: true);
-        await Eventually.HoldsAsync(() => second.Process.OutputContains("relaying the agents"), "the second instance stands by and relays", TimeSpan.FromSeconds(60));
-        return (first, second);
     }
 
     /// <summary>
@@ -303,10 +267,10 @@ public sealed class RelayingStandbyTests(Browser browser) : IAsyncLifetime
     }
 
     /// <summary>Waits up to 60 s for <paramref name="condition"/>; on a timeout, says what each process wrote.</summary>
-    private static Task HoldsAsync(Func<bool> condition, string what, params ProductProcess[] processes) =>
+    internal static Task HoldsAsync(Func<bool> condition, string what, params ProductProcess[] processes) =>
         HoldsAsync(() => Task.FromResult(condition()), what, processes);
 
-    private static async Task HoldsAsync(Func<Task<bool>> condition, string what, params ProductProcess[] processes)
+    internal static async Task HoldsAsync(Func<Task<bool>> condition, string what, params ProductProcess[] processes)
     {
         try
         {

@@ -10,23 +10,29 @@ namespace Vigil.EndToEnd.Tests.Support;
 /// network namespace's port on the bridge of the control plane's namespace) and each supervising the
 /// test service as <c>web</c> on a port of its own. A watcher probes every member's port all along
 /// (from inside the member's namespace) and remembers who answered when, and any moment when more
-/// than one answered.
+/// than one answered. The control plane is one instance on SQLite, or two on PostgreSQL and Redis, the
+/// second standing by (<see cref="StartOnTwoInstancesAsync"/>).
 /// </summary>
 public sealed class FailoverCluster : IAsyncDisposable
 {
-    private readonly HttpClient _http;
     private readonly CancellationTokenSource _stopWatching = new();
     private readonly List<(DateTimeOffset At, IReadOnlyList<ClusterNode> Answering)> _changes = [];
+    private HttpClient _http;
     private Task _watching = Task.CompletedTask;
 
-    private FailoverCluster(RunningControlPlane controlPlane, string folder)
+    private FailoverCluster(IReadOnlyList<RunningControlPlane> instances)
     {
-        ControlPlane = controlPlane;
-        Folder = folder;
-        _http = controlPlane.CreateHttpClient(TimeSpan.FromSeconds(10));
+        Instances = instances;
+        ControlPlane = instances[0];
+        Folder = RepositoryLayout.NewTemporaryDirectory("e2e-failover");
+        _http = ControlPlane.CreateHttpClient(TimeSpan.FromSeconds(10));
     }
 
-    public RunningControlPlane ControlPlane { get; }
+    /// <summary>The control plane that decides and serves the API; with two instances, the one <see cref="ServedByAsync"/> named last.</summary>
+    public RunningControlPlane ControlPlane { get; private set; }
+
+    /// <summary>Every control-plane instance: one, or the deciding one and its relaying standby.</summary>
+    public IReadOnlyList<RunningControlPlane> Instances { get; }
 
     public string Folder { get; }
 
@@ -51,14 +57,43 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <param name="twoAddresses">Each agent knows two addresses of the control plane: its own relay first, then its <see cref="ClusterNode.Link"/>.</param>
     public static async Task<FailoverCluster> StartAsync(int nodes, bool withHooksAndRoleEndpoints = false, IsolatedNetwork? network = null, bool twoAddresses = false)
     {
-        var cluster = new FailoverCluster(await RunningControlPlane.StartAsync(inside: network?.Hub), RepositoryLayout.NewTemporaryDirectory("e2e-failover"));
+        var cluster = new FailoverCluster([await RunningControlPlane.StartAsync(inside: network?.Hub)]);
+        await cluster.AddNodesAsync(nodes, withHooksAndRoleEndpoints, network, twoAddresses);
+        return cluster;
+    }
+
+    /// <summary>
+    /// Two control-plane instances on <paramref name="shared"/>, the first deciding, the second standing by and
+    /// relaying; each agent knows both: the deciding one's address first (its <see cref="ClusterNode.FirstAddress"/>),
+    /// then the standby's (its <see cref="ClusterNode.Link"/>).
+    /// </summary>
+    public static async Task<FailoverCluster> StartOnTwoInstancesAsync(int nodes, SharedDatabaseAndRedis shared, IReadOnlyDictionary<string, string?> settings)
+    {
+        var (deciding, relaying) = await shared.StartInstancesAsync(settings);
+        var cluster = new FailoverCluster([deciding, relaying]);
+        await cluster.AddNodesAsync(nodes, withHooksAndRoleEndpoints: false, network: null, twoAddresses: true);
+        return cluster;
+    }
+
+    /// <summary>Waits until <paramref name="instance"/> serves (it took the decider lease over), and asks it from then on.</summary>
+    public async Task ServedByAsync(RunningControlPlane instance, TimeSpan timeout)
+    {
+        await instance.WaitUntilReadyAsync(timeout);
+        var previous = _http;
+        ControlPlane = instance;
+        _http = instance.CreateHttpClient(TimeSpan.FromSeconds(10));
+        previous.Dispose();
+    }
+
+    private async Task AddNodesAsync(int nodes, bool withHooksAndRoleEndpoints, IsolatedNetwork? network, bool twoAddresses)
+    {
         for (var i = 1; i <= nodes; i++)
         {
             var inside = network?.AddMember();
-            var link = inside is null ? new TcpRelay(cluster.ControlPlane.Url.Port) : network!.Link(inside, cluster.ControlPlane.Url);
-            var node = new ClusterNode($"node{i}", Path.Combine(cluster.Folder, $"node{i}"), RepositoryLayout.FreePort(), link, inside)
+            var link = inside is null ? new TcpRelay(Instances[^1].Url.Port) : network!.Link(inside, ControlPlane.Url);
+            var node = new ClusterNode($"node{i}", Path.Combine(Folder, $"node{i}"), RepositoryLayout.FreePort(), link, inside)
             {
-                FirstAddress = twoAddresses ? new TcpRelay(cluster.ControlPlane.Url.Port) : null,
+                FirstAddress = twoAddresses ? new TcpRelay(ControlPlane.Url.Port) : null,
             };
             Directory.CreateDirectory(node.Folder);
             var web = TestServiceProgram.ProcessService("web", node.Port, node.StateFile);
@@ -71,22 +106,20 @@ public sealed class FailoverCluster : IAsyncDisposable
             }
 
             AgentConfigFile.Write(node.Folder, web);
-            cluster.Nodes.Add(node);
-            cluster.StartAgent(node);
+            Nodes.Add(node);
+            StartAgent(node);
         }
 
-        foreach (var node in cluster.Nodes)
+        foreach (var node in Nodes)
         {
-            await Eventually.HoldsAsync(async () => (node.Id = await cluster.NodeIdAsync(node.Name)) is not null, $"{node.Name} registered", TimeSpan.FromSeconds(60));
+            await Eventually.HoldsAsync(async () => (node.Id = await NodeIdAsync(node.Name)) is not null, $"{node.Name} registered", TimeSpan.FromSeconds(60));
         }
 
         // Every member reports its service healthy before a group exists, so the first election sees them all and picks node1, the preferred.
-        foreach (var node in cluster.Nodes)
+        foreach (var node in Nodes)
         {
-            await Eventually.HoldsAsync(() => cluster.ReportsHealthyAsync(node), $"{node.Name} reports web healthy", TimeSpan.FromSeconds(60));
+            await Eventually.HoldsAsync(() => ReportsHealthyAsync(node), $"{node.Name} reports web healthy", TimeSpan.FromSeconds(60));
         }
-
-        return cluster;
     }
 
     public void StartAgent(ClusterNode node) => node.Agent = ControlPlane.StartAgent(
@@ -185,7 +218,11 @@ public sealed class FailoverCluster : IAsyncDisposable
 
         StrayProcesses.KillMentioning(Folder);
         _http.Dispose();
-        await ControlPlane.DisposeAsync();
+        foreach (var instance in Instances)
+        {
+            await instance.DisposeAsync();
+        }
+
         StrayProcesses.KillMentioning(Folder);
         try
         {
@@ -259,7 +296,7 @@ public sealed class ClusterNode(string name, string folder, int port, INetworkLi
 
     public INetworkLink Link { get; } = link;
 
-    /// <summary>When the agent knows two addresses: the first, in front of the same control plane; <see cref="Link"/> is the second.</summary>
+    /// <summary>When the agent knows two addresses: the first, in front of the same control plane (or of the deciding instance of two); <see cref="Link"/> is the second.</summary>
     public TcpRelay? FirstAddress { get; init; }
 
     /// <summary>The network namespace the agent and its service run in; null: the test's own.</summary>
