@@ -250,8 +250,10 @@ public sealed partial class FailoverCoordinator
                 {
                     group.Pending = failure is null ? pending with { Confirmed = true } : pending with { ActivationFailure = failure };
                 }
-                else if (failure is not null && group.Definition.ActiveMemberId == member.Id)
+                else if (group.Definition.ActiveMemberId == member.Id)
                 {
+                    // No longer on its way, whatever came of it: a member that gives the role up later (its
+                    // agent stopped gracefully) is activated again instead of waited for.
                     group.ActivationFailure = failure;
                     group.ActivateSentEpoch = -1;
                 }

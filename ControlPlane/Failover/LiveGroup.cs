@@ -34,7 +34,7 @@ internal sealed class LiveGroup(FailoverGroup definition)
     /// <summary>Two members exercise the role now (logged and recorded once per episode).</summary>
     public bool OverlapSeen { get; set; }
 
-    /// <summary>Outside a transition: an Activate at the current epoch is on its way, or failed (why).</summary>
+    /// <summary>Outside a transition: an Activate at the current epoch is on its way (until its outcome comes back).</summary>
     public long ActivateSentEpoch { get; set; } = -1;
 
     public string? ActivationFailure { get; set; }

@@ -136,9 +136,12 @@ for trial in $(seq 1 "$trials"); do
   other=$((1 - deciding))
   if (( trial % 2 )); then how=stop; signal=TERM; else how=kill; signal=KILL; fi
   (( trial == 1 )) || sleep "$pace"
+  took_before="$(grep -c 'after standing by' "$work/cp$other.out" || true)"
   t0="$(now_ms)"
   kill "-$signal" "${instance_pid[$deciding]}"
-  wait_for "the standby's takeover" 60 ready "$other"
+  # A relaying standby forwards /readyz to the deciding instance: serving means it took the lease and answers itself.
+  wait_for "the standby's takeover" 60 bash -c "[ \$(grep -c 'after standing by' '$work/cp$other.out') -gt $took_before ]"
+  wait_for "the new deciding instance to serve" 60 ready "$other"
   t1="$(now_ms)"
   wait_for "a lease from the new deciding instance" 60 holds_lease "$other"
   t2="$(now_ms)"
@@ -158,9 +161,9 @@ summary() { # HOW LABEL VALUES...
     { v[NR] = $1 } END { if (NR == 0) exit; p50 = v[int((NR + 1) / 2)]; p99 = v[NR]; printf "%-5s %-34s p50 %5d ms  max (p99 of %d) %5d ms\n", how, label, p50, NR, p99 }'
 }
 echo
-summary stop "serving (standby's /readyz 200)" "${takeovers[@]}"
+summary stop "serving (took the lease, /readyz 200)" "${takeovers[@]}"
 summary stop "active member holds a lease again" "${leased[@]}"
-summary kill "serving (standby's /readyz 200)" "${takeovers[@]}"
+summary kill "serving (took the lease, /readyz 200)" "${takeovers[@]}"
 summary kill "active member holds a lease again" "${leased[@]}"
 echo "leases lapsed: $(cat "$work"/agent*.out | grep -c 'lapsed' || true); service starts on any member: $(( $(starts) - starts_before ))"
 if [ -n "$simulator" ]; then

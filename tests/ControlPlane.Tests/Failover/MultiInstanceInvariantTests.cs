@@ -21,7 +21,7 @@ public sealed class MultiInstanceInvariantTests
     public void With_long_leases_at_planned_stops_there_are_still_never_two_actives(int instances, int firstSeed) =>
         AssertSafeAndRecovering(instances, firstSeed, longLeasesAtPlannedStops: true);
 
-    [Fact(Skip = "Fails today: the group stays without a running service after everything heals. An activation begun by one decider was abandoned by the next right after its takeover (the target had not registered yet), a third activated the same member again at that epoch, whose agent later stopped gracefully (giving the role up) and started again while no standby was ready; the coordinator, having sent that epoch's Activate, waits for the member to take the role and never activates anyone")]
+    [Fact]
     public void A_member_that_gave_up_the_role_after_an_abandoned_activation_is_not_left_without_one() =>
         AssertSafeAndRecovering(instances: 3, firstSeed: 9140, longLeasesAtPlannedStops: false, seeds: 1);
 
