@@ -69,8 +69,9 @@ public sealed class SimulatedAgent(int number, SimulatorSettings settings, Simul
         var connection = builder.Build();
         try
         {
-            await connection.StartAsync(cancellationToken);
-            var accepted = await connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), Registration(), cancellationToken);
+            // As the agent does: a start or a registration that is not answered in time is given up, not waited for.
+            await connection.StartAsync(cancellationToken).WaitAsync(settings.CallTimeout, cancellationToken);
+            var accepted = await connection.InvokeAsync<RegistrationAccepted>(nameof(IAgentHub.Register), Registration(), cancellationToken).WaitAsync(settings.CallTimeout, cancellationToken);
             _serviceList = ServiceListSending.After(accepted);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
