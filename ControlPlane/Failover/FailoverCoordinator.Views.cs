@@ -64,7 +64,7 @@ public sealed partial class FailoverCoordinator
             Role = role,
             LatestReportGranted = role is not null && ReferenceEquals(lastGrant.Report, role),
             HoldsStopTerms = HoldsStopTerms(group.Definition, member, node, role),
-            LeaseSurelyEndedAt = Max(grantedAt + policy.Lease, HandoverLeaseEnd(group, member)) + policy.FenceAllowance,
+            LeaseSurelyEndedAt = Max(grantedAt + policy.Lease, HandoverLeaseEnd(group)) + policy.FenceAllowance,
             RecentFailures = failures,
             DeactivateSent = group.DeactivateSentEpoch.TryGetValue(member.Id, out var sent) && sent == group.Epoch,
             Connection = node?.Connection,
@@ -94,11 +94,11 @@ public sealed partial class FailoverCoordinator
     }
 
     /// <summary>
-    /// The end of the long lease a planned restart may have left with this member; zero when none. Any
+    /// The end of the long lease a planned restart may have left with any member; zero when none. Any
     /// member: the one it was given to is the one active at the stop, which need not be the group's
     /// active member now (a run since may have begun a failover away from it, cut off, still running).
     /// </summary>
-    private TimeSpan HandoverLeaseEnd(LiveGroup group, FailoverGroupMember member) =>
+    private TimeSpan HandoverLeaseEnd(LiveGroup group) =>
         group.HandoverLeaseUntil is { } until ? At(until) : TimeSpan.Zero;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
